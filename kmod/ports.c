@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The legacy port table. Seed behaviour (hyperlight-host's hw_interrupts)
+ * plus the additions documented in uapi/linux/hlkvm.h. Compiled into the
+ * module, the KUnit suites and the userspace fallback alike.
+ */
+#include "ports.h"
+#include "period.h"
+
+#define SPEAKER_REFRESH		0x10	/* bit 4 toggles every ~15 us */
+#define SPEAKER_OUT2		0x20	/* bit 5 follows PIT channel 2 */
+#define PIC_OCW2_EOI_MASK	0xe0
+#define PIC_OCW2_NONSPEC_EOI	0x20
+
+/* Longest access KVM hands to the PIO bus (in eax / out dx, eax) */
+#define PIO_MAX_LEN		4
+
+static int port_group(u16 port)
+{
+	switch (port) {
+	case HLKVM_PORT_PIC_MASTER_CMD:
+	case HLKVM_PORT_PIC_MASTER_DATA:
+	case HLKVM_PORT_PIC_SLAVE_CMD:
+	case HLKVM_PORT_PIC_SLAVE_DATA:
+		return HLKVM_GROUP_PIC;
+	case HLKVM_PORT_PIT_CH0:
+	case HLKVM_PORT_PIT_CH1:
+	case HLKVM_PORT_PIT_CH2:
+	case HLKVM_PORT_PIT_MODE:
+		return HLKVM_GROUP_PIT;
+	case HLKVM_PORT_SPEAKER:
+		return HLKVM_GROUP_SPEAKER;
+	case HLKVM_PORT_DIAG:
+		return HLKVM_GROUP_DIAG;
+	default:
+		return -1;
+	}
+}
+
+static bool group_enabled(const struct hlkvm_port_cfg *cfg, int group)
+{
+	return group >= 0 && (cfg->groups & (1U << group));
+}
+
+bool hlkvm_port_is_reserved(u16 port)
+{
+	return port_group(port) >= 0 || port == HLKVM_PORT_HALT;
+}
+
+bool hlkvm_port_maybe_ours(const struct hlkvm_port_cfg *cfg, u16 port)
+{
+	if (port == cfg->timer_port)
+		return cfg->groups & HLKVM_GROUP_F_TIMER;
+	return group_enabled(cfg, port_group(port));
+}
+
+/* Does this port answer a one-byte read, and with what? */
+static bool in_byte_answered(u16 port)
+{
+	/* The 8254 mode register is write-only: leave its reads alone */
+	return port != HLKVM_PORT_PIT_MODE;
+}
+
+static u8 in_byte(struct hlkvm_port_state *st, u16 port)
+{
+	switch (port) {
+	case HLKVM_PORT_PIC_MASTER_DATA:
+	case HLKVM_PORT_PIC_SLAVE_DATA:
+		return 0xff;		/* every IRQ masked */
+	case HLKVM_PORT_SPEAKER:
+		/* Refresh edges end delay loops; OUT2 never rises. */
+		st->speaker ^= SPEAKER_REFRESH;
+		return st->speaker & ~SPEAKER_OUT2;
+	case HLKVM_PORT_DIAG:
+		return 0xff;
+	default:
+		return 0;		/* PIC: no IRR/ISR bit; PIT counters */
+	}
+}
+
+/*
+ * A multi-byte access is the ISA bus's run of byte accesses to consecutive
+ * ports: it is ours only if every byte is, so a guest never sees half an
+ * answer from us and half from its VMM.
+ */
+static bool all_bytes_ours(const struct hlkvm_port_cfg *cfg, u16 port,
+			   unsigned int len, bool in)
+{
+	unsigned int i;
+
+	if (len == 0 || len > PIO_MAX_LEN)
+		return false;
+	for (i = 0; i < len; i++) {
+		u16 p = port + i;
+
+		if (p < port)		/* wrapped past 0xffff */
+			return false;
+		if (!group_enabled(cfg, port_group(p)))
+			return false;
+		if (in && !in_byte_answered(p))
+			return false;
+	}
+	return true;
+}
+
+enum hlkvm_pio_verdict hlkvm_pio_in(const struct hlkvm_port_cfg *cfg,
+				    struct hlkvm_port_state *st, u16 port,
+				    unsigned int len, void *data,
+				    struct hlkvm_pio_result *res)
+{
+	u8 *bytes = data;
+	unsigned int i;
+
+	if (!all_bytes_ours(cfg, port, len, true))
+		return HLKVM_PIO_PASS;
+	for (i = 0; i < len; i++)
+		bytes[i] = in_byte(st, port + i);
+	res->group = port_group(port);
+	res->period_us = 0;
+	return HLKVM_PIO_ABSORB;
+}
+
+static bool is_nonspecific_eoi(u8 v)
+{
+	return (v & PIC_OCW2_EOI_MASK) == PIC_OCW2_NONSPEC_EOI;
+}
+
+enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
+				     struct hlkvm_port_state *st, u16 port,
+				     unsigned int len, const void *data,
+				     struct hlkvm_pio_result *res)
+{
+	enum hlkvm_pio_verdict verdict = HLKVM_PIO_ABSORB;
+	const u8 *bytes = data;
+	unsigned int i;
+
+	/* Checked first: a VMM may put its timer anywhere off the table */
+	if (port == cfg->timer_port && (cfg->groups & HLKVM_GROUP_F_TIMER)) {
+		if (len < 4)
+			return HLKVM_PIO_PASS;
+		res->group = HLKVM_GROUP_TIMER;
+		res->period_us = hlkvm_period_decode(data);
+		return HLKVM_PIO_PERIOD;
+	}
+
+	if (!all_bytes_ours(cfg, port, len, false))
+		return HLKVM_PIO_PASS;
+	for (i = 0; i < len; i++) {
+		u16 p = port + i;
+
+		if (p == HLKVM_PORT_SPEAKER)
+			st->speaker = bytes[i];
+		else if (p == HLKVM_PORT_PIC_MASTER_CMD &&
+			 is_nonspecific_eoi(bytes[i]))
+			verdict = HLKVM_PIO_EOI;
+	}
+	res->group = port_group(port);
+	res->period_us = 0;
+	return verdict;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types for the pure logic files (ports.c, period.c, ticks.c), which are
+ * compiled into hlkvm.ko, into the KUnit suites under UML and, unchanged,
+ * into the userspace fallback of libhlkvm: one port table, not two.
+ */
+#ifndef _HLKVM_PURE_TYPES_H
+#define _HLKVM_PURE_TYPES_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+#endif
+
+#include "../uapi/linux/hlkvm.h"
+
+#endif /* _HLKVM_PURE_TYPES_H */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tick accounting of the PV timer. The catch-up policy is KVM's PIT
+ * "reinject" made safe for slow guests: due ticks queue (bounded) and are
+ * handed out one per acknowledgement, paced by the caller, so every tick a
+ * guest counts arrives, yet a guest that cannot keep up still runs.
+ */
+#include "ticks.h"
+
+void hlkvm_ticks_init(struct hlkvm_ticks *t, u32 policy, u32 backlog_max)
+{
+	*t = (struct hlkvm_ticks){
+		.policy = policy,
+		.backlog_max = backlog_max,
+	};
+}
+
+static void inject(struct hlkvm_ticks *t)
+{
+	if (t->outstanding < HLKVM_TICKS_OUTSTANDING_MAX)
+		t->outstanding++;
+	t->injected++;
+}
+
+static void defer(struct hlkvm_ticks *t, u64 n)
+{
+	u64 room = t->backlog_max - t->backlog;
+
+	if (t->policy == HLKVM_TIMER_SKIP) {
+		t->merged += n;
+		return;
+	}
+	if (n > room) {
+		t->lost += n - room;
+		n = room;
+	}
+	t->backlog += n;
+}
+
+bool hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n)
+{
+	if (n == 0)
+		return false;
+
+	if (t->outstanding == 0) {
+		/* Older debts first: the backlog tick goes now, n joins it */
+		if (t->backlog) {
+			t->backlog--;
+			defer(t, n);
+		} else {
+			defer(t, n - 1);
+		}
+		inject(t);
+		return true;
+	}
+
+	defer(t, n);
+	if (++t->stale < HLKVM_TICKS_STALE_EXPIRIES)
+		return false;
+	t->stale = 0;
+	if (t->backlog)
+		t->backlog--;
+	inject(t);
+	return true;
+}
+
+bool hlkvm_ticks_ack(struct hlkvm_ticks *t)
+{
+	if (t->outstanding)
+		t->outstanding--;
+	t->stale = 0;
+	return t->outstanding == 0 && t->backlog > 0;
+}
+
+bool hlkvm_ticks_release(struct hlkvm_ticks *t)
+{
+	if (t->outstanding || !t->backlog)
+		return false;
+	t->backlog--;
+	inject(t);
+	return true;
+}
+
+void hlkvm_ticks_stop(struct hlkvm_ticks *t)
+{
+	t->backlog = 0;
+	t->stale = 0;
+}
+
+bool hlkvm_ticks_should_bridge(const struct hlkvm_ticks *t, bool running)
+{
+	return running || t->outstanding > 0;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tick accounting of the PV timer: which expiries become injections, which
+ * wait in the catch-up backlog, which are merged or lost. Pure logic; the
+ * caller (timer.c) holds the timer's lock around every call and does the
+ * injecting and the clock reading itself.
+ */
+#ifndef _HLKVM_TICKS_H
+#define _HLKVM_TICKS_H
+
+#include "pure_types.h"
+
+/*
+ * Most ticks that can be unacknowledged at once: one in service in the
+ * LAPIC's ISR and one pending in its IRR. More injections would only set
+ * an IRR bit that is already set.
+ */
+#define HLKVM_TICKS_OUTSTANDING_MAX	2
+
+/*
+ * Expiries with a tick outstanding and no acknowledgement seen after which
+ * one more tick is injected anyway: an acknowledgement hlkvm could not see
+ * (a direct LAPIC EOI on hardware that does not exit for it) must not
+ * leave the guest without ticks forever. A guest that really never
+ * acknowledges only gets the IRR bit set again, which it cannot observe.
+ */
+#define HLKVM_TICKS_STALE_EXPIRIES	16
+
+/**
+ * struct hlkvm_ticks - one VM's tick state
+ * @policy: enum hlkvm_timer_policy
+ * @backlog_max: catch-up backlog bound
+ * @outstanding: injected and not yet acknowledged, saturating
+ * @backlog: due ticks waiting for an acknowledgement (catch-up)
+ * @stale: expiries since the last acknowledgement while outstanding
+ * @injected: ticks injected
+ * @merged: ticks merged (skip policy)
+ * @lost: ticks dropped on a full backlog
+ */
+struct hlkvm_ticks {
+	u32 policy;
+	u32 backlog_max;
+	u32 outstanding;
+	u32 backlog;
+	u32 stale;
+	u64 injected;
+	u64 merged;
+	u64 lost;
+};
+
+void hlkvm_ticks_init(struct hlkvm_ticks *t, u32 policy, u32 backlog_max);
+
+/*
+ * The periodic timer expired, @n grid periods after its previous expiry
+ * (n >= 1; n - 1 expiries were overrun by a host stall). Returns true if
+ * one tick is to be injected now.
+ */
+bool hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n);
+
+/*
+ * The guest acknowledged a tick. Returns true if a backlog tick is now
+ * owed; the caller delivers it through hlkvm_ticks_release(), paced.
+ */
+bool hlkvm_ticks_ack(struct hlkvm_ticks *t);
+
+/* A paced backlog delivery is due. Returns true if it is to be injected. */
+bool hlkvm_ticks_release(struct hlkvm_ticks *t);
+
+/* The timer stopped: the backlog is dropped, outstanding ticks remain. */
+void hlkvm_ticks_stop(struct hlkvm_ticks *t);
+
+/*
+ * Whether a non-specific EOI on port 0x20 is to become a LAPIC EOI: while
+ * the timer runs, or while a tick it injected is unacknowledged (a guest
+ * that stops the timer in its handler still acknowledges that tick).
+ */
+bool hlkvm_ticks_should_bridge(const struct hlkvm_ticks *t, bool running);
+
+#endif /* _HLKVM_TICKS_H */

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * hlkvm: legacy PC port absorption and a paravirtual periodic timer for
+ * KVM micro-VMs, configured over generic netlink.
+ *
+ * Documentation
+ * =============
+ *
+ * The generic netlink family is HLKVM_GENL_NAME ("hlkvm"), version
+ * HLKVM_GENL_VERSION. Every request is checked against a strict per-command
+ * policy; a rejected request returns a negative errno and an extended ACK
+ * message (NLMSGERR_ATTR_MSG) naming what was wrong, with the offending
+ * attribute pointed at where there is one.
+ *
+ * Naming a VM
+ * -----------
+ * A VM is named by the caller's own KVM VM file descriptor
+ * (HLKVM_A_VM_FD, the fd returned by KVM_CREATE_VM). The module resolves it
+ * in the caller's file table, so a caller can only ever act on a VM whose fd
+ * it holds. Administrators (CAP_NET_ADMIN) may instead name an attached VM
+ * by the identifier the module gave it (HLKVM_A_VM_ID), as shown by a dump.
+ *
+ * An attachment lives no longer than the netlink socket that made it
+ * (closing the socket detaches), the VM (destroying the VM detaches) or the
+ * module (rmmod detaches everything).
+ *
+ * HLKVM_CMD_ATTACH
+ * ----------------
+ * Attach a VM: from now on its vCPUs' accesses to the absorbed ports are
+ * answered in the kernel and the PV timer port is live. Answered with an
+ * HLKVM_CMD_ATTACH message describing the attachment (as HLKVM_CMD_GET_VM).
+ *
+ *    HLKVM_A_VM_FD: NLA_U32, required, the caller's KVM VM fd
+ *    HLKVM_A_IRQ_FD: NLA_U32, required, an eventfd the VMM bound with
+ *                    KVM_IRQFD to a GSI routed (KVM_SET_GSI_ROUTING) as an
+ *                    MSI delivering HLKVM_TIMER_VECTOR to the vCPU's LAPIC.
+ *                    The timer signals it once per tick; the module never
+ *                    injects any other way.
+ *    HLKVM_A_GROUPS: NLA_U32, optional, HLKVM_GROUP_F_* mask of the port
+ *                    groups to absorb; default: the module-wide default
+ *    HLKVM_A_TIMER_PORT: NLA_U16, optional, the PV timer port; default: the
+ *                    module-wide default (HLKVM_PORT_PV_TIMER). Must not be
+ *                    one of the legacy ports nor HLKVM_PORT_HALT.
+ *    HLKVM_A_TIMER_POLICY: NLA_U32, optional, enum hlkvm_timer_policy;
+ *                    default: the module-wide default
+ *
+ * Errors: -EBADF (not an open fd), -EINVAL (the fd is not a KVM VM, the
+ * eventfd is not an eventfd), -EEXIST (that VM is already attached),
+ * -ENOSPC (HLKVM_MAX_VMS attached), -EBUSY (the KVM hook could not be
+ * installed, e.g. another ftrace IPMODIFY user such as a livepatch owns it).
+ *
+ * HLKVM_CMD_DETACH
+ * ----------------
+ *    HLKVM_A_VM_FD or (CAP_NET_ADMIN) HLKVM_A_VM_ID: exactly one, required
+ *
+ * Stops the timer and detaches. -ENOENT when the VM is not attached.
+ *
+ * HLKVM_CMD_GET_VM
+ * ----------------
+ * As a plain request (HLKVM_A_VM_FD or, with CAP_NET_ADMIN, HLKVM_A_VM_ID):
+ * one VM. With NLM_F_DUMP: every attached VM, one message each; needs
+ * CAP_NET_ADMIN (-EPERM otherwise). Each reply carries:
+ *
+ *    HLKVM_A_VM_ID: NLA_U32
+ *    HLKVM_A_OWNER_PID: NLA_U32, the thread group that attached it
+ *    HLKVM_A_GROUPS: NLA_U32, absorbed port groups
+ *    HLKVM_A_TIMER_PORT: NLA_U16
+ *    HLKVM_A_TIMER_POLICY: NLA_U32
+ *    HLKVM_A_ATTACH_TIME_NS: NLA_U64, CLOCK_BOOTTIME at attach
+ *    HLKVM_A_TIMER: NLA_NESTED, HLKVM_TIMER_A_*
+ *        HLKVM_TIMER_A_RUNNING: NLA_U8, 1 while ticking
+ *        HLKVM_TIMER_A_REQUESTED_US: NLA_U32, the period the guest wrote
+ *        HLKVM_TIMER_A_PERIOD_US: NLA_U32, the period in force after
+ *                                 clamping (0 when stopped)
+ *        HLKVM_TIMER_A_TICKS: NLA_U64, ticks injected (irqfd signals)
+ *        HLKVM_TIMER_A_MERGED: NLA_U64, ticks that fell due while one was
+ *                              outstanding and were merged (skip policy)
+ *        HLKVM_TIMER_A_LOST: NLA_U64, ticks dropped because the catch-up
+ *                            backlog was full (catch-up policy)
+ *        HLKVM_TIMER_A_BACKLOG: NLA_U32, ticks now waiting to be delivered
+ *        HLKVM_TIMER_A_OUTSTANDING: NLA_U32, injected, not yet acknowledged
+ *        HLKVM_TIMER_A_CLAMPED: NLA_U64, period writes clamped to a bound
+ *    HLKVM_A_STATS: NLA_NESTED, HLKVM_STATS_A_*, all NLA_U64 counters of
+ *                   accesses answered in the kernel (one per instruction;
+ *                   a string instruction counts once per element):
+ *        HLKVM_STATS_A_PIC_IN, HLKVM_STATS_A_PIC_OUT,
+ *        HLKVM_STATS_A_PIT_IN, HLKVM_STATS_A_PIT_OUT,
+ *        HLKVM_STATS_A_SPEAKER_IN, HLKVM_STATS_A_SPEAKER_OUT,
+ *        HLKVM_STATS_A_DIAG_IN, HLKVM_STATS_A_DIAG_OUT,
+ *        HLKVM_STATS_A_TIMER_OUT: period writes to the PV timer port
+ *        HLKVM_STATS_A_EOI_BRIDGED: non-specific EOIs on port 0x20 turned
+ *                                   into a LAPIC EOI
+ *        HLKVM_STATS_A_EOI_IGNORED: non-specific EOIs with nothing to
+ *                                   acknowledge (absorbed, harmless)
+ *        HLKVM_STATS_A_EOI_DIRECT: acknowledgements of the timer vector
+ *                                  that bypassed port 0x20 (LAPIC EOI by
+ *                                  MMIO or MSR), seen via kvm:kvm_eoi
+ *
+ * HLKVM_CMD_SET_VM
+ * ----------------
+ *    HLKVM_A_VM_FD or (CAP_NET_ADMIN) HLKVM_A_VM_ID: exactly one, required
+ *    HLKVM_A_TIMER_PERIOD_US: NLA_U32, optional: set the timer period as
+ *                             if the guest had written it (0 stops)
+ *    HLKVM_A_TIMER_POLICY: NLA_U32, optional
+ *
+ * HLKVM_CMD_GET_CONFIG
+ * --------------------
+ * No attributes. Answered with the module-wide configuration:
+ *
+ *    HLKVM_A_VERSION: NLA_NUL_STRING, the module's version
+ *    HLKVM_A_GROUPS, HLKVM_A_TIMER_PORT, HLKVM_A_TIMER_POLICY: defaults
+ *                    for new attachments
+ *    HLKVM_A_PERIOD_MIN_US, HLKVM_A_PERIOD_MAX_US: NLA_U32, the clamp in
+ *                    force for every VM, within [HLKVM_PERIOD_MIN_US,
+ *                    HLKVM_PERIOD_MAX_US]
+ *    HLKVM_A_BACKLOG_MAX: NLA_U32, catch-up backlog bound
+ *    HLKVM_A_VM_COUNT: NLA_U32, VMs attached now
+ *
+ * HLKVM_CMD_SET_CONFIG
+ * --------------------
+ * Needs CAP_NET_ADMIN. Any of HLKVM_A_GROUPS, HLKVM_A_TIMER_PORT,
+ * HLKVM_A_TIMER_POLICY, HLKVM_A_PERIOD_MIN_US, HLKVM_A_PERIOD_MAX_US,
+ * HLKVM_A_BACKLOG_MAX (1 to HLKVM_BACKLOG_LIMIT). Groups, timer port and
+ * policy apply to VMs attached afterwards; the period bounds apply to the
+ * next period each VM sets. -EINVAL when min > max after the change.
+ *
+ * Notifications
+ * -------------
+ * Multicast group HLKVM_MCGRP_EVENTS ("events", CAP_NET_ADMIN to join)
+ * receives HLKVM_CMD_ATTACH and HLKVM_CMD_DETACH messages carrying
+ * HLKVM_A_VM_ID and HLKVM_A_OWNER_PID when a VM is attached or detached,
+ * and HLKVM_CMD_SET_CONFIG with the new configuration when it changes.
+ *
+ * Ports
+ * =====
+ * With an attached VM, port accesses are answered as follows; everything
+ * not listed goes to KVM and userspace exactly as without hlkvm. A port
+ * group switched off in HLKVM_A_GROUPS is not answered at all.
+ *
+ *  PIC (HLKVM_GROUP_PIC), 0x20, 0x21, 0xA0, 0xA1:
+ *    IN 0x20, 0xA0 → 0 (no IRR/ISR bit), IN 0x21, 0xA1 → 0xFF (all masked).
+ *    OUT: absorbed. OUT 0x20 of a non-specific EOI ((v & 0xE0) == 0x20)
+ *    while the timer runs, or while a tick it injected is unacknowledged,
+ *    becomes a LAPIC EOI (the "EOI bridge"), so a guest that only knows the
+ *    PIC keeps receiving ticks. Otherwise it is absorbed and ignored.
+ *  PIT (HLKVM_GROUP_PIT), 0x40-0x43:
+ *    IN 0x40, 0x41, 0x42 → 0. IN 0x43 is not answered (the mode register
+ *    is write-only on an 8254). OUT: absorbed.
+ *  Speaker / NMI status (HLKVM_GROUP_SPEAKER), 0x61:
+ *    OUT: absorbed, the value remembered. IN → the remembered value with
+ *    bit 4 (refresh) toggled on every read and bit 5 (timer 2 output)
+ *    clear, so delay loops that wait for refresh edges terminate.
+ *  Diagnostic (HLKVM_GROUP_DIAG), 0x80:
+ *    OUT: absorbed (POST codes, I/O delays). IN → 0xFF.
+ *  PV timer (HLKVM_GROUP_TIMER), the timer port (default 107):
+ *    OUT of 4 bytes: a little-endian u32 period in microseconds. Any
+ *    running timer is stopped; 0 leaves it stopped; another value is
+ *    clamped to [period_min_us, period_max_us] and the timer started on an
+ *    absolute grid (no drift) delivering HLKVM_TIMER_VECTOR through the
+ *    irqfd. OUT of 1 or 2 bytes and every IN: not answered.
+ *  Halt (HLKVM_PORT_HALT, 108): never answered; always reaches the VMM.
+ *
+ * Multi-byte accesses to the 8-bit legacy ports (in ax / in eax and the
+ * OUT forms) are answered byte-wise as consecutive ports, as the ISA bus
+ * splits them, but only if every byte lands on an answered port;
+ * otherwise the whole access goes to userspace.
+ *
+ * Timer policies
+ * ==============
+ * HLKVM_TIMER_CATCHUP (default, what KVM's PIT calls "reinject"): at most
+ * one tick is outstanding; a tick that falls due while one is
+ * unacknowledged, or during a host stall, joins a backlog of up to
+ * backlog_max ticks (beyond it, counted as lost) and is delivered after the
+ * guest acknowledges, at most one backlog tick per acknowledgement and no
+ * closer than a quarter period, so a guest that cannot keep up still runs
+ * its own code. HLKVM_TIMER_SKIP: a tick due while one is outstanding is
+ * merged (counted) instead.
+ */
+
+#ifndef _UAPI_LINUX_HLKVM_H
+#define _UAPI_LINUX_HLKVM_H
+
+#define HLKVM_GENL_NAME		"hlkvm"
+#define HLKVM_GENL_VERSION	1
+#define HLKVM_MCGRP_EVENTS	"events"
+
+/* Ports (I/O space) */
+#define HLKVM_PORT_PIC_MASTER_CMD	0x20
+#define HLKVM_PORT_PIC_MASTER_DATA	0x21
+#define HLKVM_PORT_PIT_CH0		0x40
+#define HLKVM_PORT_PIT_CH1		0x41
+#define HLKVM_PORT_PIT_CH2		0x42
+#define HLKVM_PORT_PIT_MODE		0x43
+#define HLKVM_PORT_SPEAKER		0x61
+#define HLKVM_PORT_DIAG			0x80
+#define HLKVM_PORT_PIC_SLAVE_CMD	0xa0
+#define HLKVM_PORT_PIC_SLAVE_DATA	0xa1
+/* Hyperlight's guest ABI */
+#define HLKVM_PORT_PV_TIMER		107
+#define HLKVM_PORT_HALT			108
+
+/* The vector the VMM's MSI route delivers for each tick */
+#define HLKVM_TIMER_VECTOR		0x20
+
+/* PV timer period bounds, microseconds; the configurable clamp lies within */
+#define HLKVM_PERIOD_MIN_US		100
+#define HLKVM_PERIOD_MAX_US		10000000
+/* Upper bound of HLKVM_A_BACKLOG_MAX, and its default */
+#define HLKVM_BACKLOG_LIMIT		65536
+#define HLKVM_BACKLOG_DEFAULT		1000
+/* How many VMs may be attached at once */
+#define HLKVM_MAX_VMS			4096
+
+/**
+ * enum hlkvm_group - port groups, bit numbers of HLKVM_A_GROUPS
+ * @HLKVM_GROUP_PIC: 8259 PIC pair, 0x20-0x21 and 0xa0-0xa1
+ * @HLKVM_GROUP_PIT: 8254 PIT, 0x40-0x43
+ * @HLKVM_GROUP_SPEAKER: speaker / NMI status, 0x61
+ * @HLKVM_GROUP_DIAG: POST diagnostic port, 0x80
+ * @HLKVM_GROUP_TIMER: the PV timer port
+ */
+enum hlkvm_group {
+	HLKVM_GROUP_PIC,
+	HLKVM_GROUP_PIT,
+	HLKVM_GROUP_SPEAKER,
+	HLKVM_GROUP_DIAG,
+	HLKVM_GROUP_TIMER,
+	__HLKVM_GROUP_COUNT
+};
+
+#define HLKVM_GROUP_F_PIC	(1U << HLKVM_GROUP_PIC)
+#define HLKVM_GROUP_F_PIT	(1U << HLKVM_GROUP_PIT)
+#define HLKVM_GROUP_F_SPEAKER	(1U << HLKVM_GROUP_SPEAKER)
+#define HLKVM_GROUP_F_DIAG	(1U << HLKVM_GROUP_DIAG)
+#define HLKVM_GROUP_F_TIMER	(1U << HLKVM_GROUP_TIMER)
+/* Every group; the kernel rejects other bits with -EINVAL */
+#define __HLKVM_GROUP_F_ALL	((1U << __HLKVM_GROUP_COUNT) - 1)
+
+/**
+ * enum hlkvm_timer_policy - what happens to a tick due while one is pending
+ * @HLKVM_TIMER_CATCHUP: keep it in a bounded backlog, deliver it later
+ * @HLKVM_TIMER_SKIP: merge it and count it
+ */
+enum hlkvm_timer_policy {
+	HLKVM_TIMER_CATCHUP,
+	HLKVM_TIMER_SKIP,
+	__HLKVM_TIMER_POLICY_COUNT
+};
+
+/**
+ * enum hlkvm_cmd - generic netlink commands (see the Documentation above)
+ * @HLKVM_CMD_UNSPEC: never used
+ * @HLKVM_CMD_ATTACH: attach a VM; also the attach notification
+ * @HLKVM_CMD_DETACH: detach a VM; also the detach notification
+ * @HLKVM_CMD_GET_VM: one VM, or (dump, CAP_NET_ADMIN) every VM
+ * @HLKVM_CMD_SET_VM: change one VM's timer
+ * @HLKVM_CMD_GET_CONFIG: module version and defaults
+ * @HLKVM_CMD_SET_CONFIG: change the defaults (CAP_NET_ADMIN)
+ */
+enum hlkvm_cmd {
+	HLKVM_CMD_UNSPEC,
+	HLKVM_CMD_ATTACH,
+	HLKVM_CMD_DETACH,
+	HLKVM_CMD_GET_VM,
+	HLKVM_CMD_SET_VM,
+	HLKVM_CMD_GET_CONFIG,
+	HLKVM_CMD_SET_CONFIG,
+	__HLKVM_CMD_MAX
+};
+#define HLKVM_CMD_MAX (__HLKVM_CMD_MAX - 1)
+
+/**
+ * enum hlkvm_attr - top-level attributes (types in the Documentation above)
+ * @HLKVM_A_UNSPEC: never used
+ * @HLKVM_A_PAD: padding for 64-bit attributes
+ * @HLKVM_A_VM_FD: the caller's KVM VM file descriptor
+ * @HLKVM_A_IRQ_FD: the eventfd bound with KVM_IRQFD to the timer's MSI
+ * @HLKVM_A_VM_ID: the module's identifier of an attachment (never 0)
+ * @HLKVM_A_OWNER_PID: thread group id of the process that attached
+ * @HLKVM_A_GROUPS: HLKVM_GROUP_F_* mask
+ * @HLKVM_A_TIMER_PORT: PV timer port number
+ * @HLKVM_A_TIMER_POLICY: enum hlkvm_timer_policy
+ * @HLKVM_A_TIMER_PERIOD_US: period to set, microseconds, 0 stops
+ * @HLKVM_A_PERIOD_MIN_US: lower clamp, microseconds
+ * @HLKVM_A_PERIOD_MAX_US: upper clamp, microseconds
+ * @HLKVM_A_BACKLOG_MAX: catch-up backlog bound, ticks
+ * @HLKVM_A_ATTACH_TIME_NS: CLOCK_BOOTTIME when attached
+ * @HLKVM_A_TIMER: nested HLKVM_TIMER_A_*
+ * @HLKVM_A_STATS: nested HLKVM_STATS_A_*
+ * @HLKVM_A_VERSION: module version string
+ * @HLKVM_A_VM_COUNT: number of attached VMs
+ */
+enum hlkvm_attr {
+	HLKVM_A_UNSPEC,
+	HLKVM_A_PAD,
+	HLKVM_A_VM_FD,
+	HLKVM_A_IRQ_FD,
+	HLKVM_A_VM_ID,
+	HLKVM_A_OWNER_PID,
+	HLKVM_A_GROUPS,
+	HLKVM_A_TIMER_PORT,
+	HLKVM_A_TIMER_POLICY,
+	HLKVM_A_TIMER_PERIOD_US,
+	HLKVM_A_PERIOD_MIN_US,
+	HLKVM_A_PERIOD_MAX_US,
+	HLKVM_A_BACKLOG_MAX,
+	HLKVM_A_ATTACH_TIME_NS,
+	HLKVM_A_TIMER,
+	HLKVM_A_STATS,
+	HLKVM_A_VERSION,
+	HLKVM_A_VM_COUNT,
+	__HLKVM_A_MAX
+};
+#define HLKVM_A_MAX (__HLKVM_A_MAX - 1)
+
+/**
+ * enum hlkvm_timer_attr - nested in HLKVM_A_TIMER
+ * @HLKVM_TIMER_A_UNSPEC: never used
+ * @HLKVM_TIMER_A_PAD: padding for 64-bit attributes
+ * @HLKVM_TIMER_A_RUNNING: 1 while the timer runs
+ * @HLKVM_TIMER_A_REQUESTED_US: period the guest (or SET_VM) asked for
+ * @HLKVM_TIMER_A_PERIOD_US: period in force, 0 when stopped
+ * @HLKVM_TIMER_A_TICKS: ticks injected
+ * @HLKVM_TIMER_A_MERGED: ticks merged (skip policy)
+ * @HLKVM_TIMER_A_LOST: ticks dropped on a full backlog (catch-up policy)
+ * @HLKVM_TIMER_A_BACKLOG: ticks waiting now
+ * @HLKVM_TIMER_A_OUTSTANDING: ticks injected and not yet acknowledged
+ * @HLKVM_TIMER_A_CLAMPED: period writes clamped to a bound
+ */
+enum hlkvm_timer_attr {
+	HLKVM_TIMER_A_UNSPEC,
+	HLKVM_TIMER_A_PAD,
+	HLKVM_TIMER_A_RUNNING,
+	HLKVM_TIMER_A_REQUESTED_US,
+	HLKVM_TIMER_A_PERIOD_US,
+	HLKVM_TIMER_A_TICKS,
+	HLKVM_TIMER_A_MERGED,
+	HLKVM_TIMER_A_LOST,
+	HLKVM_TIMER_A_BACKLOG,
+	HLKVM_TIMER_A_OUTSTANDING,
+	HLKVM_TIMER_A_CLAMPED,
+	__HLKVM_TIMER_A_MAX
+};
+#define HLKVM_TIMER_A_MAX (__HLKVM_TIMER_A_MAX - 1)
+
+/**
+ * enum hlkvm_stats_attr - nested in HLKVM_A_STATS, all NLA_U64
+ * @HLKVM_STATS_A_UNSPEC: never used
+ * @HLKVM_STATS_A_PAD: padding for 64-bit attributes
+ * @HLKVM_STATS_A_PIC_IN: PIC reads answered
+ * @HLKVM_STATS_A_PIC_OUT: PIC writes absorbed
+ * @HLKVM_STATS_A_PIT_IN: PIT reads answered
+ * @HLKVM_STATS_A_PIT_OUT: PIT writes absorbed
+ * @HLKVM_STATS_A_SPEAKER_IN: port 0x61 reads answered
+ * @HLKVM_STATS_A_SPEAKER_OUT: port 0x61 writes absorbed
+ * @HLKVM_STATS_A_DIAG_IN: port 0x80 reads answered
+ * @HLKVM_STATS_A_DIAG_OUT: port 0x80 writes absorbed
+ * @HLKVM_STATS_A_TIMER_OUT: PV timer period writes
+ * @HLKVM_STATS_A_EOI_BRIDGED: port 0x20 EOIs turned into LAPIC EOIs
+ * @HLKVM_STATS_A_EOI_IGNORED: port 0x20 EOIs with nothing outstanding
+ * @HLKVM_STATS_A_EOI_DIRECT: timer acknowledgements bypassing port 0x20
+ */
+enum hlkvm_stats_attr {
+	HLKVM_STATS_A_UNSPEC,
+	HLKVM_STATS_A_PAD,
+	HLKVM_STATS_A_PIC_IN,
+	HLKVM_STATS_A_PIC_OUT,
+	HLKVM_STATS_A_PIT_IN,
+	HLKVM_STATS_A_PIT_OUT,
+	HLKVM_STATS_A_SPEAKER_IN,
+	HLKVM_STATS_A_SPEAKER_OUT,
+	HLKVM_STATS_A_DIAG_IN,
+	HLKVM_STATS_A_DIAG_OUT,
+	HLKVM_STATS_A_TIMER_OUT,
+	HLKVM_STATS_A_EOI_BRIDGED,
+	HLKVM_STATS_A_EOI_IGNORED,
+	HLKVM_STATS_A_EOI_DIRECT,
+	__HLKVM_STATS_A_MAX
+};
+#define HLKVM_STATS_A_MAX (__HLKVM_STATS_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_HLKVM_H */
