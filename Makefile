@@ -1,0 +1,27 @@
+# hlkvm: top-level build.
+#
+#   make            userspace (library, hlkvmctl, hlkvm-run, guests) and the
+#                   module for Debian's 6.1 and 6.12 kernels
+#   make user       userspace only            make module   module only
+#   make check      every test tier (what CI runs: scripts/test-all)
+#   make install    library, tools, man pages and the module (DESTDIR, PREFIX)
+#
+# Outputs go to build/, caches to .cache/; neither is ever committed.
+
+.DEFAULT_GOAL := all
+TOP := $(abspath .)
+
+include mk/user.mk
+-include mk/guests.mk
+-include mk/module.mk
+
+.PHONY: all check clean install
+all: user guests module
+
+check:
+	scripts/test-all
+
+install: install-user
+
+clean:
+	rm -rf build

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libhlkvm: the userspace side of hlkvm.
+ *
+ * The netlink client for every command of <linux/hlkvm.h>, on libnl-genl-3.
+ * Every call returns 0 or a negative errno; after a failure,
+ * hlkvm_strerror() gives the kernel's extended ACK message when it sent
+ * one, otherwise strerror() of the errno.
+ *
+ * An attachment lives no longer than the client (netlink socket) that made
+ * it: keep the client open for as long as the VM should stay attached.
+ */
+#ifndef HLKVM_H
+#define HLKVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/hlkvm.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct hlkvm_client;
+
+/* How a request names a VM: the caller's VM fd, or (admin) the module's id */
+struct hlkvm_vm_ref {
+	int vm_fd;		/* -1 when naming by id */
+	uint32_t vm_id;		/* 0 when naming by fd */
+};
+
+struct hlkvm_timer_info {
+	bool running;
+	uint32_t requested_us;
+	uint32_t period_us;
+	uint64_t ticks;
+	uint64_t merged;
+	uint64_t lost;
+	uint32_t backlog;
+	uint32_t outstanding;
+	uint64_t clamped;
+};
+
+/* Indexed by enum hlkvm_group, for the legacy groups */
+struct hlkvm_port_counts {
+	uint64_t in;
+	uint64_t out;
+};
+
+struct hlkvm_stats {
+	struct hlkvm_port_counts group[__HLKVM_GROUP_COUNT];
+	uint64_t eoi_bridged;
+	uint64_t eoi_ignored;
+	uint64_t eoi_direct;
+};
+
+struct hlkvm_vm_info {
+	uint32_t vm_id;
+	uint32_t owner_pid;
+	uint32_t groups;
+	uint16_t timer_port;
+	uint32_t timer_policy;
+	uint64_t attach_time_ns;
+	struct hlkvm_timer_info timer;
+	struct hlkvm_stats stats;
+};
+
+/* Optional attach settings; a field left at HLKVM_DEFAULT takes the module's */
+#define HLKVM_DEFAULT UINT32_MAX
+struct hlkvm_attach_opts {
+	uint32_t groups;
+	uint32_t timer_port;
+	uint32_t timer_policy;
+};
+
+struct hlkvm_config {
+	char version[64];
+	uint32_t groups;
+	uint16_t timer_port;
+	uint32_t timer_policy;
+	uint32_t period_min_us;
+	uint32_t period_max_us;
+	uint32_t backlog_max;
+	uint32_t vm_count;
+};
+
+/* For hlkvm_set_config(): fields left at HLKVM_DEFAULT are not sent */
+struct hlkvm_config_set {
+	uint32_t groups;
+	uint32_t timer_port;
+	uint32_t timer_policy;
+	uint32_t period_min_us;
+	uint32_t period_max_us;
+	uint32_t backlog_max;
+};
+
+/* For hlkvm_set_vm(): fields left at HLKVM_DEFAULT are not sent */
+struct hlkvm_vm_set {
+	uint32_t timer_period_us;
+	uint32_t timer_policy;
+};
+
+/* An event from the "events" multicast group */
+struct hlkvm_event {
+	uint8_t cmd;		/* HLKVM_CMD_ATTACH, _DETACH or _SET_CONFIG */
+	uint32_t vm_id;
+	uint32_t owner_pid;
+};
+
+void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o);
+void hlkvm_config_set_init(struct hlkvm_config_set *s);
+void hlkvm_vm_set_init(struct hlkvm_vm_set *s);
+
+/* -ENOENT: the family is not registered (module not loaded) */
+int hlkvm_open(struct hlkvm_client **out);
+void hlkvm_close(struct hlkvm_client *c);
+/* Text for the last failure on @c (kernel extack message if any) */
+const char *hlkvm_strerror(const struct hlkvm_client *c, int err);
+
+int hlkvm_attach(struct hlkvm_client *c, int vm_fd, int irq_fd,
+		 const struct hlkvm_attach_opts *opts,
+		 struct hlkvm_vm_info *info);
+int hlkvm_detach(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref);
+int hlkvm_get_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
+		 struct hlkvm_vm_info *info);
+/* Calls @cb for every attached VM (CAP_NET_ADMIN); stops early if @cb != 0 */
+int hlkvm_dump_vms(struct hlkvm_client *c,
+		   int (*cb)(const struct hlkvm_vm_info *info, void *arg),
+		   void *arg);
+int hlkvm_set_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
+		 const struct hlkvm_vm_set *set);
+int hlkvm_get_config(struct hlkvm_client *c, struct hlkvm_config *cfg);
+int hlkvm_set_config(struct hlkvm_client *c,
+		     const struct hlkvm_config_set *set);
+/*
+ * Joins the events group and calls @cb for each event until @cb returns
+ * non-zero or @max_events (0: no limit) have been seen.
+ */
+int hlkvm_monitor(struct hlkvm_client *c,
+		  int (*cb)(const struct hlkvm_event *ev, void *arg),
+		  void *arg, unsigned int max_events);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HLKVM_H */
