@@ -15,6 +15,16 @@ include mk/user.mk
 -include mk/guests.mk
 -include mk/module.mk
 
+# Parts not yet in this tree build nothing rather than break the others
+ifeq ($(wildcard mk/guests.mk),)
+.PHONY: guests
+guests:
+endif
+ifeq ($(wildcard mk/module.mk),)
+.PHONY: module
+module:
+endif
+
 .PHONY: all check clean install
 all: user guests module
 
