@@ -105,8 +105,9 @@ struct hlkvm_vm_set {
 /* An event from the "events" multicast group */
 struct hlkvm_event {
 	uint8_t cmd;		/* HLKVM_CMD_ATTACH, _DETACH or _SET_CONFIG */
-	uint32_t vm_id;
-	uint32_t owner_pid;
+	uint32_t vm_id;		/* ATTACH, DETACH */
+	uint32_t owner_pid;	/* ATTACH, DETACH */
+	struct hlkvm_config config;	/* SET_CONFIG: the new configuration */
 };
 
 void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o);
