@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Userspace fallback: ports through kmod/ports.c, ticks through
+ * kmod/ticks.c, a timer thread on an absolute grid. See fallback.h.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "fallback.h"
+
+#define NSEC_PER_SEC	1000000000LL
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+}
+
+static struct timespec ns_ts(int64_t ns)
+{
+	return (struct timespec){ .tv_sec = ns / NSEC_PER_SEC,
+				  .tv_nsec = ns % NSEC_PER_SEC };
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts_ns(&ts);
+}
+
+/* Caller holds fb->lock */
+static void inject_locked(struct hlkvm_fallback *fb, int64_t now)
+{
+	if (fb->ops.inject(fb->ops.arg) < 0)
+		fb->inject_errors++;
+	fb->last_inject = ns_ts(now);
+}
+
+/* Caller holds fb->lock */
+static void timer_expired_locked(struct hlkvm_fallback *fb, int64_t now)
+{
+	int64_t period = (int64_t)hlkvm_period_ns(fb->period_us);
+	int64_t next = ts_ns(&fb->next);
+	uint64_t n;
+
+	/* How many grid points passed: n - 1 of them were overrun */
+	n = (uint64_t)((now - next) / period) + 1;
+	fb->next = ns_ts(next + (int64_t)n * period);
+	if (hlkvm_ticks_expire(&fb->ticks, n))
+		inject_locked(fb, now);
+}
+
+static void *timer_thread(void *arg)
+{
+	struct hlkvm_fallback *fb = arg;
+
+	pthread_mutex_lock(&fb->lock);
+	while (!fb->quit) {
+		struct timespec deadline;
+		int64_t now;
+
+		if (!fb->running && !fb->release_pending) {
+			pthread_cond_wait(&fb->cond, &fb->lock);
+			continue;
+		}
+		deadline = fb->next;
+		if (fb->release_pending &&
+		    (!fb->running || ts_ns(&fb->release_at) < ts_ns(&deadline)))
+			deadline = fb->release_at;
+		/* Absolute deadline: a late wake-up does not shift the grid */
+		if (pthread_cond_timedwait(&fb->cond, &fb->lock, &deadline) !=
+		    ETIMEDOUT)
+			continue;	/* reprogrammed or quitting: re-read */
+		now = now_ns();
+		if (fb->release_pending && now >= ts_ns(&fb->release_at)) {
+			fb->release_pending = false;
+			if (hlkvm_ticks_release(&fb->ticks))
+				inject_locked(fb, now);
+		}
+		if (fb->running && now >= ts_ns(&fb->next))
+			timer_expired_locked(fb, now);
+	}
+	pthread_mutex_unlock(&fb->lock);
+	return NULL;
+}
+
+int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t policy,
+			uint32_t backlog_max,
+			const struct hlkvm_fallback_ops *ops)
+{
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int ret;
+
+	memset(fb, 0, sizeof(*fb));
+	fb->cfg.groups = __HLKVM_GROUP_F_ALL;
+	fb->cfg.timer_port = HLKVM_PORT_PV_TIMER;
+	fb->bounds.min_us = HLKVM_PERIOD_MIN_US;
+	fb->bounds.max_us = HLKVM_PERIOD_MAX_US;
+	fb->ops = *ops;
+	hlkvm_ticks_init(&fb->ticks, policy, backlog_max);
+
+	pthread_mutex_init(&fb->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&fb->cond, &ca);
+	pthread_condattr_destroy(&ca);
+
+	/* Signals (timeouts, ^C) are for the vCPU thread, never this one */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&fb->thread, NULL, timer_thread, fb);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		pthread_cond_destroy(&fb->cond);
+		pthread_mutex_destroy(&fb->lock);
+		return -ret;
+	}
+	fb->thread_started = true;
+	return 0;
+}
+
+void hlkvm_fallback_destroy(struct hlkvm_fallback *fb)
+{
+	if (!fb->thread_started)
+		return;
+	pthread_mutex_lock(&fb->lock);
+	fb->quit = true;
+	pthread_cond_signal(&fb->cond);
+	pthread_mutex_unlock(&fb->lock);
+	pthread_join(fb->thread, NULL);
+	fb->thread_started = false;
+	pthread_cond_destroy(&fb->cond);
+	pthread_mutex_destroy(&fb->lock);
+}
+
+void hlkvm_fallback_set_period(struct hlkvm_fallback *fb, uint32_t req_us)
+{
+	bool clamped;
+	uint32_t us = hlkvm_period_clamp(req_us, &fb->bounds, &clamped);
+
+	pthread_mutex_lock(&fb->lock);
+	/* Any write stops the running timer first, as in the module */
+	fb->running = false;
+	fb->release_pending = false;
+	hlkvm_ticks_stop(&fb->ticks);
+	fb->requested_us = req_us;
+	fb->period_us = us;
+	if (clamped)
+		fb->clamped++;
+	if (us) {
+		fb->next = ns_ts(now_ns() + (int64_t)hlkvm_period_ns(us));
+		fb->running = true;
+	}
+	pthread_cond_signal(&fb->cond);
+	pthread_mutex_unlock(&fb->lock);
+}
+
+bool hlkvm_fallback_in(struct hlkvm_fallback *fb, uint16_t port,
+		       unsigned int len, void *data)
+{
+	struct hlkvm_pio_result res;
+
+	if (hlkvm_pio_in(&fb->cfg, &fb->st, port, len, data, &res) ==
+	    HLKVM_PIO_PASS)
+		return false;
+	pthread_mutex_lock(&fb->lock);
+	fb->stats.group[res.group].in++;
+	pthread_mutex_unlock(&fb->lock);
+	return true;
+}
+
+/* A non-specific EOI on port 0x20: bridge it to the LAPIC, or ignore it */
+static void pic_eoi(struct hlkvm_fallback *fb)
+{
+	pthread_mutex_lock(&fb->lock);
+	if (!hlkvm_ticks_should_bridge(&fb->ticks, fb->running)) {
+		fb->stats.eoi_ignored++;
+		pthread_mutex_unlock(&fb->lock);
+		return;
+	}
+	fb->ops.lapic_eoi(fb->ops.arg);
+	fb->stats.eoi_bridged++;
+	if (hlkvm_ticks_ack(&fb->ticks)) {
+		/* Pace backlog ticks a quarter period apart, as the module */
+		int64_t at = ts_ns(&fb->last_inject) +
+			     (int64_t)hlkvm_period_ns(fb->period_us) / 4;
+		int64_t now = now_ns();
+
+		fb->release_at = ns_ts(at > now ? at : now);
+		fb->release_pending = true;
+		pthread_cond_signal(&fb->cond);
+	}
+	pthread_mutex_unlock(&fb->lock);
+}
+
+bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
+			unsigned int len, const void *data)
+{
+	struct hlkvm_pio_result res;
+
+	switch (hlkvm_pio_out(&fb->cfg, &fb->st, port, len, data, &res)) {
+	case HLKVM_PIO_PASS:
+		return false;
+	case HLKVM_PIO_PERIOD:
+		pthread_mutex_lock(&fb->lock);
+		fb->timer_out++;
+		pthread_mutex_unlock(&fb->lock);
+		hlkvm_fallback_set_period(fb, res.period_us);
+		return true;
+	case HLKVM_PIO_EOI:
+		pthread_mutex_lock(&fb->lock);
+		fb->stats.group[res.group].out++;
+		pthread_mutex_unlock(&fb->lock);
+		pic_eoi(fb);
+		return true;
+	case HLKVM_PIO_ABSORB:
+		break;
+	}
+	pthread_mutex_lock(&fb->lock);
+	fb->stats.group[res.group].out++;
+	pthread_mutex_unlock(&fb->lock);
+	return true;
+}
+
+void hlkvm_fallback_get(struct hlkvm_fallback *fb,
+			struct hlkvm_timer_info *timer,
+			struct hlkvm_stats *stats, uint64_t *timer_out)
+{
+	pthread_mutex_lock(&fb->lock);
+	if (timer) {
+		*timer = (struct hlkvm_timer_info){
+			.running = fb->running,
+			.requested_us = fb->requested_us,
+			.period_us = fb->running ? fb->period_us : 0,
+			.ticks = fb->ticks.injected,
+			.merged = fb->ticks.merged,
+			.lost = fb->ticks.lost,
+			.backlog = fb->ticks.backlog,
+			.outstanding = fb->ticks.outstanding,
+			.clamped = fb->clamped,
+		};
+	}
+	if (stats)
+		*stats = fb->stats;
+	if (timer_out)
+		*timer_out = fb->timer_out;
+	pthread_mutex_unlock(&fb->lock);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The userspace fallback of hlkvm: the same legacy ports answered by the
+ * VMM (through the module's own port table, kmod/ports.c) and the PV timer
+ * as a userspace thread, for hosts without the module.
+ *
+ * The timer thread sleeps to absolute CLOCK_MONOTONIC deadlines on a fixed
+ * grid (next = start + k * period), so sleep and injection latency never
+ * accumulate; ticks that fall due while one is unacknowledged, or during a
+ * host stall, go through the module's tick accounting (kmod/ticks.c):
+ * catch-up backlog or skip/merge, exactly as in the kernel.
+ *
+ * The EOI bridge costs more here than in the module: a non-specific EOI on
+ * port 0x20 is a userspace exit plus KVM_GET_LAPIC + KVM_SET_LAPIC (three
+ * ioctls, 1 KiB copied each way) done by the caller's lapic_eoi hook. The
+ * timer lock is held across it and across every injection, so a tick
+ * injected by this timer can never fall between the GET and the SET and be
+ * erased by it.
+ */
+#ifndef HLKVM_FALLBACK_H
+#define HLKVM_FALLBACK_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "hlkvm.h"
+#include "period.h"
+#include "ports.h"
+#include "ticks.h"
+
+/**
+ * struct hlkvm_fallback_ops - how the fallback reaches the VM
+ * @inject: deliver one tick (signal the irqfd); 0 or -errno
+ * @lapic_eoi: EOI the highest in-service LAPIC vector (KVM_GET_LAPIC,
+ *             clear the ISR bit, KVM_SET_LAPIC); called on the vCPU thread
+ * @arg: passed to both
+ */
+struct hlkvm_fallback_ops {
+	int (*inject)(void *arg);
+	int (*lapic_eoi)(void *arg);
+	void *arg;
+};
+
+struct hlkvm_fallback {
+	/* Set at init, read-only afterwards */
+	struct hlkvm_port_cfg cfg;
+	struct hlkvm_period_bounds bounds;
+	struct hlkvm_fallback_ops ops;
+
+	/* Only touched by the vCPU thread */
+	struct hlkvm_port_state st;
+
+	/* Everything below is protected by lock */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+	bool thread_started;
+	bool quit;
+	bool running;
+	uint32_t requested_us;
+	uint32_t period_us;
+	uint64_t clamped;
+	struct timespec next;		/* next grid expiry */
+	bool release_pending;		/* a paced backlog tick is owed */
+	struct timespec release_at;
+	struct timespec last_inject;
+	struct hlkvm_ticks ticks;
+	struct hlkvm_stats stats;
+	uint64_t timer_out;
+	uint64_t inject_errors;
+};
+
+/* @policy: enum hlkvm_timer_policy; @backlog_max: catch-up bound */
+int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t policy,
+			uint32_t backlog_max,
+			const struct hlkvm_fallback_ops *ops);
+/* Stops and joins the timer thread */
+void hlkvm_fallback_destroy(struct hlkvm_fallback *fb);
+
+/*
+ * One port access of @len bytes. Returns true if the fallback answered it
+ * (an IN's bytes are then in @data), false if it is not one of hlkvm's.
+ */
+bool hlkvm_fallback_in(struct hlkvm_fallback *fb, uint16_t port,
+		       unsigned int len, void *data);
+bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
+			unsigned int len, const void *data);
+
+/* Start (clamped) or, with 0, stop the timer, as a guest write would */
+void hlkvm_fallback_set_period(struct hlkvm_fallback *fb, uint32_t req_us);
+
+/* Snapshot of the counters, in the module's shape */
+void hlkvm_fallback_get(struct hlkvm_fallback *fb,
+			struct hlkvm_timer_info *timer,
+			struct hlkvm_stats *stats, uint64_t *timer_out);
+
+#endif /* HLKVM_FALLBACK_H */
