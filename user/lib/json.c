@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The JSON writer behind hlkvmctl --json; see json.h. Strings from the
+ * kernel (the module version) are escaped byte by byte: control characters
+ * as \uXXXX, quote and backslash with a backslash, everything else as is,
+ * so valid UTF-8 stays valid.
+ */
+#include <inttypes.h>
+
+#include "json.h"
+
+void json_init(struct json_writer *w, FILE *f)
+{
+	w->f = f;
+	w->depth = 0;
+	w->need_comma[0] = false;
+	w->overflow = false;
+}
+
+void json_write_escaped(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/* Comma and key before a value at the current level */
+static void prefix(struct json_writer *w, const char *key)
+{
+	if (w->need_comma[w->depth])
+		fputc(',', w->f);
+	w->need_comma[w->depth] = true;
+	if (key) {
+		json_write_escaped(w->f, key);
+		fputc(':', w->f);
+	}
+}
+
+static void nest_open(struct json_writer *w, const char *key, char c)
+{
+	prefix(w, key);
+	fputc(c, w->f);
+	if (w->depth + 1 >= JSON_MAX_DEPTH) {
+		/* Still balanced output: the caller's end closes this one */
+		w->overflow = true;
+		return;
+	}
+	w->need_comma[++w->depth] = false;
+}
+
+static void nest_close(struct json_writer *w, char c)
+{
+	fputc(c, w->f);
+	if (w->overflow)
+		w->overflow = false;
+	else if (w->depth > 0)
+		w->depth--;
+}
+
+void json_object_begin(struct json_writer *w, const char *key)
+{
+	nest_open(w, key, '{');
+}
+
+void json_object_end(struct json_writer *w)
+{
+	nest_close(w, '}');
+}
+
+void json_array_begin(struct json_writer *w, const char *key)
+{
+	nest_open(w, key, '[');
+}
+
+void json_array_end(struct json_writer *w)
+{
+	nest_close(w, ']');
+}
+
+void json_u64(struct json_writer *w, const char *key, uint64_t v)
+{
+	prefix(w, key);
+	fprintf(w->f, "%" PRIu64, v);
+}
+
+void json_bool(struct json_writer *w, const char *key, bool v)
+{
+	prefix(w, key);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void json_string(struct json_writer *w, const char *key, const char *s)
+{
+	prefix(w, key);
+	json_write_escaped(w->f, s);
+}
+
+void json_end_document(struct json_writer *w)
+{
+	fputc('\n', w->f);
+	w->depth = 0;
+	w->need_comma[0] = false;
+}

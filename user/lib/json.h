@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A tiny streaming JSON writer for hlkvmctl's --json output: compact, one
+ * document per line, keys as given (snake_case by convention), strings
+ * escaped per RFC 8259, numbers as numbers. Nesting is tracked so commas
+ * are never the caller's business. Not part of the installed API.
+ */
+#ifndef HLKVM_JSON_H
+#define HLKVM_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 16
+#define JSON_INTERNAL __attribute__((visibility("hidden")))
+
+struct json_writer {
+	FILE *f;
+	int depth;
+	bool need_comma[JSON_MAX_DEPTH];
+	bool overflow;		/* nesting beyond JSON_MAX_DEPTH was refused */
+};
+
+JSON_INTERNAL void json_init(struct json_writer *w, FILE *f);
+/* @key is NULL inside arrays and at the top level */
+JSON_INTERNAL void json_object_begin(struct json_writer *w, const char *key);
+JSON_INTERNAL void json_object_end(struct json_writer *w);
+JSON_INTERNAL void json_array_begin(struct json_writer *w, const char *key);
+JSON_INTERNAL void json_array_end(struct json_writer *w);
+JSON_INTERNAL void json_u64(struct json_writer *w, const char *key, uint64_t v);
+JSON_INTERNAL void json_bool(struct json_writer *w, const char *key, bool v);
+JSON_INTERNAL void json_string(struct json_writer *w, const char *key, const char *s);
+/* Ends a top-level document with a newline */
+JSON_INTERNAL void json_end_document(struct json_writer *w);
+/* Writes @s as a quoted, escaped JSON string */
+JSON_INTERNAL void json_write_escaped(FILE *f, const char *s);
+
+#endif /* HLKVM_JSON_H */
