@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Conditions are in single quotes on purpose: check() evals them later.
+# shellcheck disable=SC2016
+# Checks of the test host harness itself (scripts/testhost), not of hlkvm: all
+# runs use --module none, so they pass before the module exists.
+#
+#   tests/host/testhost_selftest.sh [--kernel 6.1|6.12|all]   (default: all)
+#
+# Prints "ok N - ..." / "not ok N - ..." per check and a closing
+# "testhost-selftest: N passed, M failed"; exits 1 if any check failed.
+# Kernel-dependent checks run on each kernel; harness-only ones (watchdog,
+# heartbeat, usage errors) once. About 45 s per kernel plus 25 s.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+th=$repo/scripts/testhost
+
+kernels=(6.1 6.12)
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel)
+		[ $# -ge 2 ] || { echo "usage: $0 [--kernel 6.1|6.12|all]" >&2; exit 2; }
+		case "$2" in all) kernels=(6.1 6.12) ;; *) kernels=("$2") ;; esac
+		shift 2
+		;;
+	-h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--kernel 6.1|6.12|all]" >&2; exit 2 ;;
+	esac
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 pass=0 fail=0
+check() { # check DESCRIPTION CONDITION-COMMAND...
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		pass=$((pass + 1))
+		echo "ok $n - $desc"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n - $desc"
+		# Leave the evidence next to the verdict.
+		sed 's/^/#   stdout: /' "$tmp/out" 2>/dev/null | tail -n 15
+		sed 's/^/#   stderr: /' "$tmp/err" 2>/dev/null | tail -n 15
+	fi
+}
+skip() {
+	n=$((n + 1))
+	pass=$((pass + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+# run ARGS... : scripts/testhost, output in $tmp/out and $tmp/err, status in $rc
+run() {
+	rc=0
+	"$th" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+}
+has_out() { grep -qxF -- "$1" "$tmp/out"; }
+has_err() { grep -qF -- "$1" "$tmp/err"; }
+is() { [ "$1" = "$2" ]; }
+
+# A directory with awkward names, to be copied in with --add.
+add=$tmp/add\ dir
+mkdir -p "$add/sub" "$add/.git"
+echo "payload 42" >"$add/sub/file with space"
+echo "should stay out" >"$add/.git/HEAD"
+
+for k in "${kernels[@]}"; do
+	# One boot for several facts: status, nested SVM, --add, argv passing.
+	run --kernel "$k" --module none --add "$add" -- sh -c '
+		echo "cwd=$(pwd)"
+		echo "kver=$HLKVM_KVER"
+		cat "sub/file with space"
+		[ -e .git ] && echo "git copied"
+		[ -c /dev/kvm ] && echo "dev kvm"
+		grep -q kvm_amd /proc/modules && echo "kvm_amd loaded"
+		echo "nested=$(cat /sys/module/kvm_amd/parameters/nested)"
+		dmesg | grep -q "Nested Virtualization enabled" && echo "nested msg"
+		[ -d /sys/kernel/tracing/events ] && echo "tracefs"
+		printf "<%s>" "$@"; echo
+		exit 3' sh 'a b' "c'd" '$HOME' ''
+	kv=$(bash -c '. scripts/lib/kernels.sh; hlkvm_kver "$1"' _ "$k")
+	check "$k: the command's exit status comes back (3)" is "$rc" 3
+	check "$k: kvm_amd loaded, /dev/kvm present" eval 'has_out "dev kvm" && has_out "kvm_amd loaded"'
+	check "$k: nested SVM enabled" eval 'has_out "nested=1" || has_out "nested msg"'
+	check "$k: --add copies the dir (not .git) and runs inside it" \
+		eval 'has_out "cwd=/work/add dir" && has_out "payload 42" && ! has_out "git copied"'
+	check "$k: arguments arrive unchanged, HLKVM_KVER set" \
+		eval 'has_out "<a b><c'"'"'d><\$HOME><>" && has_out "kver=$kv"'
+	check "$k: stdout has only the command's output" eval '[ "$(head -n 1 "$tmp/out")" = "cwd=/work/add dir" ] && [ "$(wc -l <"$tmp/out")" -eq 9 ]'
+
+	# A kernel WARNING that only dmesg shows (loglevel=4 keeps it off the console).
+	run --kernel "$k" --module none -- sh -c 'echo "WARNING: CPU: 0 PID: 1 at selftest.c:1 fake" >/dev/kmsg; echo fine'
+	check "$k: a WARNING in dmesg fails the run" eval '[ "$rc" -ne 0 ] && has_out fine && has_err "kernel log has WARNING: CPU: 0 PID: 1 at selftest.c:1"'
+
+	# A panic before the command finishes.
+	run --kernel "$k" --module none -- sh -c 'echo before; echo c >/proc/sysrq-trigger; echo after'
+	check "$k: a kernel panic fails the run and is named" \
+		eval '[ "$rc" -ne 0 ] && has_out before && ! has_out after && has_err "kernel panicked"'
+done
+
+k=${kernels[0]}
+# QEMU started with its CPU stopped prints nothing at all: a frozen host.
+# shellcheck disable=SC2034 # read by the eval below
+start=$SECONDS
+run --kernel "$k" --module none --quiet-timeout 3 --x-qemu-arg -S -- true
+check "the silent-host watchdog trips (status 124, says so)" \
+	eval '[ "$rc" -eq 124 ] && has_err "went silent for 3 s (frozen?)" && [ $((SECONDS - start)) -lt 30 ]'
+
+# A quiet command longer than --quiet-timeout is kept alive by the heartbeat.
+run --kernel "$k" --module none --quiet-timeout 9 -- sh -c 'sleep 12; echo awake'
+check "the heartbeat keeps a quiet 12 s command alive under --quiet-timeout 9" \
+	eval '[ "$rc" -eq 0 ] && has_out awake'
+
+# --timeout ends a run that talks but never finishes; --log keeps the raw log.
+run --kernel "$k" --module none --timeout 15 --log "$tmp/raw.log" -- sh -c 'echo start; while :; do sleep 1; done'
+check "--timeout stops a command that never ends (status 124), --log written" \
+	eval '[ "$rc" -eq 124 ] && has_err "timeout 15 s reached" && grep -q "@@TH-.*-BEGIN" "$tmp/raw.log"'
+
+# A module that does not load inside is a setup failure (125), named.
+echo "not a module" >"$tmp/hlkvm.ko"
+run --kernel "$k" --module "$tmp/hlkvm.ko" -- true
+check "an insmod failure inside is reported (status 125)" \
+	eval '[ "$rc" -eq 125 ] && has_err "insmod" && has_err "hlkvm.ko"'
+
+# No boot needed for these.
+kv=$(bash -c '. scripts/lib/kernels.sh; hlkvm_kver "$1"' _ "$k")
+if [ -f "build/kmod/$kv/hlkvm.ko" ]; then
+	skip "a missing default module names the build command" "build/kmod/$kv/hlkvm.ko exists"
+else
+	run --kernel "$k" -- true
+	check "a missing default module names the build command" \
+		eval '[ "$rc" -eq 125 ] && has_err "make module KVER=$kv"'
+fi
+run --bogus -- true
+check "an unknown option is a usage error (2)" is "$rc" 2
+
+echo "testhost-selftest: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
