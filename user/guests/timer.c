@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The timer guest, the issue's acceptance guest. Built four ways (-DMODE):
+ *   timer.elf          remap the PIC, program the PIT, touch every absorbed
+ *                      port a known number of times checking each IN, run
+ *                      the PV timer at 1000 us for TICKS ticks, stop it and
+ *                      check that no tick follows
+ *   timer-noack.elf    the handler never acknowledges: exactly one tick in
+ *                      200 periods
+ *   timer-restart.elf  the handler stops the timer, acknowledges, restarts:
+ *                      ticks must keep coming
+ *   timer-min.elf      asks for 1 us: the period measured in TSC cycles must
+ *                      be >= ~100 us (ratio to the 1000 us period >= 0.09)
+ *   timer-soak.elf     100 us for --arg SECONDS (default 1), counts ticks
+ * Every mode first calibrates TSC cycles per 1000 us period on acknowledged
+ * ticks. Output: key=value lines on port 0xE9, including the guest's own
+ * count of every port access by group (pic_in=, pic_out=, ...), so a test
+ * can compare them with the module's counters. Status on port 108: 0, or
+ * the number of the first failed check.
+ */
+#include "lib.h"
+
+#define MODE_NORMAL	0
+#define MODE_NOACK	1
+#define MODE_RESTART	2
+#define MODE_MIN	3
+#define MODE_SOAK	4
+#ifndef MODE
+#define MODE MODE_NORMAL
+#endif
+
+#define TICKS		50
+#define CAL_TICKS	10
+#define TOUCHES		3	/* IN and OUT of every absorbed port, each */
+
+enum group { PIC, PIT, SPEAKER, DIAG, NGROUPS };
+static const char *const in_key[NGROUPS] = {
+	"pic_in", "pit_in", "speaker_in", "diag_in" };
+static const char *const out_key[NGROUPS] = {
+	"pic_out", "pit_out", "speaker_out", "diag_out" };
+
+static uint64_t n_in[NGROUPS], n_out[NGROUPS], n_timer_out, n_eoi;
+static volatile uint64_t ticks;
+static volatile bool ack = true;
+static volatile bool restart_in_handler;
+static volatile uint32_t period_us;
+static uint32_t failed;
+
+static void check(bool ok, uint32_t code, const char *what)
+{
+	if (ok)
+		return;
+	puts_e9("FAIL ");
+	puts_e9(what);
+	outb(PORT_CONSOLE, '\n');
+	if (!failed)
+		failed = code;
+}
+
+static enum group group_of(uint16_t port)
+{
+	switch (port) {
+	case 0x40: case 0x41: case 0x42: case 0x43:
+		return PIT;
+	case 0x61:
+		return SPEAKER;
+	case 0x80:
+		return DIAG;
+	default:
+		return PIC;
+	}
+}
+
+/* Counted accesses: the counts are compared with the module's */
+static void pout(uint16_t port, uint8_t v)
+{
+	__atomic_fetch_add(&n_out[group_of(port)], 1, __ATOMIC_RELAXED);
+	outb(port, v);
+}
+
+static uint8_t pin(uint16_t port)
+{
+	__atomic_fetch_add(&n_in[group_of(port)], 1, __ATOMIC_RELAXED);
+	return inb(port);
+}
+
+static void set_period(uint32_t us)
+{
+	__atomic_fetch_add(&n_timer_out, 1, __ATOMIC_RELAXED);
+	period_us = us;
+	outl(PORT_PV_TIMER, us);	/* out dx, eax: 4 bytes */
+}
+
+void tick_handler(void)
+{
+	__atomic_fetch_add(&ticks, 1, __ATOMIC_SEQ_CST);	/* lock add */
+	if (restart_in_handler) {
+		uint32_t p = period_us;
+
+		set_period(0);
+		__atomic_fetch_add(&n_eoi, 1, __ATOMIC_RELAXED);
+		pout(0x20, 0x20);
+		set_period(p);
+		return;
+	}
+	if (ack) {
+		__atomic_fetch_add(&n_eoi, 1, __ATOMIC_RELAXED);
+		pout(0x20, 0x20);	/* non-specific EOI */
+	}
+}
+
+static void pic_remap(void)
+{
+	pout(0x20, 0x11); pout(0x21, 0x20); pout(0x21, 0x04); pout(0x21, 0x01);
+	pout(0xa0, 0x11); pout(0xa1, 0x28); pout(0xa1, 0x02); pout(0xa1, 0x01);
+	pout(0x21, 0xfe);
+	pout(0xa1, 0xff);
+}
+
+static void pit_program(uint16_t divisor)
+{
+	pout(0x43, 0x34);		/* ch0, lo/hi, mode 2 */
+	pout(0x40, divisor & 0xff);
+	pout(0x40, divisor >> 8);
+}
+
+/* IN and OUT of every absorbed port TOUCHES times; INs checked */
+static void touch_ports(void)
+{
+	static const struct { uint16_t port; int want; uint8_t out; } tbl[] = {
+		{ 0x20, 0x00, 0x0b },	/* OCW3, never an EOI */
+		{ 0x21, 0xff, 0xfe },
+		{ 0xa0, 0x00, 0x0b },
+		{ 0xa1, 0xff, 0xff },
+		{ 0x40, 0x00, 0x00 },
+		{ 0x41, 0x00, 0x00 },
+		{ 0x42, 0x00, 0x00 },
+		{ 0x43, -1, 0x00 },	/* write-only: OUT only */
+		{ 0x61, -2, 0x00 },	/* refresh bit toggles */
+		{ 0x80, 0xff, 0x00 },
+	};
+	unsigned int i, k;
+
+	for (k = 0; k < TOUCHES; k++) {
+		for (i = 0; i < sizeof(tbl) / sizeof(tbl[0]); i++) {
+			pout(tbl[i].port, tbl[i].out);
+			if (tbl[i].want == -1)
+				continue;
+			if (tbl[i].want == -2) {
+				uint8_t a = pin(0x61), b = pin(0x61);
+
+				check(((a ^ b) & 0x10) && !(a & 0x20), 10,
+				      "port 0x61 refresh toggle");
+				continue;
+			}
+			check(pin(tbl[i].port) == tbl[i].want, 11 + i,
+			      "IN value against the hlkvm.h table");
+		}
+	}
+}
+
+/* Wait (interrupts on) until ticks >= n or @max_cycles pass */
+static bool wait_ticks(uint64_t n, uint64_t max_cycles)
+{
+	uint64_t t0 = rdtsc();
+
+	while (ticks < n) {
+		if (max_cycles && rdtsc() - t0 > max_cycles)
+			return false;
+		sti();
+		pause();
+	}
+	return true;
+}
+
+/* TSC cycles per tick over ticks [from, to] of a running timer */
+static uint64_t measure(uint64_t from, uint64_t to, uint64_t max_cycles)
+{
+	uint64_t t0, t1;
+
+	if (!wait_ticks(from, max_cycles))
+		return 0;
+	t0 = rdtsc();
+	if (!wait_ticks(to, max_cycles))
+		return 0;
+	t1 = rdtsc();
+	return (t1 - t0) / (to - from);
+}
+
+/* Stop, let an in-flight tick land, then no tick may come for @periods */
+static void stop_and_check_quiet(uint64_t cycles_per_tick, uint32_t periods,
+				 uint32_t code)
+{
+	uint64_t before;
+
+	set_period(0);
+	spin_cycles(2 * cycles_per_tick);
+	before = ticks;
+	spin_cycles(periods * cycles_per_tick);
+	kv("ticks_after_stop", ticks - before);
+	check(ticks == before, code, "tick after the timer was stopped");
+}
+
+uint32_t guest_main(const struct boot_info *bi)
+{
+	uint64_t cal, c, t;
+	unsigned int g;
+
+	pic_remap();
+	pit_program(1193);		/* 1 kHz, as a PC guest would */
+	touch_ports();
+
+	/* Calibrate on acknowledged 1000 us ticks (no guest wait bound) */
+	set_period(1000);
+	cal = measure(2, 2 + CAL_TICKS, 0);
+	kv("tsc_per_tick_1000us", cal);
+	check(cal > 0, 1, "calibration");
+
+	switch (MODE) {
+	case MODE_NORMAL:
+		check(wait_ticks(TICKS, (uint64_t)TICKS * 20 * cal), 2,
+		      "ticks at 1000 us");
+		stop_and_check_quiet(cal, 20, 3);
+		break;
+	case MODE_NOACK:
+		set_period(0);
+		spin_cycles(2 * cal);
+		t = ticks;
+		ack = false;
+		set_period(1000);
+		spin_cycles(200 * cal);
+		kv("noack_ticks", ticks - t);
+		check(ticks - t == 1, 4, "exactly one tick without acknowledgement");
+		set_period(0);
+		break;
+	case MODE_RESTART:
+		restart_in_handler = true;
+		t = ticks;
+		check(wait_ticks(t + TICKS, (uint64_t)TICKS * 20 * cal), 5,
+		      "ticks keep coming after stop/ack/restart in the handler");
+		kv("restart_ticks", ticks - t);
+		restart_in_handler = false;
+		stop_and_check_quiet(cal, 20, 6);
+		break;
+	case MODE_MIN:
+		set_period(1);
+		t = ticks;
+		c = measure(t + 2, t + 2 + 4 * CAL_TICKS, 40 * CAL_TICKS * cal);
+		kv("tsc_per_tick_1us", c);
+		kv("ratio_x1000", cal ? c * 1000 / cal : 0);
+		/* clamped to 100 us: ratio ~0.1 or more, never ~0.001 */
+		check(c > 0 && c * 1000 / cal >= 90, 7, "1 us clamped to >= 100 us");
+		stop_and_check_quiet(cal, 20, 8);
+		break;
+	case MODE_SOAK: {
+		uint64_t secs = bi->argc > 0 ? bi->arg[0] : 1;
+
+		set_period(100);
+		t = ticks;
+		spin_cycles(secs * 1000 * cal);
+		kv("soak_seconds", secs);
+		kv("soak_ticks", ticks - t);
+		check(ticks - t > 0, 9, "ticks at 100 us");
+		stop_and_check_quiet(cal, 20, 3);
+		break;
+	}
+	}
+	cli();
+	kv("ticks", ticks);
+	kv("eoi", n_eoi);
+	for (g = 0; g < NGROUPS; g++) {
+		kv(in_key[g], n_in[g]);
+		kv(out_key[g], n_out[g]);
+	}
+	kv("timer_out", n_timer_out);
+	kv("status", failed);
+	return failed;
+}

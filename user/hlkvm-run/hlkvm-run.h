@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hlkvm-run: a one-vCPU VMM for hlkvm's test guests.
+ *
+ * Guest physical memory layout (identity-mapped, see man/hlkvm-run.1):
+ *   0x0000-0x0fff   free RAM (avoid: it is the null page)
+ *   0x1000-0x7fff   reserved for the VMM; images overlapping it are refused
+ *     0x1000        PML4
+ *     0x2000        PDPT
+ *     0x3000-0x6fff four page directories (2 MiB pages, up to 4 GiB)
+ *     0x7000        GDT: 0x08 64-bit code, 0x10 data
+ *     0x7800        struct hlkvm_boot_info (RDI points to it at entry)
+ *   0x8000-top      the guest image, its data, its stack
+ *   RSP at entry    the top of RAM (mem size), 16-byte aligned
+ */
+#ifndef HLKVM_RUN_H
+#define HLKVM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/kvm.h>
+
+#include "fallback.h"
+#include "hlkvm.h"
+
+#define GUEST_PML4		0x1000ULL
+#define GUEST_PDPT		0x2000ULL
+#define GUEST_PD		0x3000ULL
+#define GUEST_PD_PAGES		4
+#define GUEST_GDT		0x7000ULL
+#define GUEST_BOOT_INFO		0x7800ULL
+#define GUEST_RESV_START	0x1000ULL
+#define GUEST_RESV_END		0x8000ULL
+
+#define GUEST_MEM_DEFAULT	(64ULL << 20)
+#define GUEST_MEM_MIN		(2ULL << 20)
+/* Below the LAPIC/IOAPIC MMIO window at 0xFEC00000 */
+#define GUEST_MEM_MAX		(3ULL << 30)
+
+/* The MSI route for the timer tick: first GSI past the 24 IOAPIC pins */
+#define TIMER_GSI		24
+#define IRQCHIP_ROUTES		24
+
+#define BOOT_INFO_MAGIC		0x424b4c48	/* "HLKB" */
+#define BOOT_ARGS_MAX		4
+
+/* What the guest finds at GUEST_BOOT_INFO (its ABI: keep stable) */
+struct hlkvm_boot_info {
+	uint32_t magic;
+	uint32_t argc;
+	uint64_t mem_size;
+	uint64_t arg[BOOT_ARGS_MAX];
+};
+
+enum accel_mode { ACCEL_AUTO, ACCEL_KERNEL, ACCEL_USER };
+
+struct run_opts {
+	const char *image;
+	uint64_t mem_size;
+	enum accel_mode accel;
+	bool json;
+	const char *summary_path;
+	double timeout_s;
+	bool flat;
+	uint64_t flat_addr;
+	uint32_t timer_policy;
+	unsigned int argc;
+	uint64_t arg[BOOT_ARGS_MAX];
+};
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	int vcpu_fd;
+	int irq_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *mem;
+	uint64_t mem_size;
+};
+
+/* One row of the KVM_EXIT_IO table */
+struct io_count {
+	uint16_t port;
+	uint8_t dir;		/* KVM_EXIT_IO_IN / _OUT */
+	uint64_t exits;
+};
+
+#define IO_TABLE_MAX	256
+#define EXIT_REASONS	64
+
+struct run_result {
+	enum accel_mode accel;		/* the mode actually used */
+	const char *end;		/* why the run ended */
+	char end_detail[160];
+	bool have_status;
+	uint32_t status;
+	double wall_s;
+	uint64_t exits[EXIT_REASONS];
+	uint64_t exits_other;
+	struct io_count io[IO_TABLE_MAX];
+	unsigned int io_rows;
+	uint64_t io_dropped;
+	bool have_absorbed;
+	struct hlkvm_stats absorbed;
+	uint64_t timer_out;
+	struct hlkvm_timer_info timer;
+	uint32_t vm_id;
+	const char *policy_name;
+};
+
+/* vm.c */
+int vm_create(struct vm *vm, uint64_t mem_size);
+int vm_setup_long_mode(struct vm *vm, uint64_t entry,
+		       const struct hlkvm_boot_info *boot);
+int vm_inject(void *arg);
+int vm_lapic_eoi(void *arg);
+void vm_destroy(struct vm *vm);
+
+/* run.c */
+struct run_ctx {
+	struct vm *vm;
+	struct hlkvm_fallback *fb;	/* NULL in kernel mode */
+	struct run_result *res;
+};
+int run_vcpu(struct run_ctx *ctx);
+void run_request_stop(void);
+int run_install_timeout(double seconds);
+
+/* summary.c */
+const char *exit_reason_name(unsigned int reason);
+void summary_print(FILE *f, const struct run_result *r, bool json);
+
+#endif /* HLKVM_RUN_H */

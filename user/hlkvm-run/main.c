@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hlkvm-run: run a freestanding 64-bit guest on one vCPU, its legacy ports
+ * and PV timer answered by the hlkvm module (--accel=kernel) or by the
+ * userspace fallback (--accel=user). Exit status: 0 when the guest reported
+ * status 0 on port 108, 1 otherwise, 2 for usage errors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "elf_load.h"
+#include "hlkvm-run.h"
+
+#define HLKVM_RUN_VERSION	"1.0.0"
+#define IMAGE_MAX		(256u << 20)
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: hlkvm-run [OPTIONS] IMAGE\n"
+"Run a freestanding x86-64 guest (ELF64 static executable, or a flat image\n"
+"with --flat) on one vCPU with hlkvm's legacy ports and PV timer.\n"
+"\n"
+"  --accel=kernel|user|auto  who answers the ports and runs the timer:\n"
+"                            the hlkvm module, this process, or the module\n"
+"                            when it is loaded (default auto)\n"
+"  --mem SIZE                guest RAM, suffix K, M or G (default 64M,\n"
+"                            2M to 3G, a multiple of 2M)\n"
+"  --flat ADDR               IMAGE is a flat binary loaded and entered at ADDR\n"
+"  --arg N                   a u64 for the guest's boot info (up to %d times)\n"
+"  --timer-policy catchup|skip  tick policy (default catchup)\n"
+"  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
+"  --json                    print the run summary as JSON\n"
+"  --summary FILE            write the summary to FILE instead of stderr\n"
+"  -h, --help                this text\n"
+"  -V, --version             the version\n"
+"\n"
+"Exit status: 0 if the guest wrote status 0 to port 108, 1 otherwise,\n"
+"2 for usage errors. See hlkvm-run(1) for the guest ABI.\n", BOOT_ARGS_MAX);
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'G': case 'g':
+		v <<= 10;
+		/* fallthrough */
+	case 'M': case 'm':
+		v <<= 10;
+		/* fallthrough */
+	case 'K': case 'k':
+		v <<= 10;
+		end++;
+		break;
+	}
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+	enum { OPT_ACCEL = 256, OPT_MEM, OPT_FLAT, OPT_ARG, OPT_POLICY,
+	       OPT_TIMEOUT, OPT_JSON, OPT_SUMMARY };
+	static const struct option longopts[] = {
+		{ "accel", required_argument, NULL, OPT_ACCEL },
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "flat", required_argument, NULL, OPT_FLAT },
+		{ "arg", required_argument, NULL, OPT_ARG },
+		{ "timer-policy", required_argument, NULL, OPT_POLICY },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "summary", required_argument, NULL, OPT_SUMMARY },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	char *end;
+	int c;
+
+	*o = (struct run_opts){ .mem_size = GUEST_MEM_DEFAULT,
+				.accel = ACCEL_AUTO,
+				.timer_policy = HLKVM_TIMER_CATCHUP };
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ACCEL:
+			if (!strcmp(optarg, "kernel"))
+				o->accel = ACCEL_KERNEL;
+			else if (!strcmp(optarg, "user"))
+				o->accel = ACCEL_USER;
+			else if (!strcmp(optarg, "auto"))
+				o->accel = ACCEL_AUTO;
+			else
+				goto bad;
+			break;
+		case OPT_MEM:
+			if (parse_size(optarg, &o->mem_size) ||
+			    o->mem_size < GUEST_MEM_MIN ||
+			    o->mem_size > GUEST_MEM_MAX ||
+			    o->mem_size % GUEST_MEM_MIN) {
+				fprintf(stderr, "hlkvm-run: --mem %s: want 2M to 3G in multiples of 2M\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_FLAT:
+			if (parse_u64(optarg, &o->flat_addr))
+				goto bad;
+			o->flat = true;
+			break;
+		case OPT_ARG:
+			if (o->argc == BOOT_ARGS_MAX) {
+				fprintf(stderr, "hlkvm-run: at most %d --arg\n",
+					BOOT_ARGS_MAX);
+				return -EINVAL;
+			}
+			if (parse_u64(optarg, &o->arg[o->argc]))
+				goto bad;
+			o->argc++;
+			break;
+		case OPT_POLICY:
+			if (!strcmp(optarg, "catchup"))
+				o->timer_policy = HLKVM_TIMER_CATCHUP;
+			else if (!strcmp(optarg, "skip"))
+				o->timer_policy = HLKVM_TIMER_SKIP;
+			else
+				goto bad;
+			break;
+		case OPT_TIMEOUT:
+			o->timeout_s = strtod(optarg, &end);
+			if (end == optarg || *end || o->timeout_s <= 0)
+				goto bad;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_SUMMARY:
+			o->summary_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("hlkvm-run %s (hlkvm genl version %d)\n",
+			       HLKVM_RUN_VERSION, HLKVM_GENL_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "hlkvm-run: expected exactly one IMAGE\n");
+		usage(stderr);
+		return -EINVAL;
+	}
+	o->image = argv[optind];
+	return 0;
+bad:
+	fprintf(stderr, "hlkvm-run: bad value '%s' for option --%s\n", optarg,
+		longopts[c - OPT_ACCEL].name);
+	return -EINVAL;
+}
+
+static void *read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *buf = NULL;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		fprintf(stderr, "hlkvm-run: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > IMAGE_MAX) {
+		fprintf(stderr, "hlkvm-run: %s: not a regular file of at most %u MiB\n",
+			path, IMAGE_MAX >> 20);
+		goto out;
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf)
+		goto out;
+	n = read(fd, buf, st.st_size);
+	if (n != st.st_size) {
+		fprintf(stderr, "hlkvm-run: %s: short read\n", path);
+		free(buf);
+		buf = NULL;
+		goto out;
+	}
+	*len = st.st_size;
+out:
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+static int load_image(struct vm *vm, const struct run_opts *o,
+		      struct hlkvm_image *img)
+{
+	struct hlkvm_guest_mem mem = {
+		.base = vm->mem, .size = vm->mem_size,
+		.resv_start = GUEST_RESV_START, .resv_end = GUEST_RESV_END,
+	};
+	char err[256];
+	size_t len;
+	void *buf;
+	int ret;
+
+	buf = read_file(o->image, &len);
+	if (!buf)
+		return -EINVAL;
+	if (o->flat)
+		ret = hlkvm_flat_load(buf, len, o->flat_addr, &mem, img, err,
+				      sizeof(err));
+	else
+		ret = hlkvm_elf_load(buf, len, &mem, img, err, sizeof(err));
+	free(buf);
+	if (ret)
+		fprintf(stderr, "hlkvm-run: %s: %s\n", o->image, err);
+	return ret;
+}
+
+/* Picks the mode; in kernel mode leaves *client open and the VM attached */
+static int setup_accel(const struct run_opts *o, struct vm *vm,
+		       struct hlkvm_client **client, struct run_result *res)
+{
+	struct hlkvm_attach_opts ao;
+	struct hlkvm_vm_info info;
+	int ret;
+
+	res->accel = o->accel;
+	if (o->accel == ACCEL_USER)
+		return 0;
+	ret = hlkvm_open(client);
+	if (ret == -ENOENT && o->accel == ACCEL_AUTO) {
+		res->accel = ACCEL_USER;
+		return 0;
+	}
+	if (ret == -ENOENT) {
+		fprintf(stderr, "hlkvm-run: --accel=kernel: the hlkvm module is not loaded (no generic netlink family \"%s\"); load hlkvm.ko or use --accel=user\n",
+			HLKVM_GENL_NAME);
+		return ret;
+	}
+	if (ret) {
+		fprintf(stderr, "hlkvm-run: cannot talk to the hlkvm module: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	hlkvm_attach_opts_init(&ao);
+	ao.timer_policy = o->timer_policy;
+	ret = hlkvm_attach(*client, vm->vm_fd, vm->irq_fd, &ao, &info);
+	if (ret) {
+		fprintf(stderr, "hlkvm-run: attaching the VM to hlkvm: %s\n",
+			hlkvm_strerror(*client, ret));
+		return ret;
+	}
+	res->accel = ACCEL_KERNEL;
+	res->vm_id = info.vm_id;
+	return 0;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run_result res;
+	struct hlkvm_client *client = NULL;
+	struct hlkvm_fallback fb;
+	bool fb_live = false;
+	struct hlkvm_boot_info boot;
+	struct hlkvm_image img;
+	struct run_opts o;
+	struct run_ctx ctx;
+	struct vm vm;
+	FILE *sf = stderr;
+	double t0;
+	int ret, status = 1;
+
+	if (parse_args(argc, argv, &o))
+		return 2;
+	if (o.summary_path) {
+		sf = fopen(o.summary_path, "w");
+		if (!sf) {
+			fprintf(stderr, "hlkvm-run: --summary %s: %s\n",
+				o.summary_path, strerror(errno));
+			return 2;
+		}
+	}
+	res.policy_name = o.timer_policy == HLKVM_TIMER_SKIP ? "skip" : "catchup";
+
+	if (vm_create(&vm, o.mem_size))
+		goto out_vm;
+	if (load_image(&vm, &o, &img))
+		goto out_vm;
+	boot = (struct hlkvm_boot_info){ .magic = BOOT_INFO_MAGIC,
+					 .argc = o.argc,
+					 .mem_size = o.mem_size };
+	memcpy(boot.arg, o.arg, sizeof(boot.arg));
+	if (vm_setup_long_mode(&vm, img.entry, &boot))
+		goto out_vm;
+	if (setup_accel(&o, &vm, &client, &res))
+		goto out_client;
+	if (res.accel == ACCEL_USER) {
+		struct hlkvm_fallback_ops ops = {
+			.inject = vm_inject, .lapic_eoi = vm_lapic_eoi, .arg = &vm,
+		};
+
+		ret = hlkvm_fallback_init(&fb, o.timer_policy,
+					  HLKVM_BACKLOG_DEFAULT, &ops);
+		if (ret) {
+			fprintf(stderr, "hlkvm-run: timer thread: %s\n",
+				strerror(-ret));
+			goto out_client;
+		}
+		fb_live = true;
+	}
+	if (run_install_timeout(o.timeout_s)) {
+		fprintf(stderr, "hlkvm-run: --timeout: %s\n", strerror(errno));
+		goto out_fb;
+	}
+
+	ctx = (struct run_ctx){ .vm = &vm, .fb = fb_live ? &fb : NULL,
+				.res = &res };
+	t0 = mono_s();
+	run_vcpu(&ctx);
+	res.wall_s = mono_s() - t0;
+
+	if (fb_live) {
+		hlkvm_fallback_get(&fb, &res.timer, &res.absorbed,
+				   &res.timer_out);
+		res.have_absorbed = true;
+	} else {
+		struct hlkvm_vm_ref ref = { .vm_fd = vm.vm_fd, .vm_id = 0 };
+		struct hlkvm_vm_info info;
+
+		ret = hlkvm_get_vm(client, &ref, &info);
+		if (ret) {
+			fprintf(stderr, "hlkvm-run: reading the module's counters: %s\n",
+				hlkvm_strerror(client, ret));
+		} else {
+			res.timer = info.timer;
+			res.absorbed = info.stats;
+			/* The module counts period writes as the timer group's OUTs */
+			res.timer_out = info.stats.group[HLKVM_GROUP_TIMER].out;
+			res.have_absorbed = true;
+		}
+	}
+	summary_print(sf, &res, o.json);
+	status = res.have_status && res.status == 0 ? 0 : 1;
+out_fb:
+	if (fb_live)
+		hlkvm_fallback_destroy(&fb);
+out_client:
+	if (client)
+		hlkvm_close(client);
+out_vm:
+	vm_destroy(&vm);
+	if (sf != stderr)
+		fclose(sf);
+	return status;
+}
