@@ -54,12 +54,21 @@ bool hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n)
 		return true;
 	}
 
-	defer(t, n);
-	if (++t->stale < HLKVM_TICKS_STALE_EXPIRIES)
+	if (++t->stale < HLKVM_TICKS_STALE_EXPIRIES) {
+		defer(t, n);
 		return false;
+	}
+	/*
+	 * The guard's tick is one of those due, not an extra one: with
+	 * nothing backlogged (skip policy) it must not also count as merged.
+	 */
 	t->stale = 0;
-	if (t->backlog)
+	if (t->backlog) {
 		t->backlog--;
+		defer(t, n);
+	} else {
+		defer(t, n - 1);
+	}
 	inject(t);
 	return true;
 }
