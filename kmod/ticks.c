@@ -2,7 +2,7 @@
 /*
  * Tick accounting of the PV timer. The catch-up policy is KVM's PIT
  * "reinject" made safe for slow guests: due ticks queue (bounded) and are
- * handed out one per acknowledgement, paced by the caller, so every tick a
+ * handed out one per acknowledgment, paced by the caller, so every tick a
  * guest counts arrives, yet a guest that cannot keep up still runs.
  */
 #include "ticks.h"

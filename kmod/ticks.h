@@ -18,8 +18,8 @@
 #define HLKVM_TICKS_OUTSTANDING_MAX	2
 
 /*
- * Expiries with a tick outstanding and no acknowledgement seen after which
- * one more tick is injected anyway: an acknowledgement hlkvm could not see
+ * Expiries with a tick outstanding and no acknowledgment seen after which
+ * one more tick is injected anyway: an acknowledgment hlkvm could not see
  * (a direct LAPIC EOI on hardware that does not exit for it) must not
  * leave the guest without ticks forever. A guest that really never
  * acknowledges only gets the IRR bit set again, which it cannot observe.
@@ -31,8 +31,8 @@
  * @policy: enum hlkvm_timer_policy
  * @backlog_max: catch-up backlog bound
  * @outstanding: injected and not yet acknowledged, saturating
- * @backlog: due ticks waiting for an acknowledgement (catch-up)
- * @stale: expiries since the last acknowledgement while outstanding
+ * @backlog: due ticks waiting for an acknowledgment (catch-up)
+ * @stale: expiries since the last acknowledgment while outstanding
  * @injected: ticks injected
  * @merged: ticks merged (skip policy)
  * @lost: ticks dropped on a full backlog

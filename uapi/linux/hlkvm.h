@@ -92,7 +92,7 @@
  *                                   into a LAPIC EOI
  *        HLKVM_STATS_A_EOI_IGNORED: non-specific EOIs with nothing to
  *                                   acknowledge (absorbed, harmless)
- *        HLKVM_STATS_A_EOI_DIRECT: acknowledgements of the timer vector
+ *        HLKVM_STATS_A_EOI_DIRECT: acknowledgments of the timer vector
  *                                  that bypassed port 0x20 (LAPIC EOI by
  *                                  MMIO or MSR), seen via kvm:kvm_eoi
  *
@@ -171,7 +171,7 @@
  * one tick is outstanding; a tick that falls due while one is
  * unacknowledged, or during a host stall, joins a backlog of up to
  * backlog_max ticks (beyond it, counted as lost) and is delivered after the
- * guest acknowledges, at most one backlog tick per acknowledgement and no
+ * guest acknowledges, at most one backlog tick per acknowledgment and no
  * closer than a quarter period, so a guest that cannot keep up still runs
  * its own code. HLKVM_TIMER_SKIP: a tick due while one is outstanding is
  * merged (counted) instead.
@@ -267,6 +267,7 @@ enum hlkvm_cmd {
 	HLKVM_CMD_SET_CONFIG,
 	__HLKVM_CMD_MAX
 };
+
 #define HLKVM_CMD_MAX (__HLKVM_CMD_MAX - 1)
 
 /**
@@ -311,6 +312,7 @@ enum hlkvm_attr {
 	HLKVM_A_VM_COUNT,
 	__HLKVM_A_MAX
 };
+
 #define HLKVM_A_MAX (__HLKVM_A_MAX - 1)
 
 /**
@@ -341,6 +343,7 @@ enum hlkvm_timer_attr {
 	HLKVM_TIMER_A_CLAMPED,
 	__HLKVM_TIMER_A_MAX
 };
+
 #define HLKVM_TIMER_A_MAX (__HLKVM_TIMER_A_MAX - 1)
 
 /**
@@ -358,7 +361,7 @@ enum hlkvm_timer_attr {
  * @HLKVM_STATS_A_TIMER_OUT: PV timer period writes
  * @HLKVM_STATS_A_EOI_BRIDGED: port 0x20 EOIs turned into LAPIC EOIs
  * @HLKVM_STATS_A_EOI_IGNORED: port 0x20 EOIs with nothing outstanding
- * @HLKVM_STATS_A_EOI_DIRECT: timer acknowledgements bypassing port 0x20
+ * @HLKVM_STATS_A_EOI_DIRECT: timer acknowledgments bypassing port 0x20
  */
 enum hlkvm_stats_attr {
 	HLKVM_STATS_A_UNSPEC,
@@ -377,6 +380,7 @@ enum hlkvm_stats_attr {
 	HLKVM_STATS_A_EOI_DIRECT,
 	__HLKVM_STATS_A_MAX
 };
+
 #define HLKVM_STATS_A_MAX (__HLKVM_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_HLKVM_H */

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hook on KVM's PIO dispatch. kvm_io_bus_read() and kvm_io_bus_write()
+ * see every port access KVM does not leave to userspace right away: fast
+ * PIO and emulated or string IO alike. One ftrace_ops traces both; its
+ * callback decides everything:
+ *
+ *  - an access of an attached VM to a port it answers is handled right in
+ *    the callback (the data filled in, the timer set, the EOI bridged),
+ *    and the traced function is redirected to a stub that returns 0, so
+ *    KVM completes the instruction itself (merging RAX, skipping it);
+ *  - anything else returns without touching the instruction pointer: KVM's
+ *    original runs untouched.
+ *
+ * The original is never called from here: no recursion, nothing in flight
+ * for rmmod to wait for, no indirect call into a sealed (IBT) function.
+ * The ops is registered only while a VM is attached, so unattached VMs
+ * pay nothing.
+ */
+#include <linux/ftrace.h>
+#include <linux/kvm_host.h>
+#include <linux/printk.h>
+#include <net/netlink.h>
+#include "compat.h"
+#include "eoi.h"
+#include "hook.h"
+#include "ports.h"
+#include "vm.h"
+
+/* ENDBR64 (4 bytes) may precede the __fentry__ call */
+#define HLKVM_FENTRY_SLACK	8
+
+/* Where KVM's bus functions go once we have answered the access */
+static int hlkvm_bus_done(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx,
+			  gpa_t addr, int len, void *val)
+{
+	return 0;
+}
+
+static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
+		       unsigned int len, const void *val,
+		       struct ftrace_regs *fregs)
+{
+	struct hlkvm_period_bounds b;
+	struct hlkvm_pio_result res;
+
+	switch (hlkvm_pio_out(&vm->cfg, &vm->pst, port, len, val, &res)) {
+	case HLKVM_PIO_PASS:
+		return;
+	case HLKVM_PIO_ABSORB:
+		break;
+	case HLKVM_PIO_EOI:
+		hlkvm_eoi_bridge(vm, vcpu);
+		break;
+	case HLKVM_PIO_PERIOD:
+		hlkvm_config_bounds(&b);
+		hlkvm_timer_set(&vm->timer, res.period_us, &b);
+		break;
+	}
+	hlkvm_stats_inc(&vm->stats, hlkvm_stats_index(res.group, true));
+	hlkvm_fregs_set_ip(fregs, (unsigned long)hlkvm_bus_done);
+}
+
+static void handle_in(struct hlkvm_vm *vm, u16 port, unsigned int len,
+		      void *val, struct ftrace_regs *fregs)
+{
+	struct hlkvm_pio_result res;
+
+	if (hlkvm_pio_in(&vm->cfg, &vm->pst, port, len, val, &res) ==
+	    HLKVM_PIO_PASS)
+		return;
+	hlkvm_stats_inc(&vm->stats, hlkvm_stats_index(res.group, false));
+	hlkvm_fregs_set_ip(fregs, (unsigned long)hlkvm_bus_done);
+}
+
+/*
+ * The ops traces exactly two functions; @ip is the ftrace site of the one
+ * called, at its start or just after its ENDBR.
+ */
+static bool is_write(unsigned long ip)
+{
+	return ip - (unsigned long)kvm_io_bus_write <= HLKVM_FENTRY_SLACK;
+}
+
+static void notrace hlkvm_hook_fn(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	struct kvm_vcpu *vcpu = (void *)hlkvm_fregs_arg(fregs, 0);
+	unsigned long bus = hlkvm_fregs_arg(fregs, 1);
+	unsigned long addr = hlkvm_fregs_arg(fregs, 2);
+	unsigned int len = hlkvm_fregs_arg(fregs, 3);
+	void *val = (void *)hlkvm_fregs_arg(fregs, 4);
+	struct hlkvm_vm *vm;
+
+	if (bus != KVM_PIO_BUS || addr > U16_MAX)
+		return;
+
+	rcu_read_lock();
+	vm = hlkvm_vm_find_rcu(vcpu->kvm);
+	if (vm && hlkvm_port_maybe_ours(&vm->cfg, addr)) {
+		if (is_write(ip))
+			handle_out(vm, vcpu, addr, len, val, fregs);
+		else
+			handle_in(vm, addr, len, val, fregs);
+	}
+	rcu_read_unlock();
+}
+
+static struct ftrace_ops hlkvm_hook_ops = {
+	.func = hlkvm_hook_fn,
+	/*
+	 * IPMODIFY only: x86's WITH_ARGS trampoline honours a changed IP
+	 * without SAVE_REGS, and the callback calls nothing it traces.
+	 */
+	.flags = FTRACE_OPS_FL_IPMODIFY,
+};
+
+int hlkvm_hook_register(struct netlink_ext_ack *extack)
+{
+	static const char * const fns[] = {
+		"kvm_io_bus_read", "kvm_io_bus_write",
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(fns); i++) {
+		ret = ftrace_set_filter(&hlkvm_hook_ops, (unsigned char *)fns[i],
+					strlen(fns[i]), i == 0);
+		if (ret) {
+			pr_err("cannot trace %s: %d\n", fns[i], ret);
+			NL_SET_ERR_MSG(extack,
+				       "cannot trace KVM's PIO dispatch functions");
+			goto err_filter;
+		}
+	}
+	ret = register_ftrace_function(&hlkvm_hook_ops);
+	if (ret) {
+		pr_err("cannot hook KVM's PIO dispatch: %d\n", ret);
+		if (ret == -EBUSY)
+			NL_SET_ERR_MSG(extack,
+				       "KVM's PIO dispatch is already redirected (livepatch or another ftrace IPMODIFY user)");
+		else
+			NL_SET_ERR_MSG(extack, "cannot hook KVM's PIO dispatch");
+		goto err_filter;
+	}
+	return 0;
+
+err_filter:
+	ftrace_set_filter(&hlkvm_hook_ops, NULL, 0, 1);
+	return ret;
+}
+
+void hlkvm_hook_unregister(void)
+{
+	unregister_ftrace_function(&hlkvm_hook_ops);
+	ftrace_set_filter(&hlkvm_hook_ops, NULL, 0, 1);
+}

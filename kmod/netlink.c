@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "hlkvm" (see uapi/linux/hlkvm.h). Read top
+ * down: VM lookup, message fillers, the commands, the family, the socket
+ * release notifier that ends an attachment with its socket.
+ */
+#include <linux/capability.h>
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/kvm_host.h>
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/pid.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include "netlink.h"
+#include "policy.h"
+#include "vm.h"
+
+static struct genl_family hlkvm_genl_family;
+/* Cleared once the family is gone: rmmod's detaches notify nobody */
+static bool hlkvm_genl_live;
+
+/* The struct kvm behind the caller's fd @attr, referenced */
+static struct kvm *kvm_from_fd(struct nlattr *attr,
+			       struct netlink_ext_ack *extack)
+{
+	struct file *file;
+	struct kvm *kvm;
+
+	file = fget(nla_get_u32(attr));
+	if (!file) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "VM fd is not an open fd");
+		return ERR_PTR(-EBADF);
+	}
+	if (!file_is_kvm(file)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "VM fd is not a KVM VM");
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	kvm = file->private_data;
+	kvm_get_kvm(kvm);
+	fput(file);
+	return kvm;
+}
+
+/*
+ * The attached VM named by the request: the caller's own VM fd, or (with
+ * CAP_NET_ADMIN) its id. Under hlkvm_vms_lock.
+ */
+static struct hlkvm_vm *vm_from_info(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *fd_attr = info->attrs[HLKVM_A_VM_FD];
+	struct nlattr *id_attr = info->attrs[HLKVM_A_VM_ID];
+	struct netlink_ext_ack *extack = info->extack;
+	struct hlkvm_vm *vm;
+	struct kvm *kvm;
+
+	lockdep_assert_held(&hlkvm_vms_lock);
+
+	if (fd_attr && id_attr) {
+		NL_SET_ERR_MSG_ATTR(extack, id_attr,
+				    "give either VM fd or VM id, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (id_attr) {
+		if (!netlink_capable(skb, CAP_NET_ADMIN)) {
+			NL_SET_ERR_MSG_ATTR(extack, id_attr,
+					    "naming a VM by id needs CAP_NET_ADMIN");
+			return ERR_PTR(-EPERM);
+		}
+		vm = hlkvm_vm_find_id(nla_get_u32(id_attr));
+		if (!vm) {
+			NL_SET_ERR_MSG_ATTR(extack, id_attr,
+					    "no attached VM has that id");
+			return ERR_PTR(-ENOENT);
+		}
+		return vm;
+	}
+	if (!fd_attr) {
+		NL_SET_ERR_MSG(extack, "VM fd or VM id required");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, HLKVM_A_VM_FD);
+		return ERR_PTR(-EINVAL);
+	}
+	kvm = kvm_from_fd(fd_attr, extack);
+	if (IS_ERR(kvm))
+		return ERR_CAST(kvm);
+	vm = hlkvm_vm_find(kvm);
+	kvm_put_kvm(kvm);
+	if (!vm) {
+		NL_SET_ERR_MSG_ATTR(extack, fd_attr, "VM is not attached");
+		return ERR_PTR(-ENOENT);
+	}
+	return vm;
+}
+
+static int fill_timer(struct sk_buff *skb, struct hlkvm_vm *vm)
+{
+	struct hlkvm_timer_info ti;
+	struct nlattr *nest;
+
+	hlkvm_timer_info(&vm->timer, &ti);
+	nest = nla_nest_start(skb, HLKVM_A_TIMER);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, HLKVM_TIMER_A_RUNNING, ti.running) ||
+	    nla_put_u32(skb, HLKVM_TIMER_A_REQUESTED_US, ti.requested_us) ||
+	    nla_put_u32(skb, HLKVM_TIMER_A_PERIOD_US, ti.period_us) ||
+	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_TICKS, ti.ticks.injected,
+			      HLKVM_TIMER_A_PAD) ||
+	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_MERGED, ti.ticks.merged,
+			      HLKVM_TIMER_A_PAD) ||
+	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_LOST, ti.ticks.lost,
+			      HLKVM_TIMER_A_PAD) ||
+	    nla_put_u32(skb, HLKVM_TIMER_A_BACKLOG, ti.ticks.backlog) ||
+	    nla_put_u32(skb, HLKVM_TIMER_A_OUTSTANDING, ti.ticks.outstanding) ||
+	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_CLAMPED, ti.clamped,
+			      HLKVM_TIMER_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_stats(struct sk_buff *skb, struct hlkvm_vm *vm)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, HLKVM_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = HLKVM_STATS_A_PIC_IN; i <= HLKVM_STATS_A_MAX; i++) {
+		if (nla_put_u64_64bit(skb, i, hlkvm_stats_get(&vm->stats, i),
+				      HLKVM_STATS_A_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One VM as in a GET_VM reply; @full: with the timer and the counters */
+static int fill_vm(struct sk_buff *skb, struct hlkvm_vm *vm, u32 portid,
+		   u32 seq, int flags, u8 cmd, bool full)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &hlkvm_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, HLKVM_A_VM_ID, vm->id) ||
+	    nla_put_u32(skb, HLKVM_A_OWNER_PID, pid_vnr(vm->owner)))
+		goto err;
+	if (full &&
+	    (nla_put_u32(skb, HLKVM_A_GROUPS, vm->cfg.groups) ||
+	     nla_put_u16(skb, HLKVM_A_TIMER_PORT, vm->cfg.timer_port) ||
+	     nla_put_u32(skb, HLKVM_A_TIMER_POLICY, READ_ONCE(vm->policy)) ||
+	     nla_put_u64_64bit(skb, HLKVM_A_ATTACH_TIME_NS, vm->attach_time,
+			       HLKVM_A_PAD) ||
+	     fill_timer(skb, vm) || fill_stats(skb, vm)))
+		goto err;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int reply_vm(struct genl_info *info, struct hlkvm_vm *vm, u8 cmd)
+{
+	struct sk_buff *msg;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = fill_vm(msg, vm, info->snd_portid, info->snd_seq, 0, cmd, true);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static void notify_vm(struct hlkvm_vm *vm, u8 cmd)
+{
+	struct sk_buff *msg;
+
+	if (!READ_ONCE(hlkvm_genl_live))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (fill_vm(msg, vm, 0, 0, 0, cmd, false)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&hlkvm_genl_family, vm->net, msg, 0, 0,
+				GFP_KERNEL);
+}
+
+void hlkvm_genl_notify_detach(struct hlkvm_vm *vm)
+{
+	notify_vm(vm, HLKVM_CMD_DETACH);
+}
+
+static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **attrs = info->attrs;
+	struct eventfd_ctx *irqfd;
+	struct hlkvm_config cfg;
+	struct hlkvm_vm *vm;
+	struct kvm *kvm;
+	int ret;
+
+	if (!attrs[HLKVM_A_VM_FD]) {
+		NL_SET_ERR_MSG(extack, "VM fd required");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, HLKVM_A_VM_FD);
+		return -EINVAL;
+	}
+	if (!attrs[HLKVM_A_IRQ_FD]) {
+		NL_SET_ERR_MSG(extack, "irq fd required");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, HLKVM_A_IRQ_FD);
+		return -EINVAL;
+	}
+
+	mutex_lock(&hlkvm_config_lock);
+	cfg = hlkvm_config;
+	mutex_unlock(&hlkvm_config_lock);
+	if (attrs[HLKVM_A_GROUPS])
+		cfg.groups = nla_get_u32(attrs[HLKVM_A_GROUPS]);
+	if (attrs[HLKVM_A_TIMER_PORT])
+		cfg.timer_port = nla_get_u16(attrs[HLKVM_A_TIMER_PORT]);
+	if (attrs[HLKVM_A_TIMER_POLICY])
+		cfg.policy = nla_get_u32(attrs[HLKVM_A_TIMER_POLICY]);
+
+	kvm = kvm_from_fd(attrs[HLKVM_A_VM_FD], extack);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
+
+	irqfd = eventfd_ctx_fdget(nla_get_u32(attrs[HLKVM_A_IRQ_FD]));
+	if (IS_ERR(irqfd)) {
+		ret = PTR_ERR(irqfd);
+		if (ret == -EBADF)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[HLKVM_A_IRQ_FD],
+					    "irq fd is not an open fd");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attrs[HLKVM_A_IRQ_FD],
+					    "irq fd is not an eventfd");
+		goto err_kvm;
+	}
+
+	mutex_lock(&hlkvm_vms_lock);
+	ret = hlkvm_vm_attach(kvm, irqfd, &cfg, genl_info_net(info),
+			      info->snd_portid, &vm, extack);
+	if (ret) {
+		mutex_unlock(&hlkvm_vms_lock);
+		if (ret == -EEXIST)
+			NL_SET_BAD_ATTR(extack, attrs[HLKVM_A_VM_FD]);
+		goto err_irqfd;
+	}
+	notify_vm(vm, HLKVM_CMD_ATTACH);
+	ret = reply_vm(info, vm, HLKVM_CMD_ATTACH);
+	/* The attachment stands even if the reply could not be built */
+	mutex_unlock(&hlkvm_vms_lock);
+	return ret;
+
+err_irqfd:
+	eventfd_ctx_put(irqfd);
+err_kvm:
+	kvm_put_kvm(kvm);
+	return ret;
+}
+
+static int hlkvm_detach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hlkvm_vm *vm;
+	int ret = 0;
+
+	mutex_lock(&hlkvm_vms_lock);
+	vm = vm_from_info(skb, info);
+	if (IS_ERR(vm))
+		ret = PTR_ERR(vm);
+	else
+		hlkvm_vm_detach(vm);
+	mutex_unlock(&hlkvm_vms_lock);
+	return ret;
+}
+
+static int hlkvm_get_vm_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hlkvm_vm *vm;
+	int ret;
+
+	mutex_lock(&hlkvm_vms_lock);
+	vm = vm_from_info(skb, info);
+	if (IS_ERR(vm))
+		ret = PTR_ERR(vm);
+	else
+		ret = reply_vm(info, vm, HLKVM_CMD_GET_VM);
+	mutex_unlock(&hlkvm_vms_lock);
+	return ret;
+}
+
+/*
+ * Dumps list every VM, whoever attached it: administrators only. 6.1's
+ * genl_ops share one flags word between doit and dumpit, so the check is
+ * here rather than GENL_ADMIN_PERM.
+ */
+static int hlkvm_get_vm_start(struct netlink_callback *cb)
+{
+	if (!netlink_capable(cb->skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "listing every VM needs CAP_NET_ADMIN");
+		return -EPERM;
+	}
+	cb->args[0] = 1;	/* the next VM id to dump */
+	return 0;
+}
+
+static int hlkvm_get_vm_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	struct hlkvm_vm *vm;
+	u32 id = cb->args[0];
+	int ret = 0;
+
+	mutex_lock(&hlkvm_vms_lock);
+	while ((vm = hlkvm_vm_next(&id))) {
+		ret = fill_vm(skb, vm, NETLINK_CB(cb->skb).portid,
+			      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			      HLKVM_CMD_GET_VM, true);
+		if (ret)
+			break;
+		id++;
+	}
+	mutex_unlock(&hlkvm_vms_lock);
+	cb->args[0] = id;
+	/* A full skb ends this round; the next one resumes at @id */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ? ret : skb->len;
+}
+
+static int hlkvm_set_vm_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct hlkvm_period_bounds b;
+	struct hlkvm_vm *vm;
+	int ret = 0;
+
+	mutex_lock(&hlkvm_vms_lock);
+	vm = vm_from_info(skb, info);
+	if (IS_ERR(vm)) {
+		ret = PTR_ERR(vm);
+		goto out;
+	}
+	if (attrs[HLKVM_A_TIMER_POLICY]) {
+		u32 policy = nla_get_u32(attrs[HLKVM_A_TIMER_POLICY]);
+
+		WRITE_ONCE(vm->policy, policy);
+		hlkvm_timer_set_policy(&vm->timer, policy);
+	}
+	if (attrs[HLKVM_A_TIMER_PERIOD_US]) {
+		hlkvm_config_bounds(&b);
+		hlkvm_timer_set(&vm->timer,
+				nla_get_u32(attrs[HLKVM_A_TIMER_PERIOD_US]), &b);
+	}
+out:
+	mutex_unlock(&hlkvm_vms_lock);
+	return ret;
+}
+
+static int fill_config(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd)
+{
+	void *hdr;
+
+	lockdep_assert_held(&hlkvm_config_lock);
+	hdr = genlmsg_put(skb, portid, seq, &hlkvm_genl_family, 0, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, HLKVM_A_VERSION, HLKVM_MODULE_VERSION) ||
+	    nla_put_u32(skb, HLKVM_A_GROUPS, hlkvm_config.groups) ||
+	    nla_put_u16(skb, HLKVM_A_TIMER_PORT, hlkvm_config.timer_port) ||
+	    nla_put_u32(skb, HLKVM_A_TIMER_POLICY, hlkvm_config.policy) ||
+	    nla_put_u32(skb, HLKVM_A_PERIOD_MIN_US, hlkvm_config.period_min_us) ||
+	    nla_put_u32(skb, HLKVM_A_PERIOD_MAX_US, hlkvm_config.period_max_us) ||
+	    nla_put_u32(skb, HLKVM_A_BACKLOG_MAX, hlkvm_config.backlog_max) ||
+	    nla_put_u32(skb, HLKVM_A_VM_COUNT, hlkvm_vm_count())) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static struct sk_buff *config_msg(u32 portid, u32 seq, u8 cmd)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	if (fill_config(msg, portid, seq, cmd)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int hlkvm_get_config_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+
+	mutex_lock(&hlkvm_config_lock);
+	msg = config_msg(info->snd_portid, info->snd_seq,
+			 HLKVM_CMD_GET_CONFIG);
+	mutex_unlock(&hlkvm_config_lock);
+	if (!msg)
+		return -ENOMEM;
+	return genlmsg_reply(msg, info);
+}
+
+static int hlkvm_set_config_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct hlkvm_config cfg;
+	struct sk_buff *msg;
+
+	mutex_lock(&hlkvm_config_lock);
+	cfg = hlkvm_config;
+	if (attrs[HLKVM_A_GROUPS])
+		cfg.groups = nla_get_u32(attrs[HLKVM_A_GROUPS]);
+	if (attrs[HLKVM_A_TIMER_PORT])
+		cfg.timer_port = nla_get_u16(attrs[HLKVM_A_TIMER_PORT]);
+	if (attrs[HLKVM_A_TIMER_POLICY])
+		cfg.policy = nla_get_u32(attrs[HLKVM_A_TIMER_POLICY]);
+	if (attrs[HLKVM_A_PERIOD_MIN_US])
+		cfg.period_min_us = nla_get_u32(attrs[HLKVM_A_PERIOD_MIN_US]);
+	if (attrs[HLKVM_A_PERIOD_MAX_US])
+		cfg.period_max_us = nla_get_u32(attrs[HLKVM_A_PERIOD_MAX_US]);
+	if (attrs[HLKVM_A_BACKLOG_MAX])
+		cfg.backlog_max = nla_get_u32(attrs[HLKVM_A_BACKLOG_MAX]);
+	if (cfg.period_min_us > cfg.period_max_us) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    attrs[HLKVM_A_PERIOD_MIN_US] ?:
+				    attrs[HLKVM_A_PERIOD_MAX_US],
+				    "period min would exceed period max");
+		mutex_unlock(&hlkvm_config_lock);
+		return -EINVAL;
+	}
+	hlkvm_config = cfg;
+	hlkvm_config_publish_bounds(cfg.period_min_us, cfg.period_max_us);
+	msg = config_msg(0, 0, HLKVM_CMD_SET_CONFIG);
+	mutex_unlock(&hlkvm_config_lock);
+	if (msg)
+		genlmsg_multicast_netns(&hlkvm_genl_family, genl_info_net(info),
+					msg, 0, 0, GFP_KERNEL);
+	return 0;
+}
+
+static const struct genl_ops hlkvm_genl_ops[] = {
+	{
+		.cmd = HLKVM_CMD_ATTACH,
+		.doit = hlkvm_attach_doit,
+		.policy = hlkvm_attach_policy,
+		.maxattr = HLKVM_A_MAX,
+	}, {
+		.cmd = HLKVM_CMD_DETACH,
+		.doit = hlkvm_detach_doit,
+		.policy = hlkvm_detach_policy,
+		.maxattr = HLKVM_A_MAX,
+	}, {
+		.cmd = HLKVM_CMD_GET_VM,
+		.doit = hlkvm_get_vm_doit,
+		.start = hlkvm_get_vm_start,
+		.dumpit = hlkvm_get_vm_dumpit,
+		.policy = hlkvm_get_vm_policy,
+		.maxattr = HLKVM_A_MAX,
+	}, {
+		.cmd = HLKVM_CMD_SET_VM,
+		.doit = hlkvm_set_vm_doit,
+		.policy = hlkvm_set_vm_policy,
+		.maxattr = HLKVM_A_MAX,
+	}, {
+		.cmd = HLKVM_CMD_GET_CONFIG,
+		.doit = hlkvm_get_config_doit,
+		.policy = hlkvm_get_config_policy,
+		.maxattr = HLKVM_A_MAX,
+	}, {
+		.cmd = HLKVM_CMD_SET_CONFIG,
+		.doit = hlkvm_set_config_doit,
+		.policy = hlkvm_set_config_policy,
+		.maxattr = HLKVM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group hlkvm_genl_mcgrps[] = {
+	{ .name = HLKVM_MCGRP_EVENTS, .flags = GENL_ADMIN_PERM },
+};
+
+static struct genl_family hlkvm_genl_family __ro_after_init = {
+	.name = HLKVM_GENL_NAME,
+	.version = HLKVM_GENL_VERSION,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = hlkvm_genl_ops,
+	.n_ops = ARRAY_SIZE(hlkvm_genl_ops),
+	.resv_start_op = HLKVM_CMD_SET_CONFIG + 1,
+	.mcgrps = hlkvm_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(hlkvm_genl_mcgrps),
+};
+
+/* A VMM that exits, or is killed, closes its socket: detach its VMs */
+static int hlkvm_netlink_notify(struct notifier_block *nb,
+				unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
+	    hlkvm_vm_count())
+		hlkvm_vm_detach_socket(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hlkvm_netlink_nb = {
+	.notifier_call = hlkvm_netlink_notify,
+};
+
+int hlkvm_genl_init(void)
+{
+	int ret;
+
+	ret = netlink_register_notifier(&hlkvm_netlink_nb);
+	if (ret)
+		return ret;
+	ret = genl_register_family(&hlkvm_genl_family);
+	if (ret)
+		goto err_notifier;
+	WRITE_ONCE(hlkvm_genl_live, true);
+	return 0;
+
+err_notifier:
+	netlink_unregister_notifier(&hlkvm_netlink_nb);
+	return ret;
+}
+
+void hlkvm_genl_uninit(void)
+{
+	WRITE_ONCE(hlkvm_genl_live, false);
+	genl_unregister_family(&hlkvm_genl_family);
+	netlink_unregister_notifier(&hlkvm_netlink_nb);
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The PV timer. Like KVM's PIT, ticks fall on an absolute grid (the
+ * hrtimer is forwarded by whole periods, so latency never accumulates
+ * into drift) and the injection itself happens after the lock is dropped.
+ * Unlike the PIT, injection is an irqfd signal: KVM delivers the MSI the
+ * VMM routed, hlkvm never touches KVM's interrupt state.
+ */
+#include <linux/eventfd.h>
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include "compat.h"
+#include "timer.h"
+
+static void signal_tick(struct hlkvm_timer *t)
+{
+	/* irqfd MSI injection is safe from hrtimer (atomic) context */
+	hlkvm_eventfd_signal(t->irqfd);
+}
+
+static enum hrtimer_restart tick_fn(struct hrtimer *timer)
+{
+	struct hlkvm_timer *t = container_of(timer, struct hlkvm_timer, tick);
+	unsigned long flags;
+	bool inject;
+	u64 n;
+
+	spin_lock_irqsave(&t->lock, flags);
+	if (!t->running) {
+		spin_unlock_irqrestore(&t->lock, flags);
+		return HRTIMER_NORESTART;
+	}
+	n = hrtimer_forward_now(timer, ns_to_ktime(t->period_ns));
+	inject = hlkvm_ticks_expire(&t->ticks, n);
+	if (inject)
+		t->last_inject = ktime_get();
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	if (inject)
+		signal_tick(t);
+	return HRTIMER_RESTART;
+}
+
+static enum hrtimer_restart pace_fn(struct hrtimer *timer)
+{
+	struct hlkvm_timer *t = container_of(timer, struct hlkvm_timer, pace);
+	unsigned long flags;
+	bool inject;
+
+	spin_lock_irqsave(&t->lock, flags);
+	inject = hlkvm_ticks_release(&t->ticks);
+	if (inject)
+		t->last_inject = ktime_get();
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	if (inject)
+		signal_tick(t);
+	return HRTIMER_NORESTART;
+}
+
+void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
+		      u32 policy, u32 backlog_max)
+{
+	spin_lock_init(&t->ctl_lock);
+	spin_lock_init(&t->lock);
+	t->running = false;
+	t->requested_us = 0;
+	t->period_us = 0;
+	t->period_ns = 0;
+	t->last_inject = 0;
+	t->clamped = 0;
+	hlkvm_ticks_init(&t->ticks, policy, backlog_max);
+	hrtimer_init(&t->tick, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	t->tick.function = tick_fn;
+	hrtimer_init(&t->pace, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	t->pace.function = pace_fn;
+	t->irqfd = irqfd;
+}
+
+/* Stop both hrtimers; the caller holds ctl_lock */
+static void timer_stop(struct hlkvm_timer *t)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	t->running = false;
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	/* tick_fn sees !running and does not re-arm; wait for it */
+	hrtimer_cancel(&t->tick);
+	hrtimer_cancel(&t->pace);
+
+	spin_lock_irqsave(&t->lock, flags);
+	hlkvm_ticks_stop(&t->ticks);
+	t->period_us = 0;
+	t->period_ns = 0;
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+void hlkvm_timer_set(struct hlkvm_timer *t, u32 req_us,
+		     const struct hlkvm_period_bounds *b)
+{
+	unsigned long flags;
+	bool clamped;
+	u32 us;
+
+	us = hlkvm_period_clamp(req_us, b, &clamped);
+	if (clamped)
+		/* As KVM's PIT: hrtimers are not throttled by the scheduler */
+		pr_info_ratelimited("period %u us clamped to %u us\n",
+				    req_us, us);
+
+	spin_lock(&t->ctl_lock);
+	timer_stop(t);
+
+	spin_lock_irqsave(&t->lock, flags);
+	t->requested_us = req_us;
+	if (clamped)
+		t->clamped++;
+	if (us) {
+		t->period_us = us;
+		t->period_ns = hlkvm_period_ns(us);
+		t->running = true;
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	if (us)
+		hrtimer_start(&t->tick,
+			      ktime_add_ns(ktime_get(), hlkvm_period_ns(us)),
+			      HRTIMER_MODE_ABS);
+	spin_unlock(&t->ctl_lock);
+}
+
+void hlkvm_timer_set_policy(struct hlkvm_timer *t, u32 policy)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	t->ticks.policy = policy;
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+void hlkvm_timer_destroy(struct hlkvm_timer *t)
+{
+	spin_lock(&t->ctl_lock);
+	timer_stop(t);
+	spin_unlock(&t->ctl_lock);
+}
+
+bool hlkvm_timer_should_bridge(struct hlkvm_timer *t)
+{
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&t->lock, flags);
+	ret = hlkvm_ticks_should_bridge(&t->ticks, t->running);
+	spin_unlock_irqrestore(&t->lock, flags);
+	return ret;
+}
+
+void hlkvm_timer_ack(struct hlkvm_timer *t)
+{
+	unsigned long flags;
+	ktime_t when = 0;
+	bool owed;
+
+	spin_lock_irqsave(&t->lock, flags);
+	owed = hlkvm_ticks_ack(&t->ticks);
+	/*
+	 * A catch-up tick no sooner than a quarter period after the last
+	 * one, so a guest that cannot keep up still runs its own code.
+	 */
+	if (owed)
+		when = ktime_add_ns(t->last_inject, t->period_ns / 4);
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	if (owed)
+		hrtimer_start(&t->pace, when, HRTIMER_MODE_ABS);
+}
+
+void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	info->running = t->running;
+	info->requested_us = t->requested_us;
+	info->period_us = t->period_us;
+	info->clamped = t->clamped;
+	info->ticks = t->ticks;
+	spin_unlock_irqrestore(&t->lock, flags);
+}

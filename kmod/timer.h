@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The PV timer: an hrtimer on an absolute grid that signals the VM's irqfd
+ * once per tick, with the catch-up pacing of ticks.c.
+ */
+#ifndef _HLKVM_TIMER_H
+#define _HLKVM_TIMER_H
+
+#include <linux/hrtimer.h>
+#include <linux/spinlock.h>
+#include "period.h"
+#include "ticks.h"
+
+struct eventfd_ctx;
+
+/**
+ * struct hlkvm_timer - one VM's PV timer
+ * @ctl_lock: serializes set/stop (guest writes, SET_VM, detach); never
+ *            taken by the hrtimer callbacks, so they may be cancelled
+ *            under it
+ * @lock: protects every member below it; taken by the hrtimer callbacks
+ * @running: the periodic timer is armed
+ * @requested_us: the period last asked for
+ * @period_us: the period in force, 0 when stopped
+ * @period_ns: @period_us in nanoseconds
+ * @last_inject: when the last tick was signalled, for catch-up pacing
+ * @clamped: period writes clamped to a bound
+ * @ticks: tick accounting (ticks.c)
+ * @tick: the periodic hrtimer
+ * @pace: one-shot hrtimer delivering a catch-up tick
+ * @irqfd: the eventfd bound with KVM_IRQFD to the timer's MSI
+ */
+struct hlkvm_timer {
+	spinlock_t ctl_lock;	/* see above: set/stop only */
+	spinlock_t lock;	/* the members below, callbacks too */
+	bool running;
+	u32 requested_us;
+	u32 period_us;
+	u64 period_ns;
+	ktime_t last_inject;
+	u64 clamped;
+	struct hlkvm_ticks ticks;
+	/* Not protected by @lock */
+	struct hrtimer tick;
+	struct hrtimer pace;
+	struct eventfd_ctx *irqfd;
+};
+
+/**
+ * struct hlkvm_timer_info - a consistent snapshot for netlink
+ */
+struct hlkvm_timer_info {
+	bool running;
+	u32 requested_us;
+	u32 period_us;
+	u64 clamped;
+	struct hlkvm_ticks ticks;
+};
+
+void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
+		      u32 policy, u32 backlog_max);
+/* Set the period as a guest write does: stop, then restart unless 0 */
+void hlkvm_timer_set(struct hlkvm_timer *t, u32 req_us,
+		     const struct hlkvm_period_bounds *b);
+void hlkvm_timer_set_policy(struct hlkvm_timer *t, u32 policy);
+/* Stop for good: after it returns no callback runs or is pending */
+void hlkvm_timer_destroy(struct hlkvm_timer *t);
+bool hlkvm_timer_should_bridge(struct hlkvm_timer *t);
+/* The guest acknowledged a tick: pace out a catch-up tick if one is owed */
+void hlkvm_timer_ack(struct hlkvm_timer *t);
+void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info);
+
+#endif /* _HLKVM_TIMER_H */
