@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the PV timer's tick accounting (kmod/ticks.c): which
+ * expiries are injected, which wait in the catch-up backlog, which are
+ * merged or lost, when port 0x20 EOIs are bridged, and that no tick is
+ * ever created or forgotten.
+ */
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include "../kmod/ticks.h"
+
+#define BACKLOG_SMALL	4
+
+static void ticks_init_starts_idle(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	memset(&t, 0xff, sizeof(t));
+	hlkvm_ticks_init(&t, HLKVM_TIMER_SKIP, 7);
+	KUNIT_EXPECT_EQ(test, t.policy, (u32)HLKVM_TIMER_SKIP);
+	KUNIT_EXPECT_EQ(test, t.backlog_max, 7u);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+	KUNIT_EXPECT_EQ(test, t.backlog, 0u);
+	KUNIT_EXPECT_EQ(test, t.stale, 0u);
+	KUNIT_EXPECT_EQ(test, t.injected, 0ull);
+	KUNIT_EXPECT_EQ(test, t.merged, 0ull);
+	KUNIT_EXPECT_EQ(test, t.lost, 0ull);
+}
+
+static void ticks_first_expiry_injects(struct kunit *test)
+{
+	u32 policy;
+
+	for (policy = 0; policy < __HLKVM_TIMER_POLICY_COUNT; policy++) {
+		struct hlkvm_ticks t;
+
+		hlkvm_ticks_init(&t, policy, HLKVM_BACKLOG_DEFAULT);
+		KUNIT_EXPECT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+		KUNIT_EXPECT_EQ(test, t.outstanding, 1u);
+		KUNIT_EXPECT_EQ(test, t.injected, 1ull);
+		KUNIT_EXPECT_EQ(test, t.backlog, 0u);
+		KUNIT_EXPECT_EQ(test, t.merged, 0ull);
+	}
+}
+
+static void ticks_expiry_of_zero_periods_is_nothing(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 0));
+	KUNIT_EXPECT_EQ(test, t.injected, 0ull);
+	KUNIT_EXPECT_EQ(test, t.backlog, 0u);
+}
+
+static void ticks_catchup_expiry_while_outstanding_backlogs(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_EQ(test, t.backlog, 2u);
+	KUNIT_EXPECT_EQ(test, t.injected, 1ull);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 1u);
+	KUNIT_EXPECT_EQ(test, t.merged, 0ull);
+}
+
+static void ticks_skip_expiry_while_outstanding_merges(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_SKIP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_EQ(test, t.merged, 2ull);
+	KUNIT_EXPECT_EQ(test, t.backlog, 0u);
+	KUNIT_EXPECT_EQ(test, t.injected, 1ull);
+	/* with nothing backlogged an acknowledgment owes nothing */
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_ack(&t));
+}
+
+static void ticks_catchup_overrun_backlogs_the_rest(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	/* a host stall: five grid periods passed, one tick goes now */
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_expire(&t, 5));
+	KUNIT_EXPECT_EQ(test, t.injected, 1ull);
+	KUNIT_EXPECT_EQ(test, t.backlog, 4u);
+	/* and overrun while outstanding: all n join the backlog */
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 3));
+	KUNIT_EXPECT_EQ(test, t.backlog, 7u);
+}
+
+static void ticks_skip_overrun_merges_the_rest(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_SKIP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_expire(&t, 5));
+	KUNIT_EXPECT_EQ(test, t.injected, 1ull);
+	KUNIT_EXPECT_EQ(test, t.merged, 4ull);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 3));
+	KUNIT_EXPECT_EQ(test, t.merged, 7ull);
+	KUNIT_EXPECT_EQ(test, t.backlog, 0u);
+}
+
+static void ticks_full_backlog_counts_lost(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, BACKLOG_SMALL);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 10));
+	KUNIT_EXPECT_EQ(test, t.backlog, (u32)BACKLOG_SMALL);
+	KUNIT_EXPECT_EQ(test, t.lost, 10ull - BACKLOG_SMALL);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_EQ(test, t.backlog, (u32)BACKLOG_SMALL);
+	KUNIT_EXPECT_EQ(test, t.lost, 11ull - BACKLOG_SMALL);
+}
+
+static void ticks_huge_overrun_bounded_by_backlog(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	/* a u64 overrun count must not wrap the u32 backlog */
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_LIMIT);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_expire(&t, 1ull << 40));
+	KUNIT_EXPECT_EQ(test, t.backlog, (u32)HLKVM_BACKLOG_LIMIT);
+	KUNIT_EXPECT_EQ(test, t.lost, (1ull << 40) - 1 - HLKVM_BACKLOG_LIMIT);
+}
+
+static void ticks_ack_owes_backlog_tick(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 3));
+	KUNIT_ASSERT_EQ(test, t.backlog, 2u);
+	/* one backlog tick per acknowledgment, delivered by release */
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_EQ(test, t.backlog, 1u);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 1u);
+	/* until it is acknowledged, no second one */
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_EQ(test, t.backlog, 0u);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_EQ(test, t.injected, 3ull);
+}
+
+static void ticks_release_waits_for_every_outstanding_ack(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+	int i;
+
+	/* two outstanding (stale guard fired once) and a backlog */
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	for (i = 0; i < HLKVM_TICKS_STALE_EXPIRIES; i++)
+		hlkvm_ticks_expire(&t, 1);
+	KUNIT_ASSERT_EQ(test, t.outstanding, 2u);
+	KUNIT_ASSERT_GT(test, t.backlog, 0u);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_release(&t));
+}
+
+static void ticks_release_with_empty_backlog_is_nothing(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_EQ(test, t.injected, 0ull);
+	/* a stray acknowledgment (an EOI for something else) is harmless */
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+}
+
+static void ticks_expiry_after_ack_takes_older_debt_first(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	/* acknowledged, but the paced release has not run yet */
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 3));
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_EQ(test, t.injected, 2ull);
+	KUNIT_EXPECT_EQ(test, t.backlog, 2u);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 1u);
+	/* the release that was owed finds a tick outstanding: no double */
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
+}
+
+static void check_stale_guard(struct kunit *test, u32 policy)
+{
+	struct hlkvm_ticks t;
+	int i;
+
+	hlkvm_ticks_init(&t, policy, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	for (i = 1; i < HLKVM_TICKS_STALE_EXPIRIES; i++)
+		KUNIT_EXPECT_FALSE_MSG(test, hlkvm_ticks_expire(&t, 1),
+				       "policy %u, expiry %d", policy, i);
+	KUNIT_EXPECT_TRUE_MSG(test, hlkvm_ticks_expire(&t, 1),
+			      "policy %u: no tick after %d stale expiries",
+			      policy, HLKVM_TICKS_STALE_EXPIRIES);
+	KUNIT_EXPECT_EQ(test, t.injected, 2ull);
+	KUNIT_EXPECT_EQ(test, t.stale, 0u);
+	/* and again after another full run, not sooner */
+	for (i = 1; i < HLKVM_TICKS_STALE_EXPIRIES; i++)
+		KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	KUNIT_EXPECT_EQ(test, t.injected, 3ull);
+}
+
+static void ticks_stale_guard_fires_exactly_at_limit_catchup(struct kunit *test)
+{
+	check_stale_guard(test, HLKVM_TIMER_CATCHUP);
+}
+
+static void ticks_stale_guard_fires_exactly_at_limit_skip(struct kunit *test)
+{
+	check_stale_guard(test, HLKVM_TIMER_SKIP);
+}
+
+static void ticks_ack_resets_stale_count(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+	int i;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_SKIP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	for (i = 1; i < HLKVM_TICKS_STALE_EXPIRIES; i++)
+		hlkvm_ticks_expire(&t, 1);
+	hlkvm_ticks_ack(&t);
+	KUNIT_EXPECT_EQ(test, t.stale, 0u);
+	/* an acknowledged guest gets its next tick at the next expiry */
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	for (i = 1; i < HLKVM_TICKS_STALE_EXPIRIES; i++)
+		KUNIT_EXPECT_FALSE(test, hlkvm_ticks_expire(&t, 1));
+}
+
+static void ticks_outstanding_saturates_at_two(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+	int i;
+
+	/* a guest that never acknowledges: the guard keeps injecting */
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	for (i = 0; i < 5 * HLKVM_TICKS_STALE_EXPIRIES; i++)
+		hlkvm_ticks_expire(&t, 1);
+	KUNIT_EXPECT_EQ(test, t.injected, 6ull);
+	KUNIT_EXPECT_EQ(test, t.outstanding, (u32)HLKVM_TICKS_OUTSTANDING_MAX);
+	/* ISR + IRR: two acknowledgments clear it, not six */
+	hlkvm_ticks_ack(&t);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 1u);
+	hlkvm_ticks_ack(&t);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+	hlkvm_ticks_ack(&t);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+}
+
+static void ticks_stop_drops_backlog_keeps_outstanding(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+	hlkvm_ticks_expire(&t, 4);
+	KUNIT_ASSERT_EQ(test, t.backlog, 4u);
+	hlkvm_ticks_stop(&t);
+	KUNIT_EXPECT_EQ(test, t.backlog, 0u);
+	KUNIT_EXPECT_EQ(test, t.stale, 0u);
+	/* the tick in service is still acknowledged after a stop */
+	KUNIT_EXPECT_EQ(test, t.outstanding, 1u);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_should_bridge(&t, false));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_should_bridge(&t, false));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
+}
+
+static void ticks_restart_after_stop_in_handler_keeps_ticking(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+	int i;
+
+	/*
+	 * DESIGN.md's guest: stops the timer inside its tick handler, then
+	 * acknowledges, then restarts. The EOI must still be bridged and the
+	 * next expiry must inject.
+	 */
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	for (i = 0; i < 10; i++) {
+		KUNIT_EXPECT_TRUE(test, hlkvm_ticks_expire(&t, 1));
+		hlkvm_ticks_stop(&t);
+		KUNIT_EXPECT_TRUE(test, hlkvm_ticks_should_bridge(&t, false));
+		hlkvm_ticks_ack(&t);
+	}
+	KUNIT_EXPECT_EQ(test, t.injected, 10ull);
+}
+
+struct bridge_case {
+	bool running;
+	u32 outstanding;
+	bool bridge;
+};
+
+static const struct bridge_case bridge_cases[] = {
+	{ false, 0, false },	/* stopped, nothing owed: harmless EOI */
+	{ false, 1, true },	/* stopped in the handler */
+	{ false, 2, true },
+	{ true, 0, true },
+	{ true, 1, true },
+	{ true, 2, true },
+};
+
+static void bridge_case_desc(const struct bridge_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %u outstanding",
+		 c->running ? "running" : "stopped", c->outstanding);
+}
+
+KUNIT_ARRAY_PARAM(bridge, bridge_cases, bridge_case_desc);
+
+static void ticks_should_bridge_truth_table(struct kunit *test)
+{
+	const struct bridge_case *c = test->param_value;
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	t.outstanding = c->outstanding;
+	KUNIT_EXPECT_EQ(test, hlkvm_ticks_should_bridge(&t, c->running),
+			c->bridge);
+}
+
+/* --- Conservation: no tick is made up or forgotten --- */
+
+/* xorshift32: fixed, so every run replays the same sequence */
+static u32 next_rand(u32 *s)
+{
+	u32 x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*s = x;
+	return x;
+}
+
+struct conservation_case {
+	const char *name;
+	u32 policy;
+	u32 backlog_max;
+	u32 seed;
+	bool with_stops;
+};
+
+static const struct conservation_case conservation_cases[] = {
+	{ "catch-up, default backlog", HLKVM_TIMER_CATCHUP,
+	  HLKVM_BACKLOG_DEFAULT, 0x1badb002, false },
+	{ "catch-up, backlog 1", HLKVM_TIMER_CATCHUP, 1, 0xdeadbeef, false },
+	{ "catch-up, backlog 4", HLKVM_TIMER_CATCHUP, 4, 0x12345678, false },
+	{ "catch-up, stops", HLKVM_TIMER_CATCHUP, 64, 0xcafef00d, true },
+	{ "skip", HLKVM_TIMER_SKIP, HLKVM_BACKLOG_DEFAULT, 0x1badb002, false },
+	{ "skip, stops", HLKVM_TIMER_SKIP, HLKVM_BACKLOG_DEFAULT, 0x0badcafe,
+	  true },
+};
+
+static void conservation_desc(const struct conservation_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, seed 0x%08x", c->name,
+		 c->seed);
+}
+
+KUNIT_ARRAY_PARAM(conservation, conservation_cases, conservation_desc);
+
+#define CONSERVATION_STEPS	200000
+
+static void ticks_every_due_tick_accounted_for(struct kunit *test)
+{
+	const struct conservation_case *c = test->param_value;
+	u64 due = 0, dropped = 0;
+	u32 seed = c->seed;
+	struct hlkvm_ticks t;
+	unsigned int step, bad = 0;
+
+	hlkvm_ticks_init(&t, c->policy, c->backlog_max);
+	for (step = 0; step < CONSERVATION_STEPS; step++) {
+		u32 r = next_rand(&seed) % 100;
+		u64 before = t.injected;
+		bool inj;
+
+		if (r < 50) {
+			/* mostly one period, sometimes a stall */
+			u64 n = next_rand(&seed) % 8 ? 1 : next_rand(&seed) % 40;
+
+			due += n;
+			inj = hlkvm_ticks_expire(&t, n);
+		} else if (r < 80) {
+			/* the guest acknowledges, then the paced release */
+			if (hlkvm_ticks_ack(&t) && next_rand(&seed) % 4)
+				hlkvm_ticks_release(&t);
+			inj = false;
+		} else if (r < 95) {
+			inj = hlkvm_ticks_release(&t);
+		} else if (c->with_stops && r < 97) {
+			dropped += t.backlog;
+			hlkvm_ticks_stop(&t);
+			inj = false;
+		} else {
+			inj = false;
+		}
+		/* a true return is exactly one injection, false none */
+		if (r < 50 || (r >= 80 && r < 95))
+			bad += t.injected != before + inj;
+		bad += t.injected + t.backlog + t.lost + t.merged + dropped != due;
+		bad += t.outstanding > HLKVM_TICKS_OUTSTANDING_MAX;
+		bad += t.backlog > t.backlog_max;
+		if (c->policy == HLKVM_TIMER_SKIP)
+			bad += t.backlog != 0 || t.lost != 0;
+		else
+			bad += t.merged != 0;
+		if (bad) {
+			KUNIT_FAIL(test,
+				   "step %u: due %llu != injected %llu + backlog %u + lost %llu + merged %llu + dropped %llu, outstanding %u",
+				   step, due, t.injected, t.backlog, t.lost,
+				   t.merged, dropped, t.outstanding);
+			break;
+		}
+	}
+	/* the sequence must have exercised the interesting paths */
+	KUNIT_EXPECT_GT(test, due, t.injected);
+	KUNIT_EXPECT_GT(test, t.injected, 1000ull);
+	if (c->policy == HLKVM_TIMER_SKIP)
+		KUNIT_EXPECT_GT(test, t.merged, 0ull);
+	else if (c->backlog_max < 100)
+		KUNIT_EXPECT_GT(test, t.lost, 0ull);
+}
+
+static struct kunit_case hlkvm_ticks_test_cases[] = {
+	KUNIT_CASE(ticks_init_starts_idle),
+	KUNIT_CASE(ticks_first_expiry_injects),
+	KUNIT_CASE(ticks_expiry_of_zero_periods_is_nothing),
+	KUNIT_CASE(ticks_catchup_expiry_while_outstanding_backlogs),
+	KUNIT_CASE(ticks_skip_expiry_while_outstanding_merges),
+	KUNIT_CASE(ticks_catchup_overrun_backlogs_the_rest),
+	KUNIT_CASE(ticks_skip_overrun_merges_the_rest),
+	KUNIT_CASE(ticks_full_backlog_counts_lost),
+	KUNIT_CASE(ticks_huge_overrun_bounded_by_backlog),
+	KUNIT_CASE(ticks_ack_owes_backlog_tick),
+	KUNIT_CASE(ticks_release_waits_for_every_outstanding_ack),
+	KUNIT_CASE(ticks_release_with_empty_backlog_is_nothing),
+	KUNIT_CASE(ticks_expiry_after_ack_takes_older_debt_first),
+	KUNIT_CASE(ticks_stale_guard_fires_exactly_at_limit_catchup),
+	KUNIT_CASE(ticks_stale_guard_fires_exactly_at_limit_skip),
+	KUNIT_CASE(ticks_ack_resets_stale_count),
+	KUNIT_CASE(ticks_outstanding_saturates_at_two),
+	KUNIT_CASE(ticks_stop_drops_backlog_keeps_outstanding),
+	KUNIT_CASE(ticks_restart_after_stop_in_handler_keeps_ticking),
+	KUNIT_CASE_PARAM(ticks_should_bridge_truth_table, bridge_gen_params),
+	KUNIT_CASE_PARAM(ticks_every_due_tick_accounted_for,
+			 conservation_gen_params),
+	{}
+};
+
+static struct kunit_suite hlkvm_ticks_test_suite = {
+	.name = "hlkvm_ticks",
+	.test_cases = hlkvm_ticks_test_cases,
+};
+
+kunit_test_suite(hlkvm_ticks_test_suite);
