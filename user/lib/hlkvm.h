@@ -110,34 +110,57 @@ struct hlkvm_event {
 	struct hlkvm_config config;	/* SET_CONFIG: the new configuration */
 };
 
+/* Set every field to HLKVM_DEFAULT: nothing sent, the module decides */
 void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o);
 void hlkvm_config_set_init(struct hlkvm_config_set *s);
 void hlkvm_vm_set_init(struct hlkvm_vm_set *s);
 
-/* -ENOENT: the family is not registered (module not loaded) */
+/*
+ * Connect to the "hlkvm" generic netlink family (extended ACKs on).
+ * -ENOENT: the family is not registered (module not loaded).
+ */
 int hlkvm_open(struct hlkvm_client **out);
+/* Close the socket: every VM this client attached is detached. NULL is ok */
 void hlkvm_close(struct hlkvm_client *c);
 /* Text for the last failure on @c (kernel extack message if any) */
 const char *hlkvm_strerror(const struct hlkvm_client *c, int err);
 
+/*
+ * HLKVM_CMD_ATTACH: attach the VM of @vm_fd, ticking through @irq_fd (an
+ * eventfd bound with KVM_IRQFD to the timer's MSI route). @opts may be
+ * NULL (module defaults). On success @info (may be NULL) describes the
+ * attachment, including the vm_id the module gave it.
+ */
 int hlkvm_attach(struct hlkvm_client *c, int vm_fd, int irq_fd,
 		 const struct hlkvm_attach_opts *opts,
 		 struct hlkvm_vm_info *info);
+/* HLKVM_CMD_DETACH; -ENOENT when not attached, -EINVAL for a bad @ref */
 int hlkvm_detach(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref);
+/* HLKVM_CMD_GET_VM for one VM: state, timer and counters into @info */
 int hlkvm_get_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 		 struct hlkvm_vm_info *info);
-/* Calls @cb for every attached VM (CAP_NET_ADMIN); stops early if @cb != 0 */
+/*
+ * HLKVM_CMD_GET_VM dump: calls @cb for every attached VM (CAP_NET_ADMIN,
+ * -EPERM otherwise). A non-zero return from @cb stops the calls (the dump
+ * is still read to its end); a negative one is returned, a positive one
+ * gives 0.
+ */
 int hlkvm_dump_vms(struct hlkvm_client *c,
 		   int (*cb)(const struct hlkvm_vm_info *info, void *arg),
 		   void *arg);
+/* HLKVM_CMD_SET_VM: timer period (0 stops) and/or policy */
 int hlkvm_set_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 		 const struct hlkvm_vm_set *set);
+/* HLKVM_CMD_GET_CONFIG: module version, defaults, bounds, VM count */
 int hlkvm_get_config(struct hlkvm_client *c, struct hlkvm_config *cfg);
+/* HLKVM_CMD_SET_CONFIG (CAP_NET_ADMIN): only the fields that are set */
 int hlkvm_set_config(struct hlkvm_client *c,
 		     const struct hlkvm_config_set *set);
 /*
- * Joins the events group and calls @cb for each event until @cb returns
- * non-zero or @max_events (0: no limit) have been seen.
+ * Joins the events group (CAP_NET_ADMIN) and calls @cb for each event
+ * until @cb returns non-zero or @max_events (0: no limit) have been seen;
+ * leaves the group before returning. Malformed events are skipped. Returns
+ * 0, @cb's negative return, or a negative errno.
  */
 int hlkvm_monitor(struct hlkvm_client *c,
 		  int (*cb)(const struct hlkvm_event *ev, void *arg),
