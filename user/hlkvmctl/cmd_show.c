@@ -10,6 +10,8 @@
 #include "hlkvmctl.h"
 #include "vm_list.h"
 
+static const struct hlkvm_vm_info no_vm;
+
 static int show_run(struct ctl *ctl, int argc, char **argv)
 {
 	struct hlkvm_client *c;
@@ -34,8 +36,12 @@ static int show_run(struct ctl *ctl, int argc, char **argv)
 		status = ctl_fail(ctl, c, "show: listing VMs", ret);
 		goto out_free;
 	}
-	ctl_print_show(ctl->out, ctl->json, &cfg, ret ? NULL : l.vms,
-		       ret ? 0 : l.n);
+	/*
+	 * NULL means "not allowed to list"; an empty dump has no array of
+	 * its own, so point at a dummy to print "vms": [] rather than omit it.
+	 */
+	ctl_print_show(ctl->out, ctl->json, &cfg,
+		       ret ? NULL : l.vms ? l.vms : &no_vm, ret ? 0 : l.n);
 	status = CTL_EXIT_OK;
 out_free:
 	free(l.vms);
