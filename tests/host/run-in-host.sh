@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs inside the test host (busybox sh) with hlkvm.ko loaded and the
 # project's binaries on PATH: every e2e script under e2e/ and every
-# lifecycle program, in order. Each prints its own ok / not ok lines.
+# hlkvm-test-* program, in order, each printing its own ok / not ok lines.
+# The lifecycle program goes last with --rmmod: it unloads the module under
+# ticking VMs and loads it again from $HLKVM_KO.
 # Exits non-zero if any of them failed.
 fail=0
 for t in e2e/*.sh; do
@@ -11,7 +13,14 @@ for t in e2e/*.sh; do
 done
 for p in /usr/local/bin/hlkvm-test-*; do
 	[ -x "$p" ] || continue
+	case "$p" in
+	*/hlkvm-test-nl_lifecycle) continue ;;
+	esac
 	echo "# $p"
 	"$p" || fail=1
 done
+if [ -x /usr/local/bin/hlkvm-test-nl_lifecycle ]; then
+	echo "# hlkvm-test-nl_lifecycle --rmmod"
+	hlkvm-test-nl_lifecycle --rmmod || fail=1
+fi
 exit $fail
