@@ -274,6 +274,100 @@ static void flat_image_bad_places_rejected(void **state)
 	assert_non_null(strstr(err, "empty"));
 }
 
+/* An ELF with only section headers: null, .symtab, .strtab */
+struct sym_image {
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh[3];
+	Elf64_Sym sym[4];
+	char str[40];
+};
+
+static void sym_image_init(struct sym_image *si)
+{
+	static const char strs[] = "\0dbg_hw_bp\0undef_sym\0dbg_hw\0";
+
+	memset(si, 0, sizeof(*si));
+	si->eh = img.eh;
+	si->eh.e_phnum = 0;
+	si->eh.e_phoff = 0;
+	si->eh.e_shoff = offsetof(struct sym_image, sh);
+	si->eh.e_shentsize = sizeof(Elf64_Shdr);
+	si->eh.e_shnum = 3;
+	si->sh[1].sh_type = SHT_SYMTAB;
+	si->sh[1].sh_offset = offsetof(struct sym_image, sym);
+	si->sh[1].sh_size = sizeof(si->sym);
+	si->sh[1].sh_entsize = sizeof(Elf64_Sym);
+	si->sh[1].sh_link = 2;
+	si->sh[2].sh_type = SHT_STRTAB;
+	si->sh[2].sh_offset = offsetof(struct sym_image, str);
+	si->sh[2].sh_size = sizeof(strs);
+	memcpy(si->str, strs, sizeof(strs));
+	/* sym[0] is the null symbol; "dbg_hw" is a prefix of "dbg_hw_bp" */
+	si->sym[1] = (Elf64_Sym){ .st_name = 1, .st_shndx = 1,
+				  .st_value = 0x100123 };
+	si->sym[2] = (Elf64_Sym){ .st_name = 11, .st_shndx = SHN_UNDEF,
+				  .st_value = 0x4444 };
+	si->sym[3] = (Elf64_Sym){ .st_name = 21, .st_shndx = 1,
+				  .st_value = 0x100120 };
+}
+
+static void symbol_found_by_exact_name(void **state)
+{
+	struct sym_image si;
+	uint64_t a = 0;
+
+	(void)state;
+	sym_image_init(&si);
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg_hw_bp", &a), 0);
+	assert_int_equal(a, 0x100123);
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg_hw", &a), 0);
+	assert_int_equal(a, 0x100120);
+}
+
+static void symbol_missing_or_undefined_is_enoent(void **state)
+{
+	struct sym_image si;
+	uint64_t a = 0;
+
+	(void)state;
+	sym_image_init(&si);
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "undef_sym", &a),
+			 -ENOENT);
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg", &a), -ENOENT);
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg_hw_bp_x", &a),
+			 -ENOENT);
+	/* A stripped image: no sections at all */
+	si.eh.e_shnum = 0;
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg_hw_bp", &a),
+			 -ENOENT);
+}
+
+static void symbol_table_out_of_bounds_rejected(void **state)
+{
+	struct sym_image si;
+	uint64_t a = 0;
+
+	(void)state;
+	sym_image_init(&si);
+	si.sh[1].sh_size = 1u << 20;
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg_hw_bp", &a),
+			 -EINVAL);
+	sym_image_init(&si);
+	si.sh[1].sh_link = 7;
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg_hw_bp", &a),
+			 -EINVAL);
+	sym_image_init(&si);
+	si.eh.e_shoff = sizeof(si) - 8;
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg_hw_bp", &a),
+			 -EINVAL);
+	/* A name running off the end of the string table is no match */
+	sym_image_init(&si);
+	si.sh[2].sh_size = 10;		/* cuts "dbg_hw_bp" before its NUL */
+	assert_int_equal(hlkvm_elf_symbol(&si, sizeof(si), "dbg_hw_bp", &a),
+			 -ENOENT);
+	assert_int_equal(hlkvm_elf_symbol(&si, 16, "dbg_hw_bp", &a), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +393,9 @@ int main(void)
 		T(no_load_segment_rejected),
 		T(flat_image_loads_at_addr),
 		T(flat_image_bad_places_rejected),
+		T(symbol_found_by_exact_name),
+		T(symbol_missing_or_undefined_is_enoent),
+		T(symbol_table_out_of_bounds_rejected),
 #undef T
 	};
 

@@ -160,3 +160,71 @@ int hlkvm_flat_load(const void *img, size_t len, uint64_t addr,
 	out->segments = 1;
 	return 0;
 }
+
+/* Section header @i, bounds already checked by the caller's loop limit */
+static void shdr_at(const uint8_t *bytes, const Elf64_Ehdr *eh, unsigned int i,
+		    Elf64_Shdr *sh)
+{
+	memcpy(sh, bytes + eh->e_shoff + (uint64_t)i * sizeof(*sh), sizeof(*sh));
+}
+
+/* [off, off + size) inside a file of @len bytes, with no wrap-around */
+static bool in_file(uint64_t off, uint64_t size, size_t len)
+{
+	return off <= len && size <= len - off;
+}
+
+int hlkvm_elf_symbol(const void *img, size_t len, const char *name,
+		     uint64_t *addr)
+{
+	const uint8_t *bytes = img;
+	size_t name_len;
+	Elf64_Ehdr eh;
+	unsigned int i;
+	uint64_t j;
+
+	if (!img || !name || !addr || len < sizeof(eh) ||
+	    memcmp(bytes, ELFMAG, SELFMAG) != 0 ||
+	    bytes[EI_CLASS] != ELFCLASS64)
+		return -EINVAL;
+	memcpy(&eh, bytes, sizeof(eh));
+	if (eh.e_shnum == 0)
+		return -ENOENT;
+	if (eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr), len))
+		return -EINVAL;
+	name_len = strlen(name);
+	for (i = 0; i < eh.e_shnum; i++) {
+		Elf64_Shdr sh, strsh;
+		const char *strtab;
+
+		shdr_at(bytes, &eh, i, &sh);
+		if (sh.sh_type != SHT_SYMTAB)
+			continue;
+		if (sh.sh_entsize != sizeof(Elf64_Sym) ||
+		    !in_file(sh.sh_offset, sh.sh_size, len) ||
+		    sh.sh_link >= eh.e_shnum)
+			return -EINVAL;
+		shdr_at(bytes, &eh, sh.sh_link, &strsh);
+		if (strsh.sh_type != SHT_STRTAB ||
+		    !in_file(strsh.sh_offset, strsh.sh_size, len))
+			return -EINVAL;
+		strtab = (const char *)bytes + strsh.sh_offset;
+		for (j = 0; j + sizeof(Elf64_Sym) <= sh.sh_size;
+		     j += sizeof(Elf64_Sym)) {
+			Elf64_Sym sym;
+
+			memcpy(&sym, bytes + sh.sh_offset + j, sizeof(sym));
+			if (sym.st_shndx == SHN_UNDEF ||
+			    sym.st_name >= strsh.sh_size)
+				continue;
+			/* The name and its NUL must lie inside the table */
+			if (strsh.sh_size - sym.st_name <= name_len ||
+			    memcmp(strtab + sym.st_name, name, name_len + 1))
+				continue;
+			*addr = sym.st_value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

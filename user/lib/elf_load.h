@@ -54,4 +54,14 @@ int hlkvm_flat_load(const void *img, size_t len, uint64_t addr,
 		    const struct hlkvm_guest_mem *mem, struct hlkvm_image *out,
 		    char *err, size_t errlen);
 
+/*
+ * Value (the address, for a static executable) of the defined symbol
+ * @name in the ELF's symbol table (.symtab; a stripped image has none),
+ * so a debugger can take "dbg_hw_bp" where it takes 0x100123. Returns 0,
+ * -ENOENT if there is no such defined symbol or no symbol table, or
+ * -EINVAL for a malformed image or table.
+ */
+int hlkvm_elf_symbol(const void *img, size_t len, const char *name,
+		     uint64_t *addr);
+
 #endif /* HLKVM_ELF_LOAD_H */
