@@ -53,7 +53,8 @@ struct hlkvm_boot_info {
 	uint64_t arg[BOOT_ARGS_MAX];
 };
 
-enum accel_mode { ACCEL_AUTO, ACCEL_KERNEL, ACCEL_USER };
+/* ACCEL_KVM: KVM's own PIC/PIT instead of hlkvm's ports (kvm_devices.c) */
+enum accel_mode { ACCEL_AUTO, ACCEL_KERNEL, ACCEL_USER, ACCEL_KVM };
 
 struct run_opts {
 	const char *image;
@@ -67,6 +68,11 @@ struct run_opts {
 	uint32_t timer_policy;
 	unsigned int argc;
 	uint64_t arg[BOOT_ARGS_MAX];
+	/* scripts/bench: 1 + index of the --arg tsc_khz, 0 if none */
+	unsigned int tsc_khz_arg;
+	uint16_t ioeventfd[8];		/* --ioeventfd PORT (kvm_devices.c) */
+	unsigned int n_ioeventfd;
+	bool seed_timer;		/* --timer=seed (seed_timer.c) */
 };
 
 struct vm {
@@ -111,7 +117,7 @@ struct run_result {
 };
 
 /* vm.c */
-int vm_create(struct vm *vm, uint64_t mem_size);
+int vm_create(struct vm *vm, uint64_t mem_size, bool kvm_irqchip);
 int vm_setup_long_mode(struct vm *vm, uint64_t entry,
 		       const struct hlkvm_boot_info *boot);
 int vm_inject(void *arg);
@@ -123,10 +129,32 @@ struct run_ctx {
 	struct vm *vm;
 	struct hlkvm_fallback *fb;	/* NULL in kernel mode */
 	struct run_result *res;
+	/* Sees every port access first; true when it answered it */
+	bool (*io_hook)(void *arg, uint16_t port, uint8_t dir,
+			unsigned int size, uint8_t *data);
+	void *io_hook_arg;
 };
 int run_vcpu(struct run_ctx *ctx);
 void run_request_stop(void);
 int run_install_timeout(double seconds);
+
+/* debug.c: --break-entry, --hbreak, --break, --step, --trace-stops */
+enum {
+	DEBUG_OPT_BREAK_ENTRY = 0x400,	/* getopt codes, clear of main.c's */
+	DEBUG_OPT_HBREAK,
+	DEBUG_OPT_BREAK,
+	DEBUG_OPT_STEP,
+	DEBUG_OPT_TRACE,
+	DEBUG_OPT_LAST = DEBUG_OPT_TRACE,
+};
+int debug_parse_opt(int opt, const char *arg);
+bool debug_enabled(void);
+/* Symbols in --hbreak/--break: @elf is the image, NULL for --flat */
+int debug_resolve(const void *elf, size_t len);
+int debug_setup(struct vm *vm, uint64_t entry);
+/* On KVM_EXIT_DEBUG: 0 to resume, -1 with res->end set to end the run */
+int debug_handle_exit(struct run_ctx *ctx);
+void debug_summary(FILE *f, bool json);
 
 /* summary.c */
 const char *exit_reason_name(unsigned int reason);

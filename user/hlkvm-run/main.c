@@ -39,6 +39,17 @@ static void usage(FILE *f)
 "  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
 "  --json                    print the run summary as JSON\n"
 "  --summary FILE            write the summary to FILE instead of stderr\n"
+"\n"
+"Debug stops (KVM guest debugging; see hlkvm-run(1)):\n"
+"  --break-entry             stop once at the entry point (one-shot hw bp)\n"
+"  --hbreak ADDR|SYMBOL      hardware execute breakpoint (DR0-DR3, up to 4\n"
+"                            with --break-entry); SYMBOL from the ELF's symtab\n"
+"  --break ADDR|SYMBOL       software breakpoint (int3), stepped over and\n"
+"                            re-inserted on every hit\n"
+"  --step N                  single-step N instructions after the first stop\n"
+"                            (alone: from the entry point)\n"
+"  --trace-stops             print each stop as a line \"stop: reason=...\";\n"
+"                            the JSON summary has a \"stops\" array either way\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
 "\n"
@@ -95,6 +106,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "summary", required_argument, NULL, OPT_SUMMARY },
+		{ "break-entry", no_argument, NULL, DEBUG_OPT_BREAK_ENTRY },
+		{ "hbreak", required_argument, NULL, DEBUG_OPT_HBREAK },
+		{ "break", required_argument, NULL, DEBUG_OPT_BREAK },
+		{ "step", required_argument, NULL, DEBUG_OPT_STEP },
+		{ "trace-stops", no_argument, NULL, DEBUG_OPT_TRACE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
@@ -169,6 +185,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			       HLKVM_RUN_VERSION, HLKVM_GENL_VERSION);
 			exit(0);
 		default:
+			if (c >= DEBUG_OPT_BREAK_ENTRY && c <= DEBUG_OPT_LAST) {
+				if (debug_parse_opt(c, optarg))
+					return -EINVAL;
+				break;
+			}
 			usage(stderr);
 			return -EINVAL;
 		}
@@ -263,9 +284,11 @@ static int load_image(struct vm *vm, const struct run_opts *o,
 				      sizeof(err));
 	else
 		ret = hlkvm_elf_load(buf, len, &mem, img, err, sizeof(err));
-	free(buf);
 	if (ret)
 		fprintf(stderr, "hlkvm-run: %s: %s\n", path, err);
+	else
+		ret = debug_resolve(o->flat ? NULL : buf, len);
+	free(buf);
 	return ret;
 }
 
@@ -352,6 +375,8 @@ int main(int argc, char **argv)
 					 .mem_size = o.mem_size };
 	memcpy(boot.arg, o.arg, sizeof(boot.arg));
 	if (vm_setup_long_mode(&vm, img.entry, &boot))
+		goto out_vm;
+	if (debug_setup(&vm, img.entry))
 		goto out_vm;
 	if (setup_accel(&o, &vm, &client, &res))
 		goto out_client;

@@ -117,6 +117,9 @@ static int handle_io(struct run_ctx *ctx)
 			fwrite(data, 1, size, stdout);
 			continue;
 		}
+		if (ctx->io_hook &&
+		    ctx->io_hook(ctx->io_hook_arg, port, dir, size, data))
+			continue;
 		if (ctx->fb) {
 			bool ours = dir == KVM_EXIT_IO_OUT ?
 				hlkvm_fallback_out(ctx->fb, port, size, data) :
@@ -186,6 +189,10 @@ int run_vcpu(struct run_ctx *ctx)
 			continue;
 		case KVM_EXIT_INTR:
 			continue;
+		case KVM_EXIT_DEBUG:
+			if (debug_handle_exit(ctx) == 0)
+				continue;
+			break;
 		case KVM_EXIT_HLT:
 			r->end = "hlt";
 			snprintf(r->end_detail, sizeof(r->end_detail),

@@ -45,7 +45,8 @@ static const char *const group_names[] = {
 
 static const char *accel_name(enum accel_mode m)
 {
-	return m == ACCEL_KERNEL ? "kernel" : m == ACCEL_USER ? "user" : "auto";
+	return m == ACCEL_KERNEL ? "kernel" : m == ACCEL_USER ? "user" :
+	       m == ACCEL_KVM ? "kvm" : "auto";
 }
 
 /* end_detail is our own text, but may quote strsignal(): escape anyway */
@@ -119,6 +120,7 @@ static void print_json(FILE *f, const struct run_result *r)
 	}
 	if (r->accel == ACCEL_KERNEL)
 		fprintf(f, ",\n  \"vm_id\": %u", r->vm_id);
+	debug_summary(f, true);
 	fprintf(f, "\n}\n");
 }
 
@@ -143,6 +145,7 @@ static void print_text(FILE *f, const struct run_result *r)
 		fprintf(f, "  0x%04x  %-3s  %llu\n", r->io[i].port,
 			r->io[i].dir == KVM_EXIT_IO_OUT ? "out" : "in",
 			(unsigned long long)r->io[i].exits);
+	debug_summary(f, false);
 	if (!r->have_absorbed)
 		return;
 	fprintf(f, "absorbed (%s):",
