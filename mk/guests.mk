@@ -32,3 +32,10 @@ GUEST_ELFS := $(foreach g,$(GUESTS),build/guests/$(call guest_name,$(g)).elf)
 
 .PHONY: guests
 guests: $(GUEST_ELFS)
+
+# The debug guest's symbols as nm prints them ("ADDR T NAME"): the test
+# host has no nm, and e2e/debug_stops.sh checks every stop address against
+# this independent source rather than against hlkvm-run's own lookup.
+build/guests/debug.syms: build/guests/debug.elf
+	nm --defined-only $< > $@
+guests: build/guests/debug.syms
