@@ -53,7 +53,8 @@ struct hlkvm_boot_info {
 	uint64_t arg[BOOT_ARGS_MAX];
 };
 
-enum accel_mode { ACCEL_AUTO, ACCEL_KERNEL, ACCEL_USER };
+/* ACCEL_KVM: KVM's own PIC/PIT instead of hlkvm's ports (kvm_devices.c) */
+enum accel_mode { ACCEL_AUTO, ACCEL_KERNEL, ACCEL_USER, ACCEL_KVM };
 
 struct run_opts {
 	const char *image;
@@ -67,6 +68,11 @@ struct run_opts {
 	uint32_t timer_policy;
 	unsigned int argc;
 	uint64_t arg[BOOT_ARGS_MAX];
+	/* scripts/bench: 1 + index of the --arg tsc_khz, 0 if none */
+	unsigned int tsc_khz_arg;
+	uint16_t ioeventfd[8];		/* --ioeventfd PORT (kvm_devices.c) */
+	unsigned int n_ioeventfd;
+	bool seed_timer;		/* --timer=seed (seed_timer.c) */
 };
 
 struct vm {
@@ -111,7 +117,7 @@ struct run_result {
 };
 
 /* vm.c */
-int vm_create(struct vm *vm, uint64_t mem_size);
+int vm_create(struct vm *vm, uint64_t mem_size, bool kvm_irqchip);
 int vm_setup_long_mode(struct vm *vm, uint64_t entry,
 		       const struct hlkvm_boot_info *boot);
 int vm_inject(void *arg);
@@ -123,6 +129,10 @@ struct run_ctx {
 	struct vm *vm;
 	struct hlkvm_fallback *fb;	/* NULL in kernel mode */
 	struct run_result *res;
+	/* Sees every port access first; true when it answered it */
+	bool (*io_hook)(void *arg, uint16_t port, uint8_t dir,
+			unsigned int size, uint8_t *data);
+	void *io_hook_arg;
 };
 int run_vcpu(struct run_ctx *ctx);
 void run_request_stop(void);

@@ -11,12 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "elf_load.h"
 #include "hlkvm-run.h"
+#include "kvm_devices.h"
+#include "seed_timer.h"
 
 #define HLKVM_RUN_VERSION	"1.0.0"
 #define IMAGE_MAX		(256u << 20)
@@ -39,6 +42,14 @@ static void usage(FILE *f)
 "  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
 "  --json                    print the run summary as JSON\n"
 "  --summary FILE            write the summary to FILE instead of stderr\n"
+"\n"
+"For scripts/bench (comparisons, not for running guests):\n"
+"  --accel=kvm               KVM's own in-kernel PIC + PIT (KVM_CREATE_IRQCHIP,\n"
+"                            KVM_CREATE_PIT2) instead of hlkvm's ports\n"
+"  --ioeventfd PORT          one-byte OUTs to PORT end in a KVM ioeventfd\n"
+"  --timer=seed              with --accel=user: the seed's timer thread\n"
+"                            (sleep one period, relative, then inject)\n"
+"  --arg tsc_khz             pass the vCPU's TSC kHz (KVM_GET_TSC_KHZ)\n"
 "\n"
 "Debug stops (KVM guest debugging; see hlkvm-run(1)):\n"
 "  --break-entry             stop once at the entry point (one-shot hw bp)\n"
@@ -96,7 +107,8 @@ static int parse_u64(const char *s, uint64_t *out)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_ACCEL = 256, OPT_MEM, OPT_FLAT, OPT_ARG, OPT_POLICY,
-	       OPT_TIMEOUT, OPT_JSON, OPT_SUMMARY };
+	       OPT_TIMEOUT, OPT_JSON, OPT_SUMMARY, OPT_IOEVENTFD = 0x300,
+	       OPT_TIMER };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, OPT_ACCEL },
 		{ "mem", required_argument, NULL, OPT_MEM },
@@ -106,6 +118,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "summary", required_argument, NULL, OPT_SUMMARY },
+		{ "ioeventfd", required_argument, NULL, OPT_IOEVENTFD },
+		{ "timer", required_argument, NULL, OPT_TIMER },
 		{ "break-entry", no_argument, NULL, DEBUG_OPT_BREAK_ENTRY },
 		{ "hbreak", required_argument, NULL, DEBUG_OPT_HBREAK },
 		{ "break", required_argument, NULL, DEBUG_OPT_BREAK },
@@ -130,6 +144,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				o->accel = ACCEL_USER;
 			else if (!strcmp(optarg, "auto"))
 				o->accel = ACCEL_AUTO;
+			else if (!strcmp(optarg, "kvm"))
+				o->accel = ACCEL_KVM;
 			else
 				goto bad;
 			break;
@@ -154,6 +170,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 					BOOT_ARGS_MAX);
 				return -EINVAL;
 			}
+			if (!strcmp(optarg, "tsc_khz")) {
+				/* Filled in once the vCPU exists */
+				o->tsc_khz_arg = ++o->argc;
+				break;
+			}
 			if (parse_u64(optarg, &o->arg[o->argc]))
 				goto bad;
 			o->argc++;
@@ -173,6 +194,26 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_IOEVENTFD: {
+			uint64_t port;
+
+			if (parse_u64(optarg, &port) || port > 0xffff ||
+			    o->n_ioeventfd == IOEVENTFD_MAX) {
+				fprintf(stderr, "hlkvm-run: --ioeventfd %s: want a port, at most %d times\n",
+					optarg, IOEVENTFD_MAX);
+				return -EINVAL;
+			}
+			o->ioeventfd[o->n_ioeventfd++] = port;
+			break;
+		}
+		case OPT_TIMER:
+			if (strcmp(optarg, "seed")) {
+				fprintf(stderr, "hlkvm-run: --timer %s: only 'seed' exists\n",
+					optarg);
+				return -EINVAL;
+			}
+			o->seed_timer = true;
 			break;
 		case OPT_SUMMARY:
 			o->summary_path = optarg;
@@ -200,6 +241,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		return -EINVAL;
 	}
 	o->image = argv[optind];
+	if (o->seed_timer && o->accel != ACCEL_USER) {
+		fprintf(stderr, "hlkvm-run: --timer=seed needs --accel=user\n");
+		return -EINVAL;
+	}
 	return 0;
 bad:
 	fprintf(stderr, "hlkvm-run: bad value '%s' for option --%s\n", optarg,
@@ -301,7 +346,7 @@ static int setup_accel(const struct run_opts *o, struct vm *vm,
 	int ret;
 
 	res->accel = o->accel;
-	if (o->accel == ACCEL_USER)
+	if (o->accel == ACCEL_USER || o->accel == ACCEL_KVM)
 		return 0;
 	ret = hlkvm_open(client);
 	if (ret == -ENOENT && o->accel == ACCEL_AUTO) {
@@ -345,6 +390,8 @@ int main(int argc, char **argv)
 	struct hlkvm_client *client = NULL;
 	struct hlkvm_fallback fb;
 	bool fb_live = false;
+	static struct seed_timer seed;
+	unsigned int i;
 	struct hlkvm_boot_info boot;
 	struct hlkvm_image img;
 	struct run_opts o;
@@ -366,8 +413,15 @@ int main(int argc, char **argv)
 	}
 	res.policy_name = o.timer_policy == HLKVM_TIMER_SKIP ? "skip" : "catchup";
 
-	if (vm_create(&vm, o.mem_size))
+	if (vm_create(&vm, o.mem_size, o.accel == ACCEL_KVM))
 		goto out_vm;
+	for (i = 0; i < o.n_ioeventfd; i++)
+		if (kvm_devices_ioeventfd(&vm, o.ioeventfd[i]))
+			goto out_vm;
+	if (o.tsc_khz_arg) {
+		ret = ioctl(vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
+		o.arg[o.tsc_khz_arg - 1] = ret > 0 ? ret : 0;
+	}
 	if (load_image(&vm, &o, &img))
 		goto out_vm;
 	boot = (struct hlkvm_boot_info){ .magic = BOOT_INFO_MAGIC,
@@ -394,6 +448,10 @@ int main(int argc, char **argv)
 		}
 		fb_live = true;
 	}
+	if (o.seed_timer && seed_timer_init(&seed, &vm)) {
+		fprintf(stderr, "hlkvm-run: seed timer thread failed\n");
+		goto out_fb;
+	}
 	if (run_install_timeout(o.timeout_s)) {
 		fprintf(stderr, "hlkvm-run: --timeout: %s\n", strerror(errno));
 		goto out_fb;
@@ -401,15 +459,22 @@ int main(int argc, char **argv)
 
 	ctx = (struct run_ctx){ .vm = &vm, .fb = fb_live ? &fb : NULL,
 				.res = &res };
+	if (o.seed_timer) {
+		ctx.io_hook = seed_timer_io;
+		ctx.io_hook_arg = &seed;
+	}
 	t0 = mono_s();
 	run_vcpu(&ctx);
 	res.wall_s = mono_s() - t0;
 
+	seed_timer_destroy(&seed);
 	if (fb_live) {
 		hlkvm_fallback_get(&fb, &res.timer, &res.absorbed,
 				   &res.timer_out);
+		if (o.seed_timer)
+			seed_timer_get(&seed, &res.timer);
 		res.have_absorbed = true;
-	} else {
+	} else if (client) {
 		struct hlkvm_vm_ref ref = { .vm_fd = vm.vm_fd, .vm_id = 0 };
 		struct hlkvm_vm_info info;
 

@@ -117,6 +117,9 @@ static int handle_io(struct run_ctx *ctx)
 			fwrite(data, 1, size, stdout);
 			continue;
 		}
+		if (ctx->io_hook &&
+		    ctx->io_hook(ctx->io_hook_arg, port, dir, size, data))
+			continue;
 		if (ctx->fb) {
 			bool ours = dir == KVM_EXIT_IO_OUT ?
 				hlkvm_fallback_out(ctx->fb, port, size, data) :

@@ -45,7 +45,8 @@ static const char *const group_names[] = {
 
 static const char *accel_name(enum accel_mode m)
 {
-	return m == ACCEL_KERNEL ? "kernel" : m == ACCEL_USER ? "user" : "auto";
+	return m == ACCEL_KERNEL ? "kernel" : m == ACCEL_USER ? "user" :
+	       m == ACCEL_KVM ? "kvm" : "auto";
 }
 
 /* end_detail is our own text, but may quote strsignal(): escape anyway */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hlkvm-run.h"
+#include "kvm_devices.h"
 #include "lapic.h"
 
 #define CR0_PE		(1ULL << 0)
@@ -135,7 +136,7 @@ static int setup_msi_irqfd(struct vm *vm)
 	return 0;
 }
 
-int vm_create(struct vm *vm, uint64_t mem_size)
+int vm_create(struct vm *vm, uint64_t mem_size, bool kvm_irqchip)
 {
 	struct kvm_userspace_memory_region region;
 	struct kvm_enable_cap cap;
@@ -176,10 +177,12 @@ int vm_create(struct vm *vm, uint64_t mem_size)
 		return kvm_err("KVM_SET_USER_MEMORY_REGION");
 
 	/* Before the vCPU exists, or it gets no in-kernel LAPIC */
+	if (kvm_irqchip && kvm_devices_create(vm))
+		return -EINVAL;
 	memset(&cap, 0, sizeof(cap));
 	cap.cap = KVM_CAP_SPLIT_IRQCHIP;
 	cap.args[0] = IRQCHIP_ROUTES;
-	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
+	if (!kvm_irqchip && ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
 		return kvm_err("KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)");
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
@@ -200,7 +203,8 @@ int vm_create(struct vm *vm, uint64_t mem_size)
 	if (!ret)
 		ret = setup_lapic(vm);
 	if (!ret)
-		ret = setup_msi_irqfd(vm);
+		ret = kvm_irqchip ? kvm_devices_lapic(vm) :
+				    setup_msi_irqfd(vm);
 	return ret;
 }
 

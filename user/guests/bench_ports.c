@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The port-cost guest of scripts/bench.
+ *
+ *   --arg N --arg ROUNDS --arg SET [--arg TSC_KHZ]
+ *
+ * For each of ROUNDS rounds, for each (port, direction) pair selected by
+ * the bit mask SET (table below), times N one-byte accesses with the TSC
+ * and prints one line "cost=NAME ROUND TSC_CYCLES N". Pairs are interleaved
+ * inside a round, so a slow phase of the test host hits every pair alike;
+ * a warm-up of N/100 accesses per pair precedes the first round. TSC_KHZ
+ * (hlkvm-run --arg tsc_khz) is echoed as tsc_khz= for the host side, which
+ * turns cycles into time.
+ *
+ * N = 0 is the idle guest: interrupts off and hlt, forever. Its vCPU sleeps
+ * in KVM and costs nothing, so an attached idle VM keeps hlkvm's hook
+ * registered without stealing the test host's only CPU.
+ */
+#include "lib.h"
+
+struct pair {
+	const char *name;
+	uint16_t port;
+	bool in;
+};
+
+/* Bit i of SET selects pairs[i] */
+static const struct pair pairs[] = {
+	{ "out80", 0x80, false },	/* hlkvm: diag; KVM: ioeventfd */
+	{ "in21", 0x21, true },		/* PIC data: both hlkvm and KVM's PIC */
+	{ "out21", 0x21, false },
+	{ "in40", 0x40, true },		/* PIT counter 0: hlkvm and KVM's PIT */
+	{ "out90", 0x90, false },	/* nobody's port: always userspace */
+	{ "in90", 0x90, true },
+};
+
+void tick_handler(void)
+{
+	outb(0x20, 0x20);
+}
+
+static uint64_t storm(const struct pair *p, uint64_t n)
+{
+	uint64_t i, t0;
+
+	t0 = rdtsc();
+	if (p->in)
+		for (i = 0; i < n; i++)
+			(void)inb(p->port);
+	else
+		/* 0xff: masks every PIC input on 0x21, harmless elsewhere */
+		for (i = 0; i < n; i++)
+			outb(p->port, 0xff);
+	return rdtsc() - t0;
+}
+
+uint32_t guest_main(const struct boot_info *bi)
+{
+	uint64_t n = bi->argc > 0 ? bi->arg[0] : 10000;
+	uint64_t rounds = bi->argc > 1 ? bi->arg[1] : 1;
+	uint64_t set = bi->argc > 2 ? bi->arg[2] : 1;
+	unsigned int i, np = sizeof(pairs) / sizeof(pairs[0]);
+	uint64_t r;
+
+	if (!n) {
+		for (;;)
+			__asm__ volatile("cli; hlt" ::: "memory");
+	}
+	if (bi->argc > 3)
+		kv("tsc_khz", bi->arg[3]);
+	for (i = 0; i < np; i++)
+		if (set & (1u << i))
+			storm(&pairs[i], n / 100 + 1);
+	for (r = 1; r <= rounds; r++) {
+		for (i = 0; i < np; i++) {
+			if (!(set & (1u << i)))
+				continue;
+			puts_e9("cost=");
+			puts_e9(pairs[i].name);
+			outb(PORT_CONSOLE, ' ');
+			put_u64(r);
+			outb(PORT_CONSOLE, ' ');
+			put_u64(storm(&pairs[i], n));
+			outb(PORT_CONSOLE, ' ');
+			put_u64(n);
+			outb(PORT_CONSOLE, '\n');
+		}
+	}
+	return 0;
+}
