@@ -127,6 +127,14 @@ check "an insmod failure inside is reported (status 125)" \
 run --kernel 6.1.0-0-amd64 -- true
 check "a missing default module names the build command" \
 	eval '[ "$rc" -eq 125 ] && has_err "make module KVER=6.1.0-0-amd64"'
+# A module built for another kernel is refused before booting.
+kv=$(bash -c '. scripts/lib/kernels.sh; hlkvm_kver "$1"' _ "$k")
+if modinfo -F vermagic "$repo/build/kmod/$kv/hlkvm.ko" >/dev/null 2>&1; then
+	other=$([ "$k" = 6.1 ] && echo 6.12 || echo 6.1)
+	run --kernel "$other" --module "$repo/build/kmod/$kv/hlkvm.ko" -- true
+	check "a module built for another kernel is refused (125)" \
+		eval '[ "$rc" -eq 125 ] && has_err "was built for $kv"'
+fi
 run --bogus -- true
 check "an unknown option is a usage error (2)" is "$rc" 2
 
