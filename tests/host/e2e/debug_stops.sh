@@ -58,7 +58,7 @@ dbg() {
 	rc=$?
 	sed -n 's/^stop: reason=\([a-z-]*\) slot=\(-*[0-9]*\) rip=\(0x[0-9a-f]*\) dr6=\(0x[0-9a-f]*\)$/\1 \3 \2 \4/p' \
 		"$TMP/$name.out" >"$TMP/$name.stops"
-	if [ $rc -ne 0 ]; then
+	if [ $rc -ne 0 ] && [ -z "${QUIET:-}" ]; then
 		sed 's/^/#   /' "$TMP/$name.out" "$TMP/$name.err" "$TMP/$name.json" 2>/dev/null
 	fi
 	return $rc
@@ -78,6 +78,32 @@ for s in dbg_start dbg_step1 dbg_step2 dbg_step3 dbg_hw_bp dbg_sw_bp; do
 	[ -n "$(sym $s)" ] || not_ok "debug.syms has $s"
 done
 
+# The test host is QEMU TCG with nested SVM: measured there (6.1, 2026-11),
+# KVM_SET_GUEST_DEBUG is accepted but no KVM_EXIT_DEBUG ever comes (hw
+# breakpoint, single-step), and a --break int3 reaches the guest's own IDT
+# (status 0xe0000003) although KVM intercepts #BP: QEMU's TCG checks an
+# int3 against the SWINT intercept, not the #BP exception intercept. Only
+# there, and only with that evidence, are the stop checks skipped; on any
+# other KVM (PVM, VMX, SVM hardware) zero stops is a failure.
+if [ "${HLKVM_TESTHOST:-0}" = 1 ] && [ -z "$NO_INT3" ]; then
+	QUIET=1
+	dbg probe --break-entry
+	dbg probe3 --break dbg_sw_bp
+	QUIET=
+	if [ "$(nstops probe)" = 0 ] && ! grep -q '"debug":' "$TMP/probe.json" &&
+		grep -q '"status": 3758096387' "$TMP/probe3.json"; then
+		why="nested SVM under QEMU TCG delivers no guest-debug exits (0 KVM_EXIT_DEBUG; int3 went to the guest IDT)"
+		for t in "entry-point stop at e_entry" "hw breakpoint at dbg_hw_bp" \
+			"single-steps through dbg_step1..3, dbg_hw_bp" \
+			"int3 at dbg_sw_bp, guest completes" \
+			"entry, hw and sw breakpoints together"; do
+			skip "$t" "$why"
+		done
+		NO_STOPS=1
+	fi
+fi
+
+if [ -z "${NO_STOPS:-}" ]; then
 # --- 1. entry point: once, at e_entry
 dbg entry --break-entry
 check $? "--break-entry: debug.elf still ends with status 0"
@@ -150,6 +176,8 @@ else
 	[ "$(grep -c '"reason": ' "$TMP/all.json")" = 3 ] &&
 		grep -q '"stops": \[' "$TMP/all.json"
 	check $? "the JSON summary's stops array has the 3 stops"
+fi
+
 fi
 
 # --- 6. a symbol the image lacks is a usage error, not a silent run

@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# --accel=auto picks the module when it is loaded and the userspace
+# fallback when it is not: run timer.elf with the module, rmmod it, run
+# again, then insmod it back ($HLKVM_KO, set by scripts/testhost) so the
+# scripts after this one find it loaded as before.
+# Run: scripts/testhost --add tests/host -- 'sh e2e/accel_auto.sh'
+RUN=${HLKVM_RUN:-hlkvm-run}
+TMP=${TMPDIR:-/tmp}/hlkvm-auto.$$
+mkdir -p "$TMP"
+n=0
+fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+reload() { lsmod 2>/dev/null | grep -q '^hlkvm ' || insmod "$HLKVM_KO"; }
+trap 'reload; rm -rf "$TMP"' EXIT
+
+if [ -z "${HLKVM_KO:-}" ] || [ ! -r "$HLKVM_KO" ]; then
+	echo "ok 1 - --accel=auto with and without the module # SKIP no HLKVM_KO to reload (not in the test host)"
+	exit 0
+fi
+
+# run NAME ARGS...: summary in $TMP/NAME.json
+run() {
+	name=$1; shift
+	"$RUN" --json --timeout 120 --summary "$TMP/$name.json" "$@" \
+		>"$TMP/$name.out" 2>"$TMP/$name.err"
+	rc=$?
+	[ $rc -eq 0 ] || sed 's/^/#   /' "$TMP/$name.out" "$TMP/$name.err" "$TMP/$name.json" 2>/dev/null
+	return $rc
+}
+ticks() { sed -n 's/.*"ticks": \([0-9]*\).*/\1/p' "$TMP/$1.json"; }
+
+run loaded --accel=auto timer.elf
+check $? "module loaded: --accel=auto timer.elf ends with status 0"
+grep -q '"accel": "kernel"' "$TMP/loaded.json"
+check $? "module loaded: the summary says accel kernel"
+
+out=$(rmmod hlkvm 2>&1)
+check $? "rmmod hlkvm${out:+ ($out)}"
+! hlkvmctl show >/dev/null 2>&1
+check $? "hlkvmctl show fails without the module"
+
+run auto --accel=auto timer.elf
+check $? "module gone: --accel=auto timer.elf ends with status 0"
+grep -q '"accel": "user"' "$TMP/auto.json"
+check $? "module gone: the summary says accel user"
+t=$(ticks auto)
+[ "${t:-0}" -gt 1 ]
+check $? "module gone: the fallback delivered ticks ($t)"
+
+"$RUN" --accel=kernel timer.elf >"$TMP/k.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "not loaded" "$TMP/k.out"
+check $? "module gone: --accel=kernel refuses and says why (exit $rc)"
+
+out=$(insmod "$HLKVM_KO" 2>&1)
+check $? "insmod $HLKVM_KO again${out:+ ($out)}"
+run back --accel=auto timer.elf && grep -q '"accel": "kernel"' "$TMP/back.json"
+check $? "module back: --accel=auto uses it again"
+
+echo "1..$n"
+exit $fail
