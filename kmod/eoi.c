@@ -24,6 +24,16 @@
 static struct tracepoint *kvm_eoi_tp;
 static bool kvm_eoi_probed;
 
+/*
+ * Off, direct EOIs go unseen, as on hardware whose APIC virtualization
+ * completes them without an exit: the test host uses it to prove that the
+ * stale-tick guard keeps such a guest ticking.
+ */
+static bool eoi_probe = true;
+module_param(eoi_probe, bool, 0444);
+MODULE_PARM_DESC(eoi_probe,
+		 "Probe kvm:kvm_eoi to see LAPIC EOIs that bypass port 0x20 (default: on)");
+
 void hlkvm_eoi_bridge(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu)
 {
 	if (!hlkvm_timer_should_bridge(&vm->timer)) {
@@ -93,7 +103,9 @@ void hlkvm_eoi_init(void)
 	 */
 	if (register_tracepoint_module_notifier(&find_kvm_eoi_nb) == 0)
 		unregister_tracepoint_module_notifier(&find_kvm_eoi_nb);
-	if (!kvm_eoi_tp)
+	if (!eoi_probe)
+		pr_info("eoi_probe=0: LAPIC EOIs that bypass port 0x20 are not seen (catch-up ticks wait for the stale-tick guard)\n");
+	else if (!kvm_eoi_tp)
 		pr_warn("kvm:kvm_eoi tracepoint not found: LAPIC EOIs that bypass port 0x20 are not seen (catch-up ticks wait for the stale-tick guard)\n");
 }
 
@@ -101,7 +113,7 @@ void hlkvm_eoi_probe_register(void)
 {
 	int ret;
 
-	if (!kvm_eoi_tp)
+	if (!kvm_eoi_tp || !eoi_probe)
 		return;
 	ret = tracepoint_probe_register(kvm_eoi_tp, kvm_eoi_probe, NULL);
 	if (ret) {

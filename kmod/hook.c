@@ -19,7 +19,9 @@
  */
 #include <linux/ftrace.h>
 #include <linux/kvm_host.h>
+#include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <net/netlink.h>
 #include "compat.h"
 #include "eoi.h"
@@ -37,10 +39,58 @@ static int hlkvm_bus_done(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx,
 	return 0;
 }
 
+/* A timer-arming write ran this since load: rmmod must wait for it */
+static bool hlkvm_armed_stub_used;
+
+/*
+ * Where KVM's bus write goes after the guest armed the timer. Some guests
+ * clear the LAPIC's global enable (IA32_APIC_BASE bit 11) when they find
+ * no I/O APIC, and KVM then drops every tick; like hyperlight, re-enable
+ * it when the timer is armed. kvm_set_msr() may sleep (it rebuilds KVM's
+ * APIC map), which the ftrace callback must not, so it happens here, in
+ * the vCPU's thread where a guest WRMSR is handled too. The callback took
+ * a module reference for us: we may sleep in module text.
+ */
+static int hlkvm_bus_armed(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx,
+			   gpa_t addr, int len, void *val)
+{
+	struct hlkvm_vm *vm;
+	u32 id = 0;
+	u64 base;
+	int ret;
+
+	ret = kvm_get_msr(vcpu, MSR_IA32_APICBASE, &base);
+	if (ret || (base & MSR_IA32_APICBASE_ENABLE))
+		goto out;
+	ret = kvm_set_msr(vcpu, MSR_IA32_APICBASE,
+			  base | MSR_IA32_APICBASE_ENABLE);
+
+	rcu_read_lock();
+	vm = hlkvm_vm_find_rcu(vcpu->kvm);
+	if (vm) {
+		id = vm->id;
+		if (!ret)
+			hlkvm_stats_inc(&vm->stats,
+					HLKVM_STATS_A_APIC_REENABLED);
+	}
+	rcu_read_unlock();
+	if (ret)
+		pr_warn_ratelimited("VM %u armed the timer with its LAPIC globally disabled and it cannot be re-enabled (%d): no tick can be delivered\n",
+				    id, ret);
+	else
+		pr_info_ratelimited("VM %u armed the timer with its LAPIC globally disabled: re-enabled\n",
+				    id);
+out:
+	/* Nothing after this may sleep: see hlkvm_hook_exit() */
+	module_put(THIS_MODULE);
+	return 0;
+}
+
 static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 		       unsigned int len, const void *val,
 		       struct ftrace_regs *fregs)
 {
+	unsigned long done = (unsigned long)hlkvm_bus_done;
 	struct hlkvm_period_bounds b;
 	struct hlkvm_pio_result res;
 
@@ -55,10 +105,15 @@ static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 	case HLKVM_PIO_PERIOD:
 		hlkvm_config_bounds(&b);
 		hlkvm_timer_set(&vm->timer, res.period_us, &b);
+		/* Armed: check the LAPIC's global enable where we may sleep */
+		if (res.period_us && try_module_get(THIS_MODULE)) {
+			WRITE_ONCE(hlkvm_armed_stub_used, true);
+			done = (unsigned long)hlkvm_bus_armed;
+		}
 		break;
 	}
 	hlkvm_stats_inc(&vm->stats, hlkvm_stats_index(res.group, true));
-	hlkvm_fregs_set_ip(fregs, (unsigned long)hlkvm_bus_done);
+	hlkvm_fregs_set_ip(fregs, done);
 }
 
 static void handle_in(struct hlkvm_vm *vm, u16 port, unsigned int len,
@@ -155,4 +210,17 @@ void hlkvm_hook_unregister(void)
 {
 	unregister_ftrace_function(&hlkvm_hook_ops);
 	ftrace_set_filter(&hlkvm_hook_ops, NULL, 0, 1);
+}
+
+void hlkvm_hook_exit(void)
+{
+	/*
+	 * hlkvm_bus_armed() drops its module reference just before it
+	 * returns; a vCPU thread may be preempted in between. Preempted
+	 * tasks hold up an RCU-tasks grace period, so after it none is left
+	 * in our text. Unregistering the hook waits the same way, but
+	 * rmmod with no VM attached does not unregister anything.
+	 */
+	if (READ_ONCE(hlkvm_armed_stub_used))
+		synchronize_rcu_tasks();
 }

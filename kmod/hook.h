@@ -11,5 +11,7 @@ struct netlink_ext_ack;
 int hlkvm_hook_register(struct netlink_ext_ack *extack);
 /* Remove it; called when the last VM detaches */
 void hlkvm_hook_unregister(void);
+/* At module exit: no vCPU thread is left in the hook's redirect targets */
+void hlkvm_hook_exit(void);
 
 #endif /* _HLKVM_HOOK_H */

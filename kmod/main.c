@@ -7,6 +7,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include "eoi.h"
+#include "hook.h"
 #include "netlink.h"
 #include "vm.h"
 
@@ -27,6 +28,7 @@ static void __exit hlkvm_exit(void)
 	/* No new requests, then nothing attached: no timer, hook or ref */
 	hlkvm_genl_uninit();
 	hlkvm_vm_detach_all();
+	hlkvm_hook_exit();
 }
 
 module_init(hlkvm_init);

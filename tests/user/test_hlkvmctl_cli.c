@@ -479,7 +479,8 @@ static void json_vm_exact(void **state)
 		"\"stats\":{\"pic\":{\"in\":10,\"out\":11},"
 		"\"pit\":{\"in\":0,\"out\":0},\"speaker\":{\"in\":0,\"out\":0},"
 		"\"diag\":{\"in\":0,\"out\":80},\"timer_out\":4,"
-		"\"eoi_bridged\":7,\"eoi_ignored\":0,\"eoi_direct\":0}}\n");
+		"\"eoi_bridged\":7,\"eoi_ignored\":0,\"eoi_direct\":0,"
+		"\"apic_reenabled\":0}}\n");
 	cap_close(&o);
 }
 

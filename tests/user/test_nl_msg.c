@@ -260,6 +260,8 @@ static void parse_vm_all_attributes(void **state)
 	assert_int_equal(s->eoi_bridged, 1000 + HLKVM_STATS_A_EOI_BRIDGED);
 	assert_int_equal(s->eoi_ignored, 1000 + HLKVM_STATS_A_EOI_IGNORED);
 	assert_int_equal(s->eoi_direct, 1000 + HLKVM_STATS_A_EOI_DIRECT);
+	assert_int_equal(s->apic_reenabled,
+			 1000 + HLKVM_STATS_A_APIC_REENABLED);
 	nlmsg_free(msg);
 }
 

@@ -95,6 +95,11 @@
  *        HLKVM_STATS_A_EOI_DIRECT: acknowledgments of the timer vector
  *                                  that bypassed port 0x20 (LAPIC EOI by
  *                                  MMIO or MSR), seen via kvm:kvm_eoi
+ *        HLKVM_STATS_A_APIC_REENABLED: times the guest armed the timer
+ *                                  with its LAPIC globally disabled
+ *                                  (IA32_APIC_BASE bit 11 clear) and
+ *                                  hlkvm set the bit again, as hyperlight
+ *                                  does, so that ticks can be delivered
  *
  * HLKVM_CMD_SET_VM
  * ----------------
@@ -362,6 +367,7 @@ enum hlkvm_timer_attr {
  * @HLKVM_STATS_A_EOI_BRIDGED: port 0x20 EOIs turned into LAPIC EOIs
  * @HLKVM_STATS_A_EOI_IGNORED: port 0x20 EOIs with nothing outstanding
  * @HLKVM_STATS_A_EOI_DIRECT: timer acknowledgments bypassing port 0x20
+ * @HLKVM_STATS_A_APIC_REENABLED: LAPIC global enables restored on arming
  */
 enum hlkvm_stats_attr {
 	HLKVM_STATS_A_UNSPEC,
@@ -378,6 +384,7 @@ enum hlkvm_stats_attr {
 	HLKVM_STATS_A_EOI_BRIDGED,
 	HLKVM_STATS_A_EOI_IGNORED,
 	HLKVM_STATS_A_EOI_DIRECT,
+	HLKVM_STATS_A_APIC_REENABLED,
 	__HLKVM_STATS_A_MAX
 };
 

@@ -13,6 +13,15 @@
  *                      1000 us calibration must show a period >= ~100 us
  *                      (ratio_x1000 = 1000 * period / 1000 us >= 90)
  *   timer-soak.elf     100 us for --arg SECONDS (default 1), counts ticks
+ *   timer-xapic.elf    as timer.elf, but every tick is acknowledged by a
+ *                      LAPIC EOI through xAPIC MMIO (0 to 0xFEE000B0), never
+ *                      on port 0x20: only the kvm:kvm_eoi probe sees it
+ *   timer-x2apic.elf   the same after switching to x2APIC mode: EOI by
+ *                      "wrmsr 0x80B, 0"
+ *   timer-apicoff.elf  clears the LAPIC's global enable (IA32_APIC_BASE bit
+ *                      11) before arming the timer, as guests that find no
+ *                      I/O APIC do: ticks must still come (hlkvm re-enables
+ *                      it when the timer is armed, as hyperlight does)
  * Every mode first calibrates TSC cycles per 1000 us period on acknowledged
  * ticks. Output: key=value lines on port 0xE9, including the guest's own
  * count of every port access by group (pic_in=, pic_out=, ...), so a test
@@ -26,6 +35,9 @@
 #define MODE_RESTART	2
 #define MODE_MIN	3
 #define MODE_SOAK	4
+#define MODE_XAPIC	5
+#define MODE_X2APIC	6
+#define MODE_APICOFF	7
 #ifndef MODE
 #define MODE MODE_NORMAL
 #endif
@@ -33,6 +45,16 @@
 #define TICKS		50
 #define CAL_TICKS	10
 #define TOUCHES		3	/* IN and OUT of every absorbed port, each */
+
+#define MSR_APIC_BASE		0x1b
+#define APIC_BASE_EXTD		(1ULL << 10)	/* x2APIC mode */
+#define APIC_BASE_EN		(1ULL << 11)	/* global enable */
+#define MSR_X2APIC_EOI		0x80b
+#define XAPIC_MMIO		0xfee00000UL	/* hlkvm-run maps it, uncached */
+#define XAPIC_EOI		0xb0
+#define XAPIC_SVR		0xf0
+/* Bound of the first tick's wait before any calibration: seconds of TSC */
+#define FIRST_TICK_CYCLES	(1ULL << 34)
 
 enum group { PIC, PIT, SPEAKER, DIAG, NGROUPS };
 static const char *const in_key[NGROUPS] = {
@@ -85,6 +107,45 @@ static uint8_t pin(uint16_t port)
 	return inb(port);
 }
 
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+			 "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static uint32_t cpuid1_ecx(void)
+{
+	uint32_t a = 1, b, c = 0, d;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return c;
+}
+
+static volatile uint32_t *xapic_reg(uint32_t off)
+{
+	return (volatile uint32_t *)(XAPIC_MMIO + off);
+}
+
+/* Acknowledge a tick the way this MODE's guest does */
+static void ack_tick(void)
+{
+	__atomic_fetch_add(&n_eoi, 1, __ATOMIC_RELAXED);
+	if (MODE == MODE_XAPIC)
+		*xapic_reg(XAPIC_EOI) = 0;
+	else if (MODE == MODE_X2APIC)
+		wrmsr(MSR_X2APIC_EOI, 0);
+	else
+		pout(0x20, 0x20);	/* non-specific EOI */
+}
+
 static void set_period(uint32_t us)
 {
 	__atomic_fetch_add(&n_timer_out, 1, __ATOMIC_RELAXED);
@@ -104,10 +165,8 @@ void tick_handler(void)
 		set_period(p);
 		return;
 	}
-	if (ack) {
-		__atomic_fetch_add(&n_eoi, 1, __ATOMIC_RELAXED);
-		pout(0x20, 0x20);	/* non-specific EOI */
-	}
+	if (ack)
+		ack_tick();
 }
 
 static void pic_remap(void)
@@ -211,14 +270,42 @@ uint32_t guest_main(const struct boot_info *bi)
 	pit_program(1193);		/* 1 kHz, as a PC guest would */
 	touch_ports();
 
+	if (MODE == MODE_X2APIC) {
+		check(cpuid1_ecx() & (1U << 21), 20, "CPUID.1:ECX.x2APIC");
+		wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EXTD);
+		kv("apic_base", rdmsr(MSR_APIC_BASE));
+		check(rdmsr(MSR_APIC_BASE) & APIC_BASE_EXTD, 21, "x2APIC mode on");
+	}
+	if (MODE == MODE_APICOFF) {
+		wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) & ~APIC_BASE_EN);
+		kv("apic_base_off", rdmsr(MSR_APIC_BASE));
+		check(!(rdmsr(MSR_APIC_BASE) & APIC_BASE_EN), 22,
+		      "APIC globally disabled");
+	}
+
 	/* Calibrate on acknowledged 1000 us ticks (no guest wait bound) */
 	set_period(1000);
+	if (MODE == MODE_APICOFF) {
+		/* Without a re-enabled APIC no tick ever comes: bound it */
+		kv("apic_base_armed", rdmsr(MSR_APIC_BASE));
+		kv("svr", *xapic_reg(XAPIC_SVR));
+		check(wait_ticks(1, FIRST_TICK_CYCLES), 23,
+		      "a tick after arming with the APIC globally disabled");
+		if (failed) {
+			kv("ticks", ticks);
+			kv("status", failed);
+			return failed;
+		}
+	}
 	cal = measure(2, 2 + CAL_TICKS, 0);
 	kv("tsc_per_tick_1000us", cal);
 	check(cal > 0, 1, "calibration");
 
 	switch (MODE) {
 	case MODE_NORMAL:
+	case MODE_XAPIC:
+	case MODE_X2APIC:
+	case MODE_APICOFF:
 		check(wait_ticks(TICKS, (uint64_t)TICKS * 20 * cal), 2,
 		      "ticks at 1000 us");
 		stop_and_check_quiet(cal, 20, 3);

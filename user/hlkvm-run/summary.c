@@ -104,11 +104,12 @@ static void print_json(FILE *f, const struct run_result *r)
 				(unsigned long long)r->absorbed.group[g].in,
 				group_names[g],
 				(unsigned long long)r->absorbed.group[g].out);
-		fprintf(f, "\"timer_out\": %llu, \"eoi_bridged\": %llu, \"eoi_ignored\": %llu, \"eoi_direct\": %llu}",
+		fprintf(f, "\"timer_out\": %llu, \"eoi_bridged\": %llu, \"eoi_ignored\": %llu, \"eoi_direct\": %llu, \"apic_reenabled\": %llu}",
 			(unsigned long long)r->timer_out,
 			(unsigned long long)r->absorbed.eoi_bridged,
 			(unsigned long long)r->absorbed.eoi_ignored,
-			(unsigned long long)r->absorbed.eoi_direct);
+			(unsigned long long)r->absorbed.eoi_direct,
+			(unsigned long long)r->absorbed.apic_reenabled);
 		fprintf(f, ",\n  \"timer\": {\"policy\": \"%s\", \"running\": %s, \"requested_us\": %u, \"period_us\": %u, \"ticks\": %llu, \"merged\": %llu, \"lost\": %llu, \"backlog\": %u, \"outstanding\": %u, \"clamped\": %llu}",
 			r->policy_name, r->timer.running ? "true" : "false",
 			r->timer.requested_us, r->timer.period_us,

@@ -28,6 +28,8 @@
 #define EFER_LMA	(1ULL << 10)
 #define PTE_P		(1ULL << 0)
 #define PTE_RW		(1ULL << 1)
+#define PTE_PWT		(1ULL << 3)
+#define PTE_PCD		(1ULL << 4)
 #define PTE_PS		(1ULL << 7)
 #define PAGE_2M		(2ULL << 20)
 
@@ -59,6 +61,9 @@ static void build_page_tables(struct vm *vm)
 		pdpt[i] = (GUEST_PD + 0x1000ULL * i) | PTE_P | PTE_RW;
 	for (addr = 0; addr < vm->mem_size; addr += PAGE_2M)
 		pd[addr / PAGE_2M] = addr | PTE_P | PTE_RW | PTE_PS;
+	/* The LAPIC page, uncached: guests that EOI by xAPIC MMIO need it */
+	pd[MSI_ADDR / PAGE_2M] = MSI_ADDR | PTE_P | PTE_RW | PTE_PWT | PTE_PCD |
+				 PTE_PS;
 }
 
 static void build_gdt(struct vm *vm)

@@ -54,6 +54,7 @@ static void json_stats(struct json_writer *w, const struct hlkvm_stats *s)
 	json_u64(w, "eoi_bridged", s->eoi_bridged);
 	json_u64(w, "eoi_ignored", s->eoi_ignored);
 	json_u64(w, "eoi_direct", s->eoi_direct);
+	json_u64(w, "apic_reenabled", s->apic_reenabled);
 	json_object_end(w);
 }
 
@@ -174,6 +175,7 @@ static void text_vm(FILE *f, const struct hlkvm_vm_info *vm)
 	fprintf(f, "  eoi:         bridged %" PRIu64 "  ignored %" PRIu64
 		   "  direct %" PRIu64 "\n",
 		s->eoi_bridged, s->eoi_ignored, s->eoi_direct);
+	fprintf(f, "  apic:        re-enabled %" PRIu64 "\n", s->apic_reenabled);
 }
 
 void ctl_print_vm(FILE *f, bool json, const struct hlkvm_vm_info *vm)

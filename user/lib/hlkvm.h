@@ -54,6 +54,8 @@ struct hlkvm_stats {
 	uint64_t eoi_bridged;
 	uint64_t eoi_ignored;
 	uint64_t eoi_direct;
+	/* timer armed with the LAPIC globally disabled: re-enabled */
+	uint64_t apic_reenabled;
 };
 
 struct hlkvm_vm_info {

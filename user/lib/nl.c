@@ -155,7 +155,8 @@ static struct nla_policy timer_policy[HLKVM_TIMER_A_MAX + 1] = {
 };
 
 static struct nla_policy stats_policy[HLKVM_STATS_A_MAX + 1] = {
-	[HLKVM_STATS_A_PIC_IN ... HLKVM_STATS_A_EOI_DIRECT] = { .type = NLA_U64 },
+	[HLKVM_STATS_A_PIC_IN ... HLKVM_STATS_A_APIC_REENABLED] = {
+		.type = NLA_U64 },
 };
 
 static uint32_t get_u32(struct nlattr *a)
@@ -208,6 +209,7 @@ static int parse_stats(struct nlattr *nest, struct hlkvm_stats *s)
 	s->eoi_bridged = get_u64(tb[HLKVM_STATS_A_EOI_BRIDGED]);
 	s->eoi_ignored = get_u64(tb[HLKVM_STATS_A_EOI_IGNORED]);
 	s->eoi_direct = get_u64(tb[HLKVM_STATS_A_EOI_DIRECT]);
+	s->apic_reenabled = get_u64(tb[HLKVM_STATS_A_APIC_REENABLED]);
 	return 0;
 }
 
