@@ -11,7 +11,10 @@
  * Lifetime: an attachment holds a reference on the VM (kvm_get_kvm), so
  * KVM cannot destroy it while attached. It is owned by the netlink socket
  * that made it: closing that socket (a VMM that exits or is killed closes
- * it) detaches, as do HLKVM_CMD_DETACH and rmmod.
+ * it) detaches, as do HLKVM_CMD_DETACH and rmmod. A VMM that closes every
+ * fd of its VM but keeps the socket would leave the VM alive on our
+ * reference alone, its timer ticking into nothing: the reaper detaches
+ * such a VM within HLKVM_REAP_INTERVAL.
  */
 #include <linux/eventfd.h>
 #include <linux/hashtable.h>
@@ -21,6 +24,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include "eoi.h"
@@ -108,7 +112,36 @@ unsigned int hlkvm_vm_count(void)
 	return READ_ONCE(hlkvm_nr_vms);
 }
 
-/* First VM in: install the hook and the probe */
+/*
+ * KVM tells no module when a VM's last fd is closed; our reference then
+ * is the only one left. Look for that once a second while VMs are
+ * attached: cheap, and bounded by HLKVM_MAX_VMS.
+ */
+#define HLKVM_REAP_INTERVAL	HZ
+
+static void reap_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(hlkvm_reaper, reap_fn);
+
+static void reap_fn(struct work_struct *work)
+{
+	struct hlist_node *tmp;
+	struct hlkvm_vm *vm;
+	int bkt;
+
+	mutex_lock(&hlkvm_vms_lock);
+	hash_for_each_safe(hlkvm_vm_hash, bkt, tmp, vm, node) {
+		if (refcount_read(&vm->kvm->users_count) > 1)
+			continue;
+		pr_info("VM %u: its VMM closed every fd of it, detaching\n",
+			vm->id);
+		hlkvm_vm_detach(vm);
+	}
+	if (hlkvm_nr_vms)
+		schedule_delayed_work(&hlkvm_reaper, HLKVM_REAP_INTERVAL);
+	mutex_unlock(&hlkvm_vms_lock);
+}
+
+/* First VM in: install the hook and the probe, start the reaper */
 static int vms_first(struct netlink_ext_ack *extack)
 {
 	int ret;
@@ -117,6 +150,7 @@ static int vms_first(struct netlink_ext_ack *extack)
 	if (ret)
 		return ret;
 	hlkvm_eoi_probe_register();
+	schedule_delayed_work(&hlkvm_reaper, HLKVM_REAP_INTERVAL);
 	return 0;
 }
 
@@ -222,6 +256,8 @@ void hlkvm_vm_detach_all(void)
 	struct hlist_node *tmp;
 	int bkt;
 
+	/* It takes hlkvm_vms_lock itself and re-arms while VMs remain */
+	cancel_delayed_work_sync(&hlkvm_reaper);
 	mutex_lock(&hlkvm_vms_lock);
 	hash_for_each_safe(hlkvm_vm_hash, bkt, tmp, vm, node)
 		hlkvm_vm_detach(vm);

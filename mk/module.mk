@@ -82,9 +82,10 @@ module-style: $(CHECKPATCH)
 # Sparse checks every file (C=2); only our files' findings fail the build
 HLKVM_SPARSE_KVER = $(call hlkvm_resolve,6.1)
 module-sparse:
+	@command -v sparse >/dev/null || \
+		{ echo "module-sparse: sparse is not installed (scripts/deps build)" >&2; exit 1; }
+	@# C=2 runs $$(CHECK) on every file; a sparse that cannot run fails kbuild
 	@$(call hlkvm_kbuild,$(HLKVM_SPARSE_KVER),C=2,sparse.log)
-	@grep -q 'CHECK .*/kmod/main.c' build/kmod/$(HLKVM_SPARSE_KVER)/sparse.log || \
-		{ echo "module-sparse: sparse did not run" >&2; exit 1; }
 	@if grep -E '(^|/)(kmod|uapi)/[^:]*:[0-9]+:[0-9]+: (warning|error):' \
 		build/kmod/$(HLKVM_SPARSE_KVER)/sparse.log; then \
 		echo "module-sparse: sparse findings in our files" >&2; exit 1; fi

@@ -191,6 +191,21 @@ int main(int argc, char **argv)
 	waitpid(pid, &status, 0);
 	expect("VM count after the child was killed", vm_count(c), 0, c);
 
+	/*
+	 * The VMM closes its VM fd but keeps the socket: our reference must
+	 * not keep the VM (and its timer) alive. The module's reaper looks
+	 * once a second.
+	 */
+	vm2 = new_vm();
+	expect("attach + 100 us timer, then close the VM fd",
+	       attach_ticking(c, vm2, efd, 100), 0, c);
+	expect("VM count with it attached", vm_count(c), 1, c);
+	close(vm2);
+	for (n = 0; n < 50 && vm_count(c) > 0; n++)
+		usleep(100000);
+	expect("VM count once the VM's last fd was closed", vm_count(c), 0,
+	       c);
+
 	if (do_rmmod) {
 		const char *ko = getenv("HLKVM_KO");
 		char cmd[512];
