@@ -8,7 +8,8 @@
  * the bit mask SET (table below), times N one-byte accesses with the TSC
  * and prints one line "cost=NAME ROUND TSC_CYCLES N". Pairs are interleaved
  * inside a round, so a slow phase of the test host hits every pair alike;
- * a warm-up of N/100 accesses per pair precedes the first round. TSC_KHZ
+ * a warm-up of N/20 + 1000 accesses per pair (nested page tables, TCG
+ * translation) precedes the first round. TSC_KHZ
  * (hlkvm-run --arg tsc_khz) is echoed as tsc_khz= for the host side, which
  * turns cycles into time.
  *
@@ -70,7 +71,7 @@ uint32_t guest_main(const struct boot_info *bi)
 		kv("tsc_khz", bi->arg[3]);
 	for (i = 0; i < np; i++)
 		if (set & (1u << i))
-			storm(&pairs[i], n / 100 + 1);
+			storm(&pairs[i], n / 20 + 1000);
 	for (r = 1; r <= rounds; r++) {
 		for (i = 0; i < np; i++) {
 			if (!(set & (1u << i)))
