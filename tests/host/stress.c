@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Teardown races under load, against the loaded module (test host). Each
+ * round runs a real-mode guest on its own vCPU thread that hammers
+ * absorbed ports (0x80, 0x21, 0x61), re-arms the PV timer at 100 us from
+ * time to time and acknowledges every tick on port 0x20, while the main
+ * thread tears the attachment down in one of five ways:
+ *
+ *   detach      HLKVM_CMD_DETACH while the guest runs and ticks
+ *   sock-close  close the attaching netlink socket
+ *   vm-close    close the VM fd while the vCPU runs, stop it, close the
+ *               vCPU fd: hlkvm's reference is the VM's last; then close
+ *               the socket
+ *   kill        the whole VMM is a child process, killed with SIGKILL
+ *   id-detach   a second socket (root) detaches it by VM id
+ *
+ * then 1000 attach/detach cycles on a VM whose vCPU keeps running, beside
+ * another attached VM, and a few more with the hook installed and removed
+ * each time.
+ * Every call must succeed or fail only as expected (KVM_RUN -EINTR when
+ * stopped), the VM count must return to 0 after every round, and the
+ * test host fails the run on any kernel WARNING/BUG. Bounded: the rounds
+ * stop at a deadline (default 8 s, argument 1), then the loops: ~30 s
+ * in all in the nested test host.
+ *
+ * Prints "ok N - what" / "not ok N - what: ..."; exits 1 on a failure, 77
+ * (skip) without /dev/kvm or without the module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hlkvm.h"
+#include "lapic.h"
+
+#define MEM_SIZE	0x10000
+#define CODE_ADDR	0x1000
+#define HANDLER_ADDR	0x1100
+#define STACK_TOP	0x8000
+#define TIMER_GSI	24
+#define ROUTES		24
+#define ROUND_SECONDS	8
+#define LOOPS		1000
+#define LOOPS_UNHOOK	5
+
+/*
+ * 16-bit real mode, at CODE_ADDR:
+ *	sti
+ *	mov eax, 100
+ * outer:	mov cx, 0x400
+ * inner:	out 0x80, al ; in al, 0x21 ; out 0x61, al ; dec cx ; jnz inner
+ *	mov eax, 100 ; out 107, eax	(re-arm the PV timer, 4 bytes)
+ *	jmp outer
+ */
+static const unsigned char guest_code[] = {
+	0xfb,
+	0x66, 0xb8, 0x64, 0x00, 0x00, 0x00,
+	0xb9, 0x00, 0x04,
+	0xe6, 0x80, 0xe4, 0x21, 0xe6, 0x61, 0x49, 0x75, 0xf7,
+	0x66, 0xb8, 0x64, 0x00, 0x00, 0x00, 0x66, 0xe7, 0x6b,
+	0xeb, 0xe9,
+};
+
+/* Vector 0x20: push ax ; mov al, 0x20 ; out 0x20, al ; pop ax ; iret */
+static const unsigned char guest_handler[] = {
+	0x50, 0xb0, 0x20, 0xe6, 0x20, 0x58, 0xcf,
+};
+
+struct vm {
+	int vm_fd, vcpu_fd, irq_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	void *mem;
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool stop;
+	/* set by the vCPU thread: anything but an expected exit */
+	atomic_int bad_errno, bad_exit;
+	atomic_ulong io_exits;
+};
+
+static int n_case, n_failed;
+
+static void result(bool ok, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void result(bool ok, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	n_case++;
+	if (ok) {
+		printf("ok %d - %s\n", n_case, what);
+		return;
+	}
+	n_failed++;
+	printf("not ok %d - %s: ", n_case, what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;	/* only interrupts KVM_RUN */
+}
+
+static int vm_setup(struct vm *v)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[1];
+	} r;
+	struct kvm_userspace_memory_region region;
+	struct kvm_lapic_state lapic;
+	struct kvm_enable_cap cap;
+	struct kvm_irqfd irqfd;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	uint16_t *ivt;
+	int kvm, n;
+
+	memset(v, 0, sizeof(*v));
+	v->vm_fd = v->vcpu_fd = v->irq_fd = -1;
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		return -errno;
+	v->vm_fd = ioctl(kvm, KVM_CREATE_VM, 0);
+	n = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	close(kvm);
+	if (v->vm_fd < 0 || n <= 0)
+		return -errno;
+	v->run_size = n;
+
+	v->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (v->mem == MAP_FAILED) {
+		v->mem = NULL;
+		return -errno;
+	}
+	memcpy((char *)v->mem + CODE_ADDR, guest_code, sizeof(guest_code));
+	memcpy((char *)v->mem + HANDLER_ADDR, guest_handler,
+	       sizeof(guest_handler));
+	ivt = v->mem;
+	ivt[0x20 * 2] = HANDLER_ADDR;	/* offset */
+	ivt[0x20 * 2 + 1] = 0;		/* segment */
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0, .memory_size = MEM_SIZE,
+		.userspace_addr = (uintptr_t)v->mem,
+	};
+	if (ioctl(v->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
+		return -errno;
+
+	memset(&cap, 0, sizeof(cap));
+	cap.cap = KVM_CAP_SPLIT_IRQCHIP;
+	cap.args[0] = ROUTES;
+	if (ioctl(v->vm_fd, KVM_ENABLE_CAP, &cap))
+		return -errno;
+	v->vcpu_fd = ioctl(v->vm_fd, KVM_CREATE_VCPU, 0);
+	if (v->vcpu_fd < 0)
+		return -errno;
+	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      v->vcpu_fd, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		return -errno;
+	}
+
+	if (ioctl(v->vcpu_fd, KVM_GET_LAPIC, &lapic))
+		return -errno;
+	hlkvm_lapic_set_defaults(&lapic);
+	if (ioctl(v->vcpu_fd, KVM_SET_LAPIC, &lapic))
+		return -errno;
+
+	memset(&r, 0, sizeof(r));
+	r.hdr.nr = 1;
+	r.e[0].gsi = TIMER_GSI;
+	r.e[0].type = KVM_IRQ_ROUTING_MSI;
+	r.e[0].u.msi.address_lo = 0xfee00000;
+	r.e[0].u.msi.data = HLKVM_TIMER_VECTOR;
+	if (ioctl(v->vm_fd, KVM_SET_GSI_ROUTING, &r))
+		return -errno;
+	v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (v->irq_fd < 0)
+		return -errno;
+	memset(&irqfd, 0, sizeof(irqfd));
+	irqfd.fd = v->irq_fd;
+	irqfd.gsi = TIMER_GSI;
+	if (ioctl(v->vm_fd, KVM_IRQFD, &irqfd))
+		return -errno;
+
+	if (ioctl(v->vcpu_fd, KVM_GET_SREGS, &sregs))
+		return -errno;
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	sregs.ds = sregs.es = sregs.ss = sregs.cs;
+	sregs.ds.type = sregs.es.type = sregs.ss.type = 3;
+	if (ioctl(v->vcpu_fd, KVM_SET_SREGS, &sregs))
+		return -errno;
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = CODE_ADDR;
+	regs.rsp = STACK_TOP;
+	regs.rflags = 0x2;
+	if (ioctl(v->vcpu_fd, KVM_SET_REGS, &regs))
+		return -errno;
+	return 0;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vm *v = arg;
+
+	while (!atomic_load(&v->stop)) {
+		if (ioctl(v->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno != EINTR && errno != EAGAIN)
+				atomic_store(&v->bad_errno, errno);
+			continue;
+		}
+		switch (v->run->exit_reason) {
+		case KVM_EXIT_IO:
+			/* Detached: the ports reach us; nothing to answer */
+			atomic_fetch_add(&v->io_exits, 1);
+			break;
+		case KVM_EXIT_INTR:
+			break;
+		default:
+			atomic_store(&v->bad_exit, v->run->exit_reason);
+			atomic_store(&v->stop, true);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int vcpu_start(struct vm *v)
+{
+	int ret = pthread_create(&v->thread, NULL, vcpu_thread, v);
+
+	v->thread_started = ret == 0;
+	return -ret;
+}
+
+/* Stop the vCPU thread: KVM_RUN returns -EINTR on SIGUSR1 */
+static void vcpu_stop(struct vm *v)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	if (!v->thread_started)
+		return;
+	atomic_store(&v->stop, true);
+	v->run->immediate_exit = 1;
+	while (pthread_tryjoin_np(v->thread, NULL) == EBUSY) {
+		pthread_kill(v->thread, SIGUSR1);
+		nanosleep(&ts, NULL);
+	}
+	v->thread_started = false;
+}
+
+static void vm_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void vm_destroy(struct vm *v)
+{
+	vcpu_stop(v);
+	if (v->run)
+		munmap(v->run, v->run_size);
+	if (v->mem)
+		munmap(v->mem, MEM_SIZE);
+	vm_close_fd(&v->irq_fd);
+	vm_close_fd(&v->vcpu_fd);
+	vm_close_fd(&v->vm_fd);
+}
+
+static int attach_ticking(struct hlkvm_client *c, struct vm *v,
+			  struct hlkvm_vm_info *info)
+{
+	struct hlkvm_vm_ref ref = { .vm_fd = v->vm_fd };
+	struct hlkvm_vm_set set;
+	int ret;
+
+	ret = hlkvm_attach(c, v->vm_fd, v->irq_fd, NULL, info);
+	if (ret < 0)
+		return ret;
+	hlkvm_vm_set_init(&set);
+	set.timer_period_us = 100;
+	return hlkvm_set_vm(c, &ref, &set);
+}
+
+static int vm_count(struct hlkvm_client *c)
+{
+	struct hlkvm_config cfg;
+	int ret = hlkvm_get_config(c, &cfg);
+
+	return ret < 0 ? ret : (int)cfg.vm_count;
+}
+
+/* 20 to 80 ms: long enough for ports and ticks, short enough for rounds */
+static void run_a_while(unsigned int round)
+{
+	usleep(20000 + (round * 7919) % 60000);
+}
+
+enum way { DETACH, SOCK_CLOSE, VM_CLOSE, KILL, ID_DETACH, NWAYS };
+static const char *const way_name[NWAYS] = {
+	"detach", "sock-close", "vm-close", "kill", "id-detach",
+};
+
+struct tally {
+	unsigned int rounds, errors, ticking, absorbing;
+	char first_error[200];
+};
+
+static void tally_error(struct tally *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void tally_error(struct tally *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!t->errors++) {
+		va_start(ap, fmt);
+		vsnprintf(t->first_error, sizeof(t->first_error), fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* The kill round: the VMM is a child; 0 when it was attached and ran */
+static int kill_round(struct hlkvm_client *admin, unsigned int round,
+		      int others)
+{
+	int pipefd[2], status, ret = 0;
+	char ok = 0;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		struct hlkvm_client *c;
+		struct hlkvm_vm_info info;
+		struct vm v;
+
+		close(pipefd[0]);
+		if (vm_setup(&v) || hlkvm_open(&c) ||
+		    attach_ticking(c, &v, &info) || vcpu_start(&v))
+			_exit(1);
+		ok = 1;
+		if (write(pipefd[1], &ok, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &ok, 1) != 1 || !ok)
+		ret = -EIO;
+	close(pipefd[0]);
+	if (!ret && vm_count(admin) != others + 1)
+		ret = -ENOENT;
+	run_a_while(round);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return ret;
+}
+
+/* @others: VMs attached besides this round's, which must stay */
+static void one_round(struct hlkvm_client *admin, enum way way,
+		      unsigned int round, int others, struct tally *t)
+{
+	struct hlkvm_vm_ref ref = { .vm_fd = -1 };
+	struct hlkvm_vm_info info, now;
+	struct hlkvm_client *c;
+	struct vm v;
+	int ret, n;
+
+	t->rounds++;
+	if (way == KILL) {
+		ret = kill_round(admin, round, others);
+		if (ret)
+			tally_error(t, "round %u (kill): child VMM %d", round,
+				    ret);
+		goto count;
+	}
+
+	ret = vm_setup(&v);
+	if (ret) {
+		tally_error(t, "round %u: VM setup %s", round, strerror(-ret));
+		vm_destroy(&v);
+		return;
+	}
+	ret = hlkvm_open(&c);
+	if (ret) {
+		tally_error(t, "round %u: hlkvm_open %s", round,
+			    strerror(-ret));
+		vm_destroy(&v);
+		return;
+	}
+	ret = attach_ticking(c, &v, &info);
+	if (ret)
+		tally_error(t, "round %u: attach %s", round,
+			    hlkvm_strerror(c, ret));
+	ret = vcpu_start(&v);
+	if (ret)
+		tally_error(t, "round %u: vCPU thread %s", round,
+			    strerror(-ret));
+	run_a_while(round);
+
+	ref.vm_fd = v.vm_fd;
+	if (hlkvm_get_vm(c, &ref, &now) == 0) {
+		t->ticking += now.timer.ticks > 0;
+		t->absorbing += now.stats.group[HLKVM_GROUP_DIAG].out > 0;
+	}
+
+	switch (way) {
+	case DETACH:
+		ret = hlkvm_detach(c, &ref);
+		if (ret)
+			tally_error(t, "round %u (detach): %s", round,
+				    hlkvm_strerror(c, ret));
+		/* The guest keeps running, its ports now reach us */
+		run_a_while(round + 1);
+		hlkvm_close(c);
+		break;
+	case SOCK_CLOSE:
+		hlkvm_close(c);
+		run_a_while(round + 1);
+		break;
+	case VM_CLOSE:
+		vm_close_fd(&v.vm_fd);
+		run_a_while(round + 1);
+		vcpu_stop(&v);
+		munmap(v.run, v.run_size);
+		v.run = NULL;
+		vm_close_fd(&v.vcpu_fd);
+		vm_close_fd(&v.irq_fd);
+		/* Our reference may now be the VM's last: the socket drops it */
+		hlkvm_close(c);
+		break;
+	case ID_DETACH:
+		ref.vm_fd = -1;
+		ref.vm_id = info.vm_id;
+		ret = hlkvm_detach(admin, &ref);
+		if (ret)
+			tally_error(t, "round %u (id-detach): %s", round,
+				    hlkvm_strerror(admin, ret));
+		hlkvm_close(c);
+		break;
+	default:
+		break;
+	}
+	vm_destroy(&v);
+	if (atomic_load(&v.bad_errno))
+		tally_error(t, "round %u (%s): KVM_RUN %s", round,
+			    way_name[way], strerror(atomic_load(&v.bad_errno)));
+	if (atomic_load(&v.bad_exit))
+		tally_error(t, "round %u (%s): unexpected exit reason %d",
+			    round, way_name[way], atomic_load(&v.bad_exit));
+count:
+	n = vm_count(admin);
+	if (n != others)
+		tally_error(t, "round %u (%s): VM count %d after teardown, want %d",
+			    round, way_name[way], n, others);
+}
+
+/* @loops attach/set/detach cycles on a VM whose vCPU keeps running */
+static void attach_loops(struct hlkvm_client *admin, unsigned int loops,
+			 bool with_anchor)
+{
+	struct hlkvm_vm_ref ref = { .vm_fd = -1 };
+	struct hlkvm_client *c = NULL;
+	struct hlkvm_vm_info info;
+	struct vm v, anchor;
+	unsigned int i, bad = 0;
+	int ret = 0, first = 0;
+	double t0;
+	char what[160];
+
+	anchor.vm_fd = -1;
+	if (vm_setup(&v) || hlkvm_open(&c) || vcpu_start(&v)) {
+		result(false, "attach/detach loops: setup", "errno %d", errno);
+		goto out;
+	}
+	/* A second attached VM keeps the hook installed across the loop */
+	if (with_anchor &&
+	    (vm_setup(&anchor) || attach_ticking(c, &anchor, &info))) {
+		result(false, "attach/detach loops: anchor VM", "errno %d",
+		       errno);
+		goto out;
+	}
+	ref.vm_fd = v.vm_fd;
+	t0 = now_s();
+	for (i = 0; i < loops; i++) {
+		ret = attach_ticking(c, &v, &info);
+		if (!ret)
+			ret = hlkvm_detach(c, &ref);
+		if (ret && !bad++)
+			first = ret;
+	}
+	snprintf(what, sizeof(what),
+		 "%u attach + 100 us timer + detach cycles%s, vCPU running (%.1f s)",
+		 loops, with_anchor ? " beside a ticking VM" :
+		 " (hook installed and removed each time)", now_s() - t0);
+	result(!bad, what, "%u failed, first: %s", bad,
+	       first ? hlkvm_strerror(c, first) : "-");
+	vcpu_stop(&v);
+	result(!atomic_load(&v.bad_errno) && !atomic_load(&v.bad_exit),
+	       "the vCPU ran throughout without an unexpected exit",
+	       "KVM_RUN errno %d, exit reason %d",
+	       atomic_load(&v.bad_errno), atomic_load(&v.bad_exit));
+out:
+	hlkvm_close(c);
+	vm_destroy(&v);
+	if (with_anchor && anchor.vm_fd >= 0)
+		vm_destroy(&anchor);
+	ret = vm_count(admin);
+	result(ret == 0, "VM count 0 after the loops", "%d", ret);
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = argc > 1 ? atof(argv[1]) : ROUND_SECONDS;
+	struct hlkvm_client *admin, *anchor_c = NULL;
+	struct tally tally[NWAYS];
+	struct hlkvm_vm_info info;
+	struct vm anchor;
+	struct sigaction sa;
+	unsigned int round = 0;
+	enum way w;
+	double t0;
+	char what[200];
+	int ret;
+
+	ret = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (ret < 0) {
+		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
+		return 77;
+	}
+	close(ret);
+	ret = hlkvm_open(&admin);
+	if (ret < 0) {
+		printf("SKIP: hlkvm module not reachable (%s)\n",
+		       strerror(-ret));
+		return 77;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigusr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	memset(tally, 0, sizeof(tally));
+
+	ret = vm_count(admin);
+	result(ret == 0, "no VM attached before the rounds", "%d", ret);
+
+	/*
+	 * One round of each way as the only VM, so the hook and the probe
+	 * go with it (each removal waits an RCU-tasks grace period, ~0.8 s
+	 * in the nested test host); then rounds beside a ticking anchor VM,
+	 * which keeps the hook, until the deadline.
+	 */
+	t0 = now_s();
+	for (w = 0; w < NWAYS; w++)
+		one_round(admin, w, round++, 0, &tally[w]);
+	ret = vm_setup(&anchor);
+	if (!ret)
+		ret = hlkvm_open(&anchor_c);
+	if (!ret)
+		ret = attach_ticking(anchor_c, &anchor, &info);
+	if (!ret)
+		ret = vcpu_start(&anchor);
+	result(!ret, "an anchor VM attached and running", "%d", ret);
+	while (!ret && now_s() - t0 < seconds) {
+		w = round % NWAYS;
+		one_round(admin, w, round, 1, &tally[w]);
+		round++;
+	}
+	hlkvm_close(anchor_c);
+	vm_destroy(&anchor);
+	printf("# %u rounds in %.1f s\n", round, now_s() - t0);
+	for (w = 0; w < NWAYS; w++) {
+		struct tally *t = &tally[w];
+
+		snprintf(what, sizeof(what),
+			 "%s under load: %u rounds, no unexpected error, VM count back after each",
+			 way_name[w], t->rounds);
+		result(t->rounds > 0 && !t->errors, what, "%u errors, first: %s",
+		       t->errors, t->errors ? t->first_error : "no round ran");
+		if (w == KILL)
+			continue;
+		/* The rounds only race something if the guest was busy */
+		snprintf(what, sizeof(what),
+			 "%s: guest ticking (%u) and ports absorbed (%u) when torn down, in every round",
+			 way_name[w], t->ticking, t->absorbing);
+		result(t->rounds > 0 && t->ticking == t->rounds &&
+		       t->absorbing == t->rounds, what,
+		       "of %u rounds", t->rounds);
+	}
+
+	attach_loops(admin, LOOPS, true);
+	/* Each of these waits an RCU-tasks grace period: a few */
+	attach_loops(admin, LOOPS_UNHOOK, false);
+
+	hlkvm_close(admin);
+	printf("%d cases, %d failed\n", n_case, n_failed);
+	return n_failed ? 1 : 0;
+}
