@@ -20,6 +20,8 @@ TICKS=${2:-10000}
 SCALE_S=${3:-5}
 ROUNDS=${4:-2}
 PLOT=${5:-1000}
+# Each port measurement: N accesses in INNER interleaved rounds of N/INNER
+INNER=10
 T=${TMPDIR:-/tmp}/hlkvm-bench.$$
 mkdir -p "$T"
 RUN="hlkvm-run --json --timeout 300"
@@ -63,6 +65,7 @@ env_line user_hz 100
 env_line n "$N"
 env_line ticks "$TICKS"
 env_line rounds "$ROUNDS"
+env_line inner "$INNER"
 env_line scale_seconds "$SCALE_S"
 [ -n "$HLKVM_KO" ] || { echo "# bench needs hlkvm.ko (HLKVM_KO is empty)"; exit 1; }
 
@@ -75,7 +78,8 @@ while [ $r -le "$ROUNDS" ]; do
 		[ $mode = kvm ] && extra="--ioeventfd 0x80"
 		measure "port.$mode.$r" $RUN --accel=$mode $extra \
 			--summary "$T/port.$mode.$r.json" \
-			bench_ports.elf --arg "$N" --arg 1 --arg 0xf --arg tsc_khz
+			bench_ports.elf --arg "$((N / INNER))" --arg "$INNER" --arg 0xf \
+			--arg tsc_khz
 	done
 	r=$((r + 1))
 done
@@ -86,7 +90,8 @@ done
 unattached() {
 	measure "unatt.$1.$2" $RUN --accel=kvm --ioeventfd 0x80 \
 		--summary "$T/unatt.$1.$2.json" \
-		bench_ports.elf --arg "$N" --arg 1 --arg 0x33 --arg tsc_khz
+		bench_ports.elf --arg "$((N / INNER))" --arg "$INNER" --arg 0x33 \
+		--arg tsc_khz
 }
 r=1
 while [ $r -le "$ROUNDS" ]; do
