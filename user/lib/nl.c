@@ -700,6 +700,14 @@ int hlkvm_dump_vms(struct hlkvm_client *c,
 	if (ret)
 		return ret;
 	ret = request(c, msg, parse_dump_vm, &d);
+	/*
+	 * Linux 6.1 drops the message a dump's start callback sets: its
+	 * struct netlink_dump_control has no extack, so cb->extack is NULL
+	 * there (6.12 passes it). -EPERM is then the module's only refusal.
+	 */
+	if (ret == -EPERM && !c->errmsg[0])
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 "listing every VM needs CAP_NET_ADMIN (the kernel sent no message)");
 	/* The callback asked to stop: not an error of ours */
 	return ret > 0 ? set_err(c, 0) : ret;
 }
