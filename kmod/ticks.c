@@ -37,10 +37,10 @@ static void defer(struct hlkvm_ticks *t, u64 n)
 	t->backlog += n;
 }
 
-bool hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n)
+enum hlkvm_tick_action hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n)
 {
 	if (n == 0)
-		return false;
+		return HLKVM_TICK_NONE;
 
 	if (t->outstanding == 0) {
 		/* Older debts first: the backlog tick goes now, n joins it */
@@ -51,26 +51,23 @@ bool hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n)
 			defer(t, n - 1);
 		}
 		inject(t);
-		return true;
+		return HLKVM_TICK_INJECT;
 	}
 
-	if (++t->stale < HLKVM_TICKS_STALE_EXPIRIES) {
-		defer(t, n);
-		return false;
-	}
+	defer(t, n);
+	if (++t->stale < HLKVM_TICKS_STALE_EXPIRIES)
+		return HLKVM_TICK_NONE;
 	/*
-	 * The guard's tick is one of those due, not an extra one: with
-	 * nothing backlogged (skip policy) it must not also count as merged.
+	 * No acknowledgment for a while: signal once more, but count no
+	 * tick and leave outstanding alone. If the tick is still pending in
+	 * the IRR (a vCPU that was not scheduled) the signal merges with it,
+	 * and counting it would leave an outstanding tick that is never
+	 * acknowledged: the VM would tick at this guard's pace for good. If
+	 * its acknowledgment was one we could not see, the signal delivers
+	 * again and the guest is not left without ticks.
 	 */
 	t->stale = 0;
-	if (t->backlog) {
-		t->backlog--;
-		defer(t, n);
-	} else {
-		defer(t, n - 1);
-	}
-	inject(t);
-	return true;
+	return HLKVM_TICK_KICK;
 }
 
 bool hlkvm_ticks_ack(struct hlkvm_ticks *t)

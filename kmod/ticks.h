@@ -11,18 +11,20 @@
 #include "pure_types.h"
 
 /*
- * Most ticks that can be unacknowledged at once: one in service in the
- * LAPIC's ISR and one pending in its IRR. More injections would only set
- * an IRR bit that is already set.
+ * Most ticks that can be unacknowledged at once. A tick is injected only
+ * when none is outstanding, so this is 1; the count saturates there
+ * rather than trusting every caller to pair injections and
+ * acknowledgments.
  */
-#define HLKVM_TICKS_OUTSTANDING_MAX	2
+#define HLKVM_TICKS_OUTSTANDING_MAX	1
 
 /*
  * Expiries with a tick outstanding and no acknowledgment seen after which
- * one more tick is injected anyway: an acknowledgment hlkvm could not see
- * (a direct LAPIC EOI on hardware that does not exit for it) must not
- * leave the guest without ticks forever. A guest that really never
- * acknowledges only gets the IRR bit set again, which it cannot observe.
+ * the irqfd is signalled again (a kick, not a tick: nothing is counted):
+ * an acknowledgment hlkvm could not see (a direct LAPIC EOI on hardware
+ * that does not exit for it) must not leave the guest without ticks
+ * forever. A kick while the tick is still pending or in service only sets
+ * an IRR bit the guest cannot tell from the first.
  */
 #define HLKVM_TICKS_STALE_EXPIRIES	16
 
@@ -50,12 +52,23 @@ struct hlkvm_ticks {
 
 void hlkvm_ticks_init(struct hlkvm_ticks *t, u32 policy, u32 backlog_max);
 
+/**
+ * enum hlkvm_tick_action - what an expiry asks the caller to do
+ * @HLKVM_TICK_NONE: nothing
+ * @HLKVM_TICK_INJECT: signal the irqfd: a tick, counted in @injected
+ * @HLKVM_TICK_KICK: signal the irqfd: the stale guard, counted nowhere
+ */
+enum hlkvm_tick_action {
+	HLKVM_TICK_NONE,
+	HLKVM_TICK_INJECT,
+	HLKVM_TICK_KICK,
+};
+
 /*
  * The periodic timer expired, @n grid periods after its previous expiry
- * (n >= 1; n - 1 expiries were overrun by a host stall). Returns true if
- * one tick is to be injected now.
+ * (n >= 1; n - 1 expiries were overrun by a host stall).
  */
-bool hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n);
+enum hlkvm_tick_action hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n);
 
 /*
  * The guest acknowledged a tick. Returns true if a backlog tick is now

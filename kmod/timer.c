@@ -21,8 +21,8 @@ static void signal_tick(struct hlkvm_timer *t)
 static enum hrtimer_restart tick_fn(struct hrtimer *timer)
 {
 	struct hlkvm_timer *t = container_of(timer, struct hlkvm_timer, tick);
+	enum hlkvm_tick_action action;
 	unsigned long flags;
-	bool inject;
 	u64 n;
 
 	spin_lock_irqsave(&t->lock, flags);
@@ -31,12 +31,12 @@ static enum hrtimer_restart tick_fn(struct hrtimer *timer)
 		return HRTIMER_NORESTART;
 	}
 	n = hrtimer_forward_now(timer, ns_to_ktime(t->period_ns));
-	inject = hlkvm_ticks_expire(&t->ticks, n);
-	if (inject)
+	action = hlkvm_ticks_expire(&t->ticks, n);
+	if (action == HLKVM_TICK_INJECT)
 		t->last_inject = ktime_get();
 	spin_unlock_irqrestore(&t->lock, flags);
 
-	if (inject)
+	if (action != HLKVM_TICK_NONE)
 		signal_tick(t);
 	return HRTIMER_RESTART;
 }

@@ -48,7 +48,7 @@ static void timer_expired_locked(struct hlkvm_fallback *fb, int64_t now)
 	/* How many grid points passed: n - 1 of them were overrun */
 	n = (uint64_t)((now - next) / period) + 1;
 	fb->next = ns_ts(next + (int64_t)n * period);
-	if (hlkvm_ticks_expire(&fb->ticks, n))
+	if (hlkvm_ticks_expire(&fb->ticks, n) != HLKVM_TICK_NONE)
 		inject_locked(fb, now);
 }
 
