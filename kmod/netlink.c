@@ -116,6 +116,8 @@ static int fill_timer(struct sk_buff *skb, struct hlkvm_vm *vm)
 	    nla_put_u32(skb, HLKVM_TIMER_A_BACKLOG, ti.ticks.backlog) ||
 	    nla_put_u32(skb, HLKVM_TIMER_A_OUTSTANDING, ti.ticks.outstanding) ||
 	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_CLAMPED, ti.clamped,
+			      HLKVM_TIMER_A_PAD) ||
+	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_KICKS, ti.ticks.kicks,
 			      HLKVM_TIMER_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

@@ -67,6 +67,7 @@ enum hlkvm_tick_action hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n)
 	 * again and the guest is not left without ticks.
 	 */
 	t->stale = 0;
+	t->kicks++;
 	return HLKVM_TICK_KICK;
 }
 

@@ -38,6 +38,7 @@
  * @injected: ticks injected
  * @merged: ticks merged (skip policy)
  * @lost: ticks dropped on a full backlog
+ * @kicks: stale guard signals (HLKVM_TICK_KICK), not ticks
  */
 struct hlkvm_ticks {
 	u32 policy;
@@ -48,6 +49,7 @@ struct hlkvm_ticks {
 	u64 injected;
 	u64 merged;
 	u64 lost;
+	u64 kicks;
 };
 
 void hlkvm_ticks_init(struct hlkvm_ticks *t, u32 policy, u32 backlog_max);

@@ -25,6 +25,7 @@ static void ticks_init_starts_idle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.injected, 0ull);
 	KUNIT_EXPECT_EQ(test, t.merged, 0ull);
 	KUNIT_EXPECT_EQ(test, t.lost, 0ull);
+	KUNIT_EXPECT_EQ(test, t.kicks, 0ull);
 }
 
 static void ticks_first_expiry_injects(struct kunit *test)
@@ -247,6 +248,7 @@ static void check_stale_guard(struct kunit *test, u32 policy)
 			      policy, HLKVM_TICKS_STALE_EXPIRIES);
 	/* a kick, not a tick: nothing counted, nothing more outstanding */
 	KUNIT_EXPECT_EQ(test, t.injected, 1ull);
+	KUNIT_EXPECT_EQ(test, t.kicks, 1ull);
 	KUNIT_EXPECT_EQ(test, t.outstanding, 1u);
 	KUNIT_EXPECT_EQ(test, t.stale, 0u);
 	/* and again after another full run, not sooner */

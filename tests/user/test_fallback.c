@@ -331,6 +331,7 @@ static void timer_without_ack_injects_once_then_only_kicks(void **state)
 	 */
 	assert_in_range(atomic_load(&injected), 1, 1 + 110 / 16);
 	assert_int_equal(t.ticks, 1);
+	assert_int_equal(t.kicks, atomic_load(&injected) - 1);
 	assert_true(t.merged > 50);
 }
 

@@ -475,7 +475,7 @@ static void json_vm_exact(void **state)
 		"\"timer\":{\"running\":true,\"requested_us\":50,"
 		"\"period_us\":100,\"ticks\":18446744073709551615,"
 		"\"merged\":2,\"lost\":0,\"backlog\":0,\"outstanding\":0,"
-		"\"clamped\":0},"
+		"\"clamped\":0,\"kicks\":0},"
 		"\"stats\":{\"pic\":{\"in\":10,\"out\":11},"
 		"\"pit\":{\"in\":0,\"out\":0},\"speaker\":{\"in\":0,\"out\":0},"
 		"\"diag\":{\"in\":0,\"out\":80},\"timer_out\":4,"

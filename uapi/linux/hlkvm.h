@@ -80,6 +80,13 @@
  *        HLKVM_TIMER_A_BACKLOG: NLA_U32, ticks now waiting to be delivered
  *        HLKVM_TIMER_A_OUTSTANDING: NLA_U32, injected, not yet acknowledged
  *        HLKVM_TIMER_A_CLAMPED: NLA_U64, period writes clamped to a bound
+ *        HLKVM_TIMER_A_KICKS: NLA_U64, signals of the stale-tick guard:
+ *                             after 16 periods with a tick outstanding
+ *                             and no acknowledgment seen, the irqfd is
+ *                             signalled again without counting a tick
+ *                             (it merges with a tick still pending, or
+ *                             redelivers one whose acknowledgment hlkvm
+ *                             could not see)
  *    HLKVM_A_STATS: NLA_NESTED, HLKVM_STATS_A_*, all NLA_U64 counters of
  *                   accesses answered in the kernel (one per instruction;
  *                   a string instruction counts once per element):
@@ -333,6 +340,7 @@ enum hlkvm_attr {
  * @HLKVM_TIMER_A_BACKLOG: ticks waiting now
  * @HLKVM_TIMER_A_OUTSTANDING: ticks injected and not yet acknowledged
  * @HLKVM_TIMER_A_CLAMPED: period writes clamped to a bound
+ * @HLKVM_TIMER_A_KICKS: stale-tick guard signals, not counted as ticks
  */
 enum hlkvm_timer_attr {
 	HLKVM_TIMER_A_UNSPEC,
@@ -346,6 +354,7 @@ enum hlkvm_timer_attr {
 	HLKVM_TIMER_A_BACKLOG,
 	HLKVM_TIMER_A_OUTSTANDING,
 	HLKVM_TIMER_A_CLAMPED,
+	HLKVM_TIMER_A_KICKS,
 	__HLKVM_TIMER_A_MAX
 };
 

@@ -110,14 +110,15 @@ static void print_json(FILE *f, const struct run_result *r)
 			(unsigned long long)r->absorbed.eoi_ignored,
 			(unsigned long long)r->absorbed.eoi_direct,
 			(unsigned long long)r->absorbed.apic_reenabled);
-		fprintf(f, ",\n  \"timer\": {\"policy\": \"%s\", \"running\": %s, \"requested_us\": %u, \"period_us\": %u, \"ticks\": %llu, \"merged\": %llu, \"lost\": %llu, \"backlog\": %u, \"outstanding\": %u, \"clamped\": %llu}",
+		fprintf(f, ",\n  \"timer\": {\"policy\": \"%s\", \"running\": %s, \"requested_us\": %u, \"period_us\": %u, \"ticks\": %llu, \"merged\": %llu, \"lost\": %llu, \"backlog\": %u, \"outstanding\": %u, \"clamped\": %llu, \"kicks\": %llu}",
 			r->policy_name, r->timer.running ? "true" : "false",
 			r->timer.requested_us, r->timer.period_us,
 			(unsigned long long)r->timer.ticks,
 			(unsigned long long)r->timer.merged,
 			(unsigned long long)r->timer.lost, r->timer.backlog,
 			r->timer.outstanding,
-			(unsigned long long)r->timer.clamped);
+			(unsigned long long)r->timer.clamped,
+			(unsigned long long)r->timer.kicks);
 	}
 	if (r->accel == ACCEL_KERNEL)
 		fprintf(f, ",\n  \"vm_id\": %u", r->vm_id);
@@ -160,12 +161,13 @@ static void print_text(FILE *f, const struct run_result *r)
 		(unsigned long long)r->timer_out,
 		(unsigned long long)r->absorbed.eoi_bridged,
 		(unsigned long long)r->absorbed.eoi_ignored);
-	fprintf(f, "timer (%s): requested %u us, period %u us, ticks %llu, merged %llu, lost %llu, clamped %llu\n",
+	fprintf(f, "timer (%s): requested %u us, period %u us, ticks %llu, merged %llu, lost %llu, clamped %llu, kicks %llu\n",
 		r->policy_name, r->timer.requested_us, r->timer.period_us,
 		(unsigned long long)r->timer.ticks,
 		(unsigned long long)r->timer.merged,
 		(unsigned long long)r->timer.lost,
-		(unsigned long long)r->timer.clamped);
+		(unsigned long long)r->timer.clamped,
+		(unsigned long long)r->timer.kicks);
 }
 
 void summary_print(FILE *f, const struct run_result *r, bool json)

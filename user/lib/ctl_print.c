@@ -35,6 +35,7 @@ static void json_timer(struct json_writer *w, const struct hlkvm_timer_info *t)
 	json_u64(w, "backlog", t->backlog);
 	json_u64(w, "outstanding", t->outstanding);
 	json_u64(w, "clamped", t->clamped);
+	json_u64(w, "kicks", t->kicks);
 	json_object_end(w);
 }
 
@@ -163,9 +164,9 @@ static void text_vm(FILE *f, const struct hlkvm_vm_info *vm)
 	fprintf(f, " (requested %" PRIu32 " us)\n", t->requested_us);
 	fprintf(f, "    ticks %" PRIu64 "  merged %" PRIu64 "  lost %" PRIu64
 		   "  backlog %" PRIu32 "  outstanding %" PRIu32
-		   "  clamped %" PRIu64 "\n",
+		   "  clamped %" PRIu64 "  kicks %" PRIu64 "\n",
 		t->ticks, t->merged, t->lost, t->backlog, t->outstanding,
-		t->clamped);
+		t->clamped, t->kicks);
 	fprintf(f, "  %-10s %20s %20s\n", "ports", "in", "out");
 	for (g = 0; g < HLKVM_GROUP_TIMER; g++)
 		fprintf(f, "  %-10s %20" PRIu64 " %20" PRIu64 "\n",

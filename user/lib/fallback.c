@@ -241,6 +241,7 @@ void hlkvm_fallback_get(struct hlkvm_fallback *fb,
 			.backlog = fb->ticks.backlog,
 			.outstanding = fb->ticks.outstanding,
 			.clamped = fb->clamped,
+			.kicks = fb->ticks.kicks,
 		};
 	}
 	if (stats)

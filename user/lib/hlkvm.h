@@ -41,6 +41,7 @@ struct hlkvm_timer_info {
 	uint32_t backlog;
 	uint32_t outstanding;
 	uint64_t clamped;
+	uint64_t kicks;		/* stale-tick guard signals, not ticks */
 };
 
 /* Indexed by enum hlkvm_group, for the legacy groups */

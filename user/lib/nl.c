@@ -152,6 +152,7 @@ static struct nla_policy timer_policy[HLKVM_TIMER_A_MAX + 1] = {
 	[HLKVM_TIMER_A_BACKLOG]		= { .type = NLA_U32 },
 	[HLKVM_TIMER_A_OUTSTANDING]	= { .type = NLA_U32 },
 	[HLKVM_TIMER_A_CLAMPED]		= { .type = NLA_U64 },
+	[HLKVM_TIMER_A_KICKS]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy stats_policy[HLKVM_STATS_A_MAX + 1] = {
@@ -185,6 +186,7 @@ static int parse_timer(struct nlattr *nest, struct hlkvm_timer_info *t)
 	t->backlog = get_u32(tb[HLKVM_TIMER_A_BACKLOG]);
 	t->outstanding = get_u32(tb[HLKVM_TIMER_A_OUTSTANDING]);
 	t->clamped = get_u64(tb[HLKVM_TIMER_A_CLAMPED]);
+	t->kicks = get_u64(tb[HLKVM_TIMER_A_KICKS]);
 	return 0;
 }
 

@@ -89,9 +89,11 @@ else
 	run noprobe "$(guest timer-xapic.elf)"
 	check $? "eoi_probe=0: timer-xapic.elf still gets its whole tick count (catch-up's stale-tick guard)"
 	t=$(jval noprobe timer ticks); d=$(jval noprobe absorbed eoi_direct)
-	g=$(gval noprobe ticks)
-	[ "${t:-0}" -gt 1 ] && [ "${g:-0}" -gt 1 ]
-	check $? "eoi_probe=0: ticks keep arriving (module $t, guest $g)"
+	k=$(jval noprobe timer kicks); g=$(gval noprobe ticks)
+	# Every acknowledgment is invisible, so after the first tick the
+	# guard's kicks (counted apart from ticks) deliver all the others.
+	[ "${g:-0}" -gt 1 ] && [ "${k:-0}" -ge $((g - ${t:-0})) ]
+	check $? "eoi_probe=0: the guard's kicks carried the ticks (guest $g, module ticks $t + kicks $k)"
 	[ "$d" = 0 ]
 	check $? "eoi_probe=0: no direct EOI was seen (eoi_direct $d): the guard did the work"
 	rmmod hlkvm && insmod "$HLKVM_KO"
