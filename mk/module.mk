@@ -3,6 +3,7 @@
 # top-level Makefile, run from the repository root.
 #
 #   make module [KVER=<kver>|6.1|6.12]  W=1 build, warnings are errors
+#   make module KVER=debug              against scripts/debug-kernel's tree
 #   make module-style                   checkpatch --strict
 #   make module-sparse                  sparse (C=2) against 6.1
 #   make install-module KVER=<kver>     modules_install into updates/
@@ -18,7 +19,12 @@ HLKVM_ROOT := $(abspath .)
 # A series (6.1, 6.12) resolves to Debian's ABI name; a full name is kept
 hlkvm_resolve = $(shell bash -c '. scripts/lib/kernels.sh; \
 	for k in $(1); do case $$k in \
-	(6.1|6.12) hlkvm_kver $$k;; (*) echo $$k;; esac; done')
+	(6.1|6.12) hlkvm_kver $$k;; \
+	(debug) scripts/debug-kernel --print-kver 2>/dev/null || echo debug;; \
+	(*) echo $$k;; esac; done')
+# Where to build against: Debian's headers, or the debug kernel's own tree
+# (scripts/debug-kernel; its release ends in -hlkvm-debug)
+hlkvm_kdir = $(if $(filter debug %-hlkvm-debug,$(1)),$(HLKVM_ROOT)/.cache/debug-kernel/$(1)/build,$(HLKVM_KSRC)/linux-headers-$(1))
 HLKVM_KVERS = $(call hlkvm_resolve,$(if $(KVER),$(KVER),$(HLKVM_KSERIES)))
 
 HLKVM_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/hlkvm.h
@@ -42,10 +48,10 @@ endef
 
 # $(1): kernel release, $(2): extra kbuild arguments, $(3): log name
 define hlkvm_kbuild
-	test -d $(HLKVM_KSRC)/linux-headers-$(1) || \
-		{ echo "module: no headers in $(HLKVM_KSRC)/linux-headers-$(1)" >&2; exit 1; }
+	test -d $(call hlkvm_kdir,$(1)) || \
+		{ echo "module: no kernel tree in $(call hlkvm_kdir,$(1))$(if $(filter debug,$(1)), (build it with scripts/debug-kernel))" >&2; exit 1; }
 	$(call hlkvm_stage,$(1))
-	if ! $(MAKE) --no-print-directory -C $(HLKVM_KSRC)/linux-headers-$(1) \
+	if ! $(MAKE) --no-print-directory -C $(call hlkvm_kdir,$(1)) \
 		M=$(HLKVM_ROOT)/build/kmod/$(1)/src $(2) modules \
 		> build/kmod/$(1)/$(3) 2>&1; then \
 		cat build/kmod/$(1)/$(3); exit 1; fi
