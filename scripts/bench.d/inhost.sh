@@ -14,12 +14,19 @@
 #        for); child: utime+stime of the hlkvm-run process(es); wall in 1/100 s
 #   @B out NAME LINE      the guest's key=value / cost= / iv= lines
 #   @B sum NAME LINE      the "timer" object of hlkvm-run's JSON summary
+#   @B cpu NAME W now_ns=N idle_ns=N proc_ns=N KEY=N...
+#        one sample of a CPU window: the test host's monotonic clock and
+#        precise idle time (/proc/timer_list), the VMM's threads' run time
+#        (/proc/PID/task/*/schedstat) and KVM's aggregate debugfs counters
+#   @B prof NAME KEY=VALUE...   an ftrace summary (scripts/bench.d/trace.awk)
 
 N=${1:-100000}
 TICKS=${2:-10000}
 SCALE_S=${3:-5}
-ROUNDS=${4:-2}
+ROUNDS=${4:-3}
 PLOT=${5:-1000}
+CPU_S=${6:-10}
+PROF=${7:-1}
 # Each port measurement: N accesses in INNER interleaved rounds of N/INNER
 INNER=10
 T=${TMPDIR:-/tmp}/hlkvm-bench.$$
@@ -67,6 +74,8 @@ env_line ticks "$TICKS"
 env_line rounds "$ROUNDS"
 env_line inner "$INNER"
 env_line scale_seconds "$SCALE_S"
+env_line cpu_seconds "$CPU_S"
+env_line halt_poll_ns "$(cat /sys/module/kvm/parameters/halt_poll_ns 2>/dev/null)"
 [ -n "$HLKVM_KO" ] || { echo "# bench needs hlkvm.ko (HLKVM_KO is empty)"; exit 1; }
 
 # --- 1. port exit cost: absorbed (kernel) vs userspace (user) vs KVM (kvm)
@@ -93,44 +102,105 @@ unattached() {
 		bench_ports.elf --arg "$((N / INNER))" --arg "$INNER" --arg 0x33 \
 		--arg tsc_khz
 }
-r=1
-while [ $r -le "$ROUNDS" ]; do
-	module_unload && unattached nomodule $r
-	module_load && unattached loaded $r
+idle_vm_start() {
 	# Another VM attached (idle: cli; hlt) keeps the ftrace hook registered
 	hlkvm-run --accel=kernel bench_ports.elf --arg 0 >"$T/idle.out" 2>&1 &
 	idle=$!
 	sleep 1
-	if hlkvmctl --json show 2>/dev/null | grep -q vm_id; then
-		unattached attached $r
-	else
-		echo "# the idle VM did not attach:"; hlkvmctl show 2>&1 | sed 's/^/#   /'
-	fi
-	kill $idle; wait $idle 2>/dev/null
+	hlkvmctl --json show 2>/dev/null | grep -q vm_id && return 0
+	echo "# the idle VM did not attach:"; hlkvmctl show 2>&1 | sed 's/^/#   /'
+	return 1
+}
+idle_vm_stop() { kill $idle; wait $idle 2>/dev/null; }
+# Round by round, so a slow drift of the shared machine hits every
+# configuration alike; "no module" twice per round (A first, B last, after an
+# rmmod) gives the spread between identical configurations: the noise floor.
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	module_unload && unattached nomodule $r
+	module_load && unattached loaded $r
+	idle_vm_start && unattached attached $r
+	idle_vm_stop
+	module_unload && unattached nomodule2 $r
 	r=$((r + 1))
 done
 module_load
 
-# --- 2/3. timer quality and host CPU per tick
+timer_args() { # TIMER PERIOD: sets acc and spec
+	if [ "$2" = 1000 ]; then div=1193; else div=119; fi
+	case $1 in
+	module) acc="--accel=kernel"; spec=$2 ;;
+	seed) acc="--accel=user --timer=seed"; spec=$2 ;;
+	fallback) acc="--accel=user"; spec=$2 ;;
+	pit) acc="--accel=kvm"; spec=$((0x80000000 | div)) ;;
+	esac
+}
+
+# --- 2. timer quality
 for p in 1000 100; do
-	if [ $p = 1000 ]; then div=1193; else div=119; fi
 	for t in module seed fallback pit; do
-		case $t in
-		module) acc="--accel=kernel"; spec=$p ;;
-		seed) acc="--accel=user --timer=seed"; spec=$p ;;
-		fallback) acc="--accel=user"; spec=$p ;;
-		pit) acc="--accel=kvm"; spec=$((0x80000000 | div)) ;;
-		esac
-		# The same VM for 2 ticks: its start-up and exit cost, subtracted
-		measure "tick0.$t.$p" $RUN $acc bench_ticks.elf --arg 2 \
-			--arg $spec --arg tsc_khz --arg 2
+		timer_args $t $p
 		measure "tick.$t.$p" $RUN $acc --summary "$T/tick.$t.$p.json" \
 			bench_ticks.elf --arg "$TICKS" --arg $spec --arg tsc_khz \
 			--arg "$PLOT"
 	done
 done
 
-# --- 3. scale: K attached VMs ticking at 1 ms for SCALE_S seconds
+# --- 3. host CPU per tick, over windows in the middle of long runs
+# /proc/stat's user/system figures are sampled by the scheduler tick, and
+# under TCG the test host loses ticks while QEMU runs the nested guest: they
+# undercount busy time by up to a third and alias with a periodic load.
+# Idle time (NO_HZ's idle_sleeptime) and a task's run time (schedstat) are
+# measured with the clock instead, so: busy = elapsed - idle.
+KVMSTATS="exits io_exits halt_exits irq_injections halt_wakeup halt_successful_poll halt_attempted_poll halt_poll_success_ns halt_poll_fail_ns halt_wait_ns"
+cpu_sample() { # NAME WINDOW PID
+	set -- "$1" "$2" "$3" \
+		$(awk '/^now at/ { n = $3 } /idle_sleeptime/ { i += $3 }
+			END { print n, i }' /proc/timer_list) \
+		$(cat /proc/"$3"/task/*/schedstat 2>/dev/null |
+			awk '{ s += $1 } END { print s + 0 }')
+	line="@B cpu $1 $2 now_ns=$4 idle_ns=$5 proc_ns=$6"
+	for k in $KVMSTATS; do
+		[ -r /sys/kernel/debug/kvm/$k ] &&
+			line="$line $k=$(cat /sys/kernel/debug/kvm/$k)"
+	done
+	echo "$line"
+}
+# cpu_run NAME ARGS...: a scale-mode guest ticking CPU_S seconds; samples
+# at 1.5 s (start-up done), then every 2 s while at least 1 s is left
+# (the console dump at the end stays out)
+cpu_run() {
+	name=$1; shift
+	"$@" >"$T/$name.out" 2>&1 &
+	pid=$!
+	sleep 1.5
+	w=0; left=$((CPU_S * 10 - 15))
+	cpu_sample "$name" $w $pid
+	while [ $left -ge 30 ]; do
+		sleep 2; w=$((w + 1)); left=$((left - 20))
+		cpu_sample "$name" $w $pid
+	done
+	wait $pid
+	echo "@B run $name rc=$?"
+	sed -n 's/^\(scale_[a-z]*=[0-9]*\)$/@B out '"$name"' \1/p' "$T/$name.out"
+}
+r=1
+while [ $r -le 2 ]; do
+	# The test host with no VM: what the sampling itself and the idle
+	# system cost, subtracted from every window
+	cpu_run "cpu.idle.0.$r" sleep "$CPU_S"
+	for p in 1000 100; do
+		for t in module seed fallback pit; do
+			timer_args $t $p
+			cpu_run "cpu.$t.$p.$r" $RUN $acc bench_ticks.elf \
+				--arg "$CPU_S" --arg $spec --arg tsc_khz \
+				--arg 0x10000
+		done
+	done
+	r=$((r + 1))
+done
+
+# --- 4. scale: K attached VMs ticking at 1 ms for SCALE_S seconds
 scale_batch() {
 	k=$1; i=1
 	while [ $i -le "$k" ]; do
@@ -151,5 +221,50 @@ for k in 1 4 16 64; do
 		i=$((i + 1))
 	done
 done
+
+# --- 5. profiles (ftrace; perf has no PMU under TCG): per exit and per tick
+# time budgets from the kvm:* tracepoints, summarised inside by trace.awk
+TR=/sys/kernel/tracing
+trace_on() { # EVENTS...
+	echo 0 >$TR/tracing_on
+	echo >$TR/set_event
+	echo 8192 >$TR/buffer_size_kb
+	for e in "$@"; do echo "$e" >>$TR/set_event; done
+	echo >$TR/trace
+	echo 1 >$TR/tracing_on
+}
+trace_off() { # NAME MODE
+	echo 0 >$TR/tracing_on
+	echo >$TR/set_event
+	awk -v name="$1" -v mode="$2" -f trace.awk $TR/trace $TR/trace
+	echo >$TR/trace
+}
+if [ "$PROF" = 1 ] && [ -w $TR/set_event ]; then
+	PN=3000
+	r=1
+	while [ $r -le 3 ]; do
+		for c in nomodule attached; do
+			if [ $c = nomodule ]; then module_unload; else
+				module_load && idle_vm_start || continue
+			fi
+			trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio
+			$RUN --accel=kvm --ioeventfd 0x80 bench_ports.elf \
+				--arg $PN --arg 1 --arg 0x33 >/dev/null 2>&1
+			trace_off "exit.$c.$r" exits
+			[ $c = attached ] && idle_vm_stop
+		done
+		r=$((r + 1))
+	done
+	module_load
+	for tp in module.1000 fallback.1000 pit.1000 module.100 fallback.100; do
+		timer_args ${tp%.*} ${tp#*.}
+		trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio kvm:kvm_inj_virq \
+			kvm:kvm_msi_set_irq kvm:kvm_pic_set_irq kvm:kvm_set_irq \
+			timer:hrtimer_expire_entry sched:sched_switch
+		$RUN $acc bench_ticks.elf --arg 1 --arg $spec --arg tsc_khz \
+			--arg 0x10000 >/dev/null 2>&1
+		trace_off "tick.$tp" ticks
+	done
+fi
 echo "@B done"
 rm -rf "$T"
