@@ -5,14 +5,7 @@
 # again, then insmod it back ($HLKVM_KO, set by scripts/testhost) so the
 # scripts after this one find it loaded as before.
 # Run: scripts/testhost --add tests/host -- 'sh e2e/accel_auto.sh'
-RUN=${HLKVM_RUN:-hlkvm-run}
-TMP=${TMPDIR:-/tmp}/hlkvm-auto.$$
-mkdir -p "$TMP"
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 reload() { lsmod 2>/dev/null | grep -q '^hlkvm ' || insmod "$HLKVM_KO"; }
 trap 'reload; rm -rf "$TMP"' EXIT
 
@@ -60,5 +53,4 @@ check $? "insmod $HLKVM_KO again${out:+ ($out)}"
 run back --accel=auto timer.elf && grep -q '"accel": "kernel"' "$TMP/back.json"
 check $? "module back: --accel=auto uses it again"
 
-echo "1..$n"
-exit $fail
+finish

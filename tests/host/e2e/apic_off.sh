@@ -8,34 +8,10 @@
 #
 # Run: scripts/testhost --add tests/host -- 'sh e2e/apic_off.sh'
 
-RUN=${HLKVM_RUN:-hlkvm-run}
-GUESTS=${HLKVM_GUESTS:-}
-TMP=${TMPDIR:-/tmp}/hlkvm-e2e-apicoff.$$
-mkdir -p "$TMP"
-trap 'rm -rf "$TMP"' EXIT
-n=0
-fail=0
+. "$(dirname "$0")/../lib.sh"
 
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { # check COND-STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi
-}
-
-guest() { # path of a guest image
-	if [ -n "$GUESTS" ]; then echo "$GUESTS/$1"; else command -v "$1" || echo "$1"; fi
-}
-
-gval() { sed -n "s/^$2=//p" "$TMP/$1.out" | tail -n 1; }
-jval() {
-	sed -n "s/.*\"$2\": {.*\"$3\": \([0-9]*\).*/\1/p" "$TMP/$1.json" | head -n 1
-}
-
-"$RUN" --accel=kernel --json --timeout 120 --summary "$TMP/off.json" \
-	"$(guest timer-apicoff.elf)" >"$TMP/off.out" 2>"$TMP/off.err"
-rc=$?
-[ $rc -eq 0 ] || sed 's/^/#   /' "$TMP/off.out" "$TMP/off.err" "$TMP/off.json"
-check $rc "timer-apicoff.elf (APIC globally disabled, then timer armed) runs to status 0"
+run_guest off kernel "$(guest timer-apicoff.elf)"
+check $? "timer-apicoff.elf (APIC globally disabled, then timer armed) runs to status 0"
 
 off=$(gval off apic_base_off); armed=$(gval off apic_base_armed)
 [ -n "$off" ] && [ $((off & 0x800)) -eq 0 ]
@@ -51,5 +27,4 @@ check $? "ticks arrive (module $t, guest $g)"
 dmesg | grep -q 'armed the timer with its LAPIC globally disabled: re-enabled'
 check $? "the kernel log says so"
 
-echo "1..$n"
-exit $fail
+finish

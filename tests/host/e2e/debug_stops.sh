@@ -18,20 +18,9 @@
 # Busybox sh. Run: scripts/testhost --add tests/host -- 'sh e2e/debug_stops.sh'
 # Elsewhere (tests/user/debug_pvm.sh): HLKVM_RUN, HLKVM_GUESTS, HLKVM_ACCEL,
 # and HLKVM_NO_INT3="reason" to skip the int3 checks.
-RUN=${HLKVM_RUN:-hlkvm-run}
-GUESTS=${HLKVM_GUESTS:-}
+. "$(dirname "$0")/../lib.sh"
 ACCEL=${HLKVM_ACCEL:-kernel}
 NO_INT3=${HLKVM_NO_INT3:-}
-TMP=${TMPDIR:-/tmp}/hlkvm-dbg.$$
-mkdir -p "$TMP"
-trap 'rm -rf "$TMP"' EXIT
-n=0
-fail=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 
 if [ -n "$GUESTS" ]; then
 	ELF=$GUESTS/debug.elf
@@ -186,5 +175,4 @@ rc=$?
 [ $rc -ne 0 ] && grep -q "no such symbol" "$TMP/bad.out"
 check $? "--hbreak no_such_symbol fails and says why (exit $rc)"
 
-echo "1..$n"
-exit $fail
+finish

@@ -14,43 +14,7 @@
 #
 # Run: scripts/testhost --add tests/host -- 'sh e2e/direct_eoi.sh'
 
-RUN=${HLKVM_RUN:-hlkvm-run}
-GUESTS=${HLKVM_GUESTS:-}
-TMP=${TMPDIR:-/tmp}/hlkvm-e2e-eoi.$$
-mkdir -p "$TMP"
-trap 'rm -rf "$TMP"' EXIT
-n=0
-fail=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-skip() { n=$((n + 1)); echo "ok $n - # SKIP $*"; }
-check() { # check COND-STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi
-}
-
-guest() { # path of a guest image
-	if [ -n "$GUESTS" ]; then echo "$GUESTS/$1"; else command -v "$1" || echo "$1"; fi
-}
-
-# run NAME [ARGS]: with the module; output in $TMP/NAME.out, summary NAME.json
-run() {
-	name=$1; shift
-	"$RUN" --accel=kernel --json --timeout 120 \
-		--summary "$TMP/$name.json" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-	rc=$?
-	if [ $rc -ne 0 ]; then
-		sed 's/^/#   /' "$TMP/$name.out" "$TMP/$name.err" "$TMP/$name.json" 2>/dev/null
-	fi
-	return $rc
-}
-
-# guest's key=value line
-gval() { sed -n "s/^$2=//p" "$TMP/$1.out" | tail -n 1; }
-# a number from the summary: jval NAME OBJECT KEY (OBJECT: absorbed, timer)
-jval() {
-	sed -n "s/.*\"$2\": {.*\"$3\": \([0-9]*\).*/\1/p" "$TMP/$1.json" | head -n 1
-}
+. "$(dirname "$0")/../lib.sh"
 
 # direct_checks NAME HOW: the guest ran to 0, acks all seen as direct EOIs
 direct_checks() {
@@ -66,18 +30,18 @@ direct_checks() {
 }
 
 # --- 1. xAPIC MMIO EOI
-run xapic "$(guest timer-xapic.elf)"
+run_guest xapic kernel "$(guest timer-xapic.elf)"
 check $? "timer-xapic.elf (EOI by xAPIC MMIO) runs to status 0"
 direct_checks xapic "xAPIC MMIO EOI"
 
 # --- 2. x2APIC MSR EOI
-run x2apic "$(guest timer-x2apic.elf)"
+run_guest x2apic kernel "$(guest timer-x2apic.elf)"
 check $? "timer-x2apic.elf (x2APIC mode, EOI by MSR 0x80B) runs to status 0"
 direct_checks x2apic "x2APIC MSR EOI"
 
 # --- 3. the probe off: the stale-tick guard keeps the guest ticking
 if [ -z "$HLKVM_KO" ] || ! [ -f "$HLKVM_KO" ]; then
-	skip "eoi_probe=0: HLKVM_KO is not set, the module cannot be reloaded"
+	skip "eoi_probe=0" "HLKVM_KO is not set, the module cannot be reloaded"
 elif ! rmmod hlkvm; then
 	not_ok "rmmod hlkvm to reload it with eoi_probe=0"
 elif ! insmod "$HLKVM_KO" eoi_probe=0; then
@@ -86,7 +50,7 @@ else
 	p=$(cat /sys/module/hlkvm/parameters/eoi_probe 2>/dev/null)
 	[ "$p" = N ]
 	check $? "eoi_probe reads N after insmod eoi_probe=0 ($p)"
-	run noprobe "$(guest timer-xapic.elf)"
+	run_guest noprobe kernel "$(guest timer-xapic.elf)"
 	check $? "eoi_probe=0: timer-xapic.elf still gets its whole tick count (catch-up's stale-tick guard)"
 	t=$(jval noprobe timer ticks); d=$(jval noprobe absorbed eoi_direct)
 	k=$(jval noprobe timer kicks); g=$(gval noprobe ticks)
@@ -103,5 +67,4 @@ else
 	check $? "eoi_probe reads Y again ($p)"
 fi
 
-echo "1..$n"
-exit $fail
+finish

@@ -23,17 +23,10 @@
 # sees an attach and a detach; an unprivileged caller gets "needs
 # CAP_NET_ADMIN" and status 1.
 # Run: scripts/testhost --add tests/host -- 'sh e2e/hlkvmctl.sh'
-RUN=${HLKVM_RUN:-hlkvm-run}
+. "$(dirname "$0")/../lib.sh"
 CTL=${HLKVM_CTL:-hlkvmctl}
 JSONV=$(dirname "$0")/../jsonv.awk
-TMP=${TMPDIR:-/tmp}/hlkvm-ctl.$$
-mkdir -p "$TMP"
-n=0
-fail=0
 pids=
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
 	[ -z "${saved_groups:-}" ] || "$CTL" set groups "$saved_groups" period-min "$saved_pmin" >/dev/null 2>&1
@@ -45,7 +38,8 @@ trap cleanup EXIT
 jnum() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | head -n 1; }
 # group counters from vm show --json: jgroup FILE GROUP -> "IN OUT"
 jgroup() { sed -n "s/.*\"$2\":{\"in\":\([0-9]*\),\"out\":\([0-9]*\)}.*/\1 \2/p" "$1"; }
-gval() { sed -n "s/^$2=//p" "$1" | tail -n 1; }
+# fgval FILE KEY: the last KEY=value line of a guest console file
+fgval() { sed -n "s/^$2=//p" "$1" | tail -n 1; }
 valid_json() { awk -f "$JSONV" "$1" >"$TMP/jsonv.err" 2>&1; }
 # wait_for SECONDS COMMAND...: poll every 0.2 s until COMMAND succeeds
 wait_for() {
@@ -96,12 +90,12 @@ wait "$vmm"
 check $? "timer-soak.elf ends with status 0"
 for g in pit speaker diag; do
 	set -- $(jgroup "$TMP/mid.json" $g)
-	gi=$(gval "$TMP/soak.out" ${g}_in); go=$(gval "$TMP/soak.out" ${g}_out)
+	gi=$(fgval "$TMP/soak.out" ${g}_in); go=$(fgval "$TMP/soak.out" ${g}_out)
 	[ -n "$1" ] && [ "$1" = "$gi" ] && [ "$2" = "$go" ]
 	check $? "vm show $g in/out ($1/$2) == guest's final count ($gi/$go)"
 done
 set -- $(jgroup "$TMP/mid.json" pic)
-po=$(gval "$TMP/soak.out" pic_out)
+po=$(fgval "$TMP/soak.out" pic_out)
 fo=$(sed -n 's/.*"pic_out": \([0-9]*\).*/\1/p' "$TMP/soak.json")
 [ -n "$2" ] && [ "$2" -le "$po" ] && [ "$fo" = "$po" ]
 check $? "pic out: mid-run $2 <= final; final module $fo == guest $po"
@@ -182,5 +176,4 @@ rc=$?
 [ $rc -eq 1 ] && grep -q "needs CAP_NET_ADMIN" "$TMP/unpriv.out"
 check $? "uid nobody: vm list exits 1 with 'needs CAP_NET_ADMIN' (exit $rc: $(head -n 1 "$TMP/unpriv.out"))"
 
-echo "1..$n"
-exit $fail
+finish

@@ -13,52 +13,12 @@
 # Run: scripts/testhost --add tests/host -- 'sh e2e/timer_guest.sh'
 # (build/bin and build/guests on PATH).
 
-RUN=${HLKVM_RUN:-hlkvm-run}
-GUESTS=${HLKVM_GUESTS:-}
-TMP=${TMPDIR:-/tmp}/hlkvm-e2e.$$
-mkdir -p "$TMP"
-trap 'rm -rf "$TMP"' EXIT
-n=0
-fail=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { # check COND-STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi
-}
-
-guest() { # path of a guest image
-	if [ -n "$GUESTS" ]; then echo "$GUESTS/$1"; else command -v "$1" || echo "$1"; fi
-}
-
-# run NAME ACCEL [ARGS]: output in $TMP/NAME.out, summary in $TMP/NAME.json
-run() {
-	name=$1; accel=$2; shift 2
-	"$RUN" --accel="$accel" --json --timeout 120 \
-		--summary "$TMP/$name.json" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-	rc=$?
-	if [ $rc -ne 0 ]; then
-		sed 's/^/#   /' "$TMP/$name.out" "$TMP/$name.err" "$TMP/$name.json" 2>/dev/null
-	fi
-	return $rc
-}
-
-# guest's key=value line
-gval() { sed -n "s/^$2=//p" "$TMP/$1.out" | tail -n 1; }
-# a number from the summary: jval NAME OBJECT KEY (OBJECT: absorbed, timer)
-jval() {
-	sed -n "s/.*\"$2\": {.*\"$3\": \([0-9]*\).*/\1/p" "$TMP/$1.json" | head -n 1
-}
-# KVM_EXIT_IO exits for PORT (decimal) and DIR; 0 when absent
-ioexits() {
-	v=$(sed -n "s/.*{\"port\": $2, \"dir\": \"$3\", \"exits\": \([0-9]*\)}.*/\1/p" "$TMP/$1.json")
-	echo "${v:-0}"
-}
+. "$(dirname "$0")/../lib.sh"
 
 ABSORBED_PORTS="32 33 160 161 64 65 66 67 97 128 107"
 
 # --- 1. kernel mode, the acceptance guest
-run timer kernel "$(guest timer.elf)"
+run_guest timer kernel "$(guest timer.elf)"
 check $? "timer.elf runs to status 0 with --accel=kernel"
 grep -q '"accel": "kernel"' "$TMP/timer.json"
 check $? "the run used the module"
@@ -88,22 +48,22 @@ g=$(gval timer eoi); b=$(jval timer absorbed eoi_bridged)
 check $? "every guest EOI bridged ($b == $g)"
 
 # --- 2. 1 us is clamped to 100 us
-run min kernel "$(guest timer-min.elf)"
+run_guest min kernel "$(guest timer-min.elf)"
 check $? "timer-min.elf: 1 us runs at >= 100 us (ratio_x1000=$(gval min ratio_x1000))"
 c=$(jval min timer clamped)
 [ "${c:-0}" -ge 1 ]
 check $? "the module counted the clamp ($c)"
 
 # --- 3. never acknowledged: exactly one tick
-run noack kernel "$(guest timer-noack.elf)"
+run_guest noack kernel "$(guest timer-noack.elf)"
 check $? "timer-noack.elf: exactly one tick without acknowledgement (noack_ticks=$(gval noack noack_ticks))"
 
 # --- 4. stop / ack / restart inside the handler
-run restart kernel "$(guest timer-restart.elf)"
+run_guest restart kernel "$(guest timer-restart.elf)"
 check $? "timer-restart.elf keeps ticking (restart_ticks=$(gval restart restart_ticks))"
 
 # --- 5. module loaded but not used: every port is seen in userspace
-run user user "$(guest timer.elf)"
+run_guest user user "$(guest timer.elf)"
 check $? "timer.elf runs to status 0 with --accel=user"
 grep -q '"accel": "user"' "$TMP/user.json"
 check $? "the run used the userspace fallback"
@@ -123,5 +83,4 @@ for k in pic_in pic_out pit_in speaker_in diag_out; do
 	check $? "fallback $k ($m) == guest $k ($g)"
 done
 
-echo "1..$n"
-exit $fail
+finish
