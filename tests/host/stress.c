@@ -326,6 +326,28 @@ static void run_a_while(unsigned int round)
 	usleep(20000 + (round * 7919) % 60000);
 }
 
+/*
+ * Until the guest is ticking and absorbing ports, then 0 to 60 ms more,
+ * varied per round: a loaded machine can take long to schedule a new
+ * vCPU, and a teardown must hit a VM in full flight, at varied points.
+ * Gives up after 5 s; the caller's tally then shows the idle VM.
+ */
+static void run_until_busy(struct hlkvm_client *c, int vm_fd,
+			   unsigned int round)
+{
+	struct hlkvm_vm_ref ref = { .vm_fd = vm_fd };
+	struct hlkvm_vm_info now;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (hlkvm_get_vm(c, &ref, &now) == 0 && now.timer.ticks > 0 &&
+		    now.stats.group[HLKVM_GROUP_DIAG].out > 0)
+			break;
+		usleep(10000);
+	}
+	usleep((round * 7919) % 60000);
+}
+
 enum way { DETACH, SOCK_CLOSE, VM_CLOSE, KILL, ID_DETACH, NWAYS };
 static const char *const way_name[NWAYS] = {
 	"detach", "sock-close", "vm-close", "kill", "id-detach",
@@ -428,7 +450,7 @@ static void one_round(struct hlkvm_client *admin, enum way way,
 	if (ret)
 		tally_error(t, "round %u: vCPU thread %s", round,
 			    strerror(-ret));
-	run_a_while(round);
+	run_until_busy(c, v.vm_fd, round);
 
 	ref.vm_fd = v.vm_fd;
 	if (hlkvm_get_vm(c, &ref, &now) == 0) {
