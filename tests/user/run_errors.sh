@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# hlkvm-run's errors: each bad input ends with a message naming what was
+# wrong and the documented exit status (2 usage, 1 failure), before any
+# guest runs. Needs no /dev/kvm (a mount namespace hides it for that case).
+set -u
+cd "$(dirname "$0")/../.."
+RUN=build/bin/hlkvm-run
+G=build/guests
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+
+# expect STATUS PATTERN DESCRIPTION -- COMMAND...
+expect() {
+	local want=$1 pat=$2 what=$3 rc
+	shift 4
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	n=$((n + 1))
+	if [ "$rc" -eq "$want" ] && grep -qE -- "$pat" "$tmp/err"; then
+		echo "ok $n - $what"
+	else
+		echo "not ok $n - $what: status $rc (want $want), stderr:"
+		sed 's/^/#   /' "$tmp/err"
+	fi
+}
+
+printf 'not an elf' >"$tmp/text"
+head -c 100 "$G/timer.elf" >"$tmp/trunc.elf"
+# an x86-64 ELF header with EM_AARCH64 (183) at e_machine
+cp "$G/timer.elf" "$tmp/arm.elf"
+printf '\267\000' | dd of="$tmp/arm.elf" bs=1 seek=18 conv=notrunc 2>/dev/null
+
+expect 2 'unrecognized option' "an unknown option is a usage error" -- "$RUN" --bogus
+expect 2 'IMAGE|image' "no image is a usage error" -- "$RUN"
+expect 2 'want 2M to 3G' "--mem out of range names the range" -- "$RUN" --mem 1K "$G/timer.elf"
+expect 2 'accel' "an unknown --accel is a usage error" -- "$RUN" --accel=warp "$G/timer.elf"
+expect 1 'No such file' "a missing image names the file" -- "$RUN" /nonexistent.elf
+expect 1 'bad magic|not an ELF' "a text file is refused as an ELF" -- "$RUN" "$tmp/text"
+expect 1 'outside the file|truncated' "a truncated ELF is refused" -- "$RUN" "$tmp/trunc.elf"
+expect 1 'machine|x86' "an ELF for another machine is refused" -- "$RUN" "$tmp/arm.elf"
+if [ -e /sys/module/hlkvm ]; then
+	echo "ok $((n += 1)) - --accel=kernel without the module # SKIP the module is loaded here"
+else
+	expect 1 'hlkvm module is not loaded' "--accel=kernel without the module says so" -- \
+		"$RUN" --accel=kernel "$G/timer.elf"
+fi
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	expect 1 'cannot open /dev/kvm' "no /dev/kvm: the error names it" -- \
+		unshare -m sh -c "mount -t tmpfs none /dev && exec $RUN $G/timer.elf"
+else
+	echo "ok $((n += 1)) - no /dev/kvm # SKIP needs root and unshare -m to hide /dev/kvm"
+fi
+echo "1..$n"
