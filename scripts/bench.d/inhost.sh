@@ -8,10 +8,11 @@
 #
 # Lines:
 #   @B env KEY VALUE
-#   @B run NAME rc=RC busy=J total=J child=J wall_cs=CS
+#   @B run NAME rc=RC busy=J total=J child=J wall_cs=CS wall_ns=N busy_ns=N
 #        busy/total: /proc/stat jiffies (USER_HZ) of the whole test host over
 #        the run (catches hrtimer and softirq work no process is charged
-#        for); child: utime+stime of the hlkvm-run process(es); wall in 1/100 s
+#        for); child: utime+stime of the hlkvm-run process(es); wall in 1/100 s;
+#        wall_ns/busy_ns: elapsed and elapsed - idle by /proc/timer_list
 #   @B out NAME LINE      the guest's key=value / cost= / iv= lines
 #   @B sum NAME LINE      the "timer" object of hlkvm-run's JSON summary
 #   @B cpu NAME W now_ns=N idle_ns=N proc_ns=N KEY=N...
@@ -35,11 +36,13 @@ RUN="hlkvm-run --json --timeout 300"
 
 env_line() { echo "@B env $1 $2"; }
 
-cpu_now() { # busy total child (USER_HZ ticks)
+cpu_now() { # busy total child (USER_HZ ticks) now idle (ns)
 	read -r _ u n s i w q sq st _ </proc/stat
 	# shellcheck disable=SC2046
 	set -- $(cat /proc/$$/stat)
-	echo "$((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st)) $((${16} + ${17}))"
+	echo "$((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st)) $((${16} + ${17}))" \
+		$(awk '/^now at/ { n = $3 } /idle_sleeptime/ { i += $3 }
+			END { print n, i }' /proc/timer_list)
 }
 uptime_cs() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}"; }
 
@@ -52,7 +55,7 @@ measure() {
 	rc=$?
 	w1=$(uptime_cs); b=$(cpu_now)
 	set -- $a $b
-	echo "@B run $name rc=$rc busy=$(($4 - $1)) total=$(($5 - $2)) child=$(($6 - $3)) wall_cs=$((w1 - w0))"
+	echo "@B run $name rc=$rc busy=$(($6 - $1)) total=$(($7 - $2)) child=$(($8 - $3)) wall_cs=$((w1 - w0)) wall_ns=$(($9 - $4)) busy_ns=$(($9 - $4 - ${10} + $5))"
 	sed -nE 's/^(cost=.*|iv=.*|[a-z_0-9]+=-?[0-9]+)$/@B out '"$name"' \1/p' "$T/$name.out"
 	[ -f "$T/$name.json" ] && sed -n 's/^  "timer": \(.*\)$/@B sum '"$name"' \1/p' "$T/$name.json"
 	if [ $rc -ne 0 ]; then
@@ -243,15 +246,27 @@ if [ "$PROF" = 1 ] && [ -w $TR/set_event ]; then
 	PN=3000
 	r=1
 	while [ $r -le 3 ]; do
-		for c in nomodule attached; do
-			if [ $c = nomodule ]; then module_unload; else
-				module_load && idle_vm_start || continue
-			fi
+		for c in nomodule loaded attached; do
+			case $c in
+			nomodule) module_unload ;;
+			loaded) module_load ;;
+			attached) idle_vm_start || continue ;;
+			esac
 			trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio
 			$RUN --accel=kvm --ioeventfd 0x80 bench_ports.elf \
 				--arg $PN --arg 1 --arg 0x33 >/dev/null 2>&1
 			trace_off "exit.$c.$r" exits
 			[ $c = attached ] && idle_vm_stop
+		done
+		# The absorbed path against KVM's own devices (1(a) vs 1(c))
+		module_load
+		for m in kernel kvm; do
+			extra=""
+			[ $m = kvm ] && extra="--ioeventfd 0x80"
+			trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio
+			$RUN --accel=$m $extra bench_ports.elf \
+				--arg $PN --arg 1 --arg 0xf >/dev/null 2>&1
+			trace_off "exit.$m.$r" exits
 		done
 		r=$((r + 1))
 	done
