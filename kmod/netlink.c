@@ -211,6 +211,18 @@ void hlkvm_genl_notify_detach(struct hlkvm_vm *vm)
 	notify_vm(vm, HLKVM_CMD_DETACH);
 }
 
+/* The attributes an attachment takes from a request over @cfg's defaults */
+static void override_attach_config(struct hlkvm_config *cfg,
+				   struct nlattr **attrs)
+{
+	if (attrs[HLKVM_A_GROUPS])
+		cfg->groups = nla_get_u32(attrs[HLKVM_A_GROUPS]);
+	if (attrs[HLKVM_A_TIMER_PORT])
+		cfg->timer_port = nla_get_u16(attrs[HLKVM_A_TIMER_PORT]);
+	if (attrs[HLKVM_A_TIMER_POLICY])
+		cfg->policy = nla_get_u32(attrs[HLKVM_A_TIMER_POLICY]);
+}
+
 static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -235,12 +247,7 @@ static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&hlkvm_config_lock);
 	cfg = hlkvm_config;
 	mutex_unlock(&hlkvm_config_lock);
-	if (attrs[HLKVM_A_GROUPS])
-		cfg.groups = nla_get_u32(attrs[HLKVM_A_GROUPS]);
-	if (attrs[HLKVM_A_TIMER_PORT])
-		cfg.timer_port = nla_get_u16(attrs[HLKVM_A_TIMER_PORT]);
-	if (attrs[HLKVM_A_TIMER_POLICY])
-		cfg.policy = nla_get_u32(attrs[HLKVM_A_TIMER_POLICY]);
+	override_attach_config(&cfg, attrs);
 
 	kvm = kvm_from_fd(attrs[HLKVM_A_VM_FD], extack);
 	if (IS_ERR(kvm))
@@ -437,12 +444,7 @@ static int hlkvm_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&hlkvm_config_lock);
 	cfg = hlkvm_config;
-	if (attrs[HLKVM_A_GROUPS])
-		cfg.groups = nla_get_u32(attrs[HLKVM_A_GROUPS]);
-	if (attrs[HLKVM_A_TIMER_PORT])
-		cfg.timer_port = nla_get_u16(attrs[HLKVM_A_TIMER_PORT]);
-	if (attrs[HLKVM_A_TIMER_POLICY])
-		cfg.policy = nla_get_u32(attrs[HLKVM_A_TIMER_POLICY]);
+	override_attach_config(&cfg, attrs);
 	if (attrs[HLKVM_A_PERIOD_MIN_US])
 		cfg.period_min_us = nla_get_u32(attrs[HLKVM_A_PERIOD_MIN_US]);
 	if (attrs[HLKVM_A_PERIOD_MAX_US])
