@@ -52,7 +52,14 @@ static u64 hlkvm_bounds = (u64)HLKVM_PERIOD_MAX_US << 32 | HLKVM_PERIOD_MIN_US;
 #define HLKVM_HASH_BITS	8
 static DEFINE_HASHTABLE(hlkvm_vm_hash, HLKVM_HASH_BITS);
 static DEFINE_IDR(hlkvm_vm_ids);
+/* VMs published to the hook; decides hook and probe (un)registration */
 static unsigned int hlkvm_nr_vms;
+/*
+ * VMs not yet completely gone, as userspace is told (HLKVM_A_VM_COUNT):
+ * lowered only once a detach has dropped its VM reference, so a caller
+ * that sees 0 knows KVM has destroyed a VM that was only ours to hold.
+ */
+static unsigned int hlkvm_nr_visible;
 
 void hlkvm_config_bounds(struct hlkvm_period_bounds *b)
 {
@@ -109,7 +116,7 @@ struct hlkvm_vm *hlkvm_vm_next(u32 *id)
 
 unsigned int hlkvm_vm_count(void)
 {
-	return READ_ONCE(hlkvm_nr_vms);
+	return READ_ONCE(hlkvm_nr_visible);
 }
 
 /*
@@ -207,6 +214,7 @@ int hlkvm_vm_attach(struct kvm *kvm, struct eventfd_ctx *irqfd,
 			goto err_idr;
 	}
 	hlkvm_nr_vms++;
+	WRITE_ONCE(hlkvm_nr_visible, hlkvm_nr_visible + 1);
 	hash_add_rcu(hlkvm_vm_hash, &vm->node, (unsigned long)kvm);
 	*out = vm;
 	return 0;
@@ -235,6 +243,7 @@ void hlkvm_vm_detach(struct hlkvm_vm *vm)
 	kvm_put_kvm(vm->kvm);
 	put_pid(vm->owner);
 	kfree(vm);
+	WRITE_ONCE(hlkvm_nr_visible, hlkvm_nr_visible - 1);
 }
 
 void hlkvm_vm_detach_socket(struct net *net, u32 portid)
