@@ -5,6 +5,7 @@
 # "@B ..." lines and does every computation.
 #
 #   sh inhost.sh [N] [TICKS] [SCALE_SECONDS] [ROUNDS] [PLOT_INTERVALS]
+#                [CPU_SECONDS] [PROFILE 0|1]
 #
 # Lines:
 #   @B env KEY VALUE
@@ -20,6 +21,10 @@
 #        precise idle time (/proc/timer_list), the VMM's threads' run time
 #        (/proc/PID/task/*/schedstat) and KVM's aggregate debugfs counters
 #   @B prof NAME KEY=VALUE...   an ftrace summary (scripts/bench.d/trace.awk)
+
+# Word splitting is wanted throughout: $RUN and $acc are argument lists,
+# and "set -- $(...)" splits a sample into fields.
+# shellcheck disable=SC2046,SC2086
 
 N=${1:-100000}
 TICKS=${2:-10000}
@@ -38,7 +43,6 @@ env_line() { echo "@B env $1 $2"; }
 
 cpu_now() { # busy total child (USER_HZ ticks) now idle (ns)
 	read -r _ u n s i w q sq st _ </proc/stat
-	# shellcheck disable=SC2046
 	set -- $(cat /proc/$$/stat)
 	echo "$((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st)) $((${16} + ${17}))" \
 		$(awk '/^now at/ { n = $3 } /idle_sleeptime/ { i += $3 }
