@@ -45,7 +45,7 @@ guest() {
 
 guest timer 2
 guest timer-restart 2
-guest timer-min 2
+guest timer-min 2 --timer-policy skip
 guest timer-soak 2 --arg 1
 guest ports 0
 guest debug 0

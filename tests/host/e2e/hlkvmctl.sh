@@ -25,6 +25,9 @@
 # Run: scripts/testhost --add tests/host -- 'sh e2e/hlkvmctl.sh'
 . "$(dirname "$0")/../lib.sh"
 CTL=${HLKVM_CTL:-hlkvmctl}
+# How much longer guests run where the test watches them while they run:
+# set by scripts/test-host for the (several times slower) debug kernel
+SCALE=${HLKVM_TIME_SCALE:-1}
 JSONV=$(dirname "$0")/../jsonv.awk
 pids=
 cleanup() {
@@ -69,7 +72,7 @@ mon=$!
 pids="$pids $mon"
 sleep 1	# the monitor has joined the events group
 "$RUN" --accel=kernel --json --summary "$TMP/soak.json" --timeout 120 \
-	timer-soak.elf --arg 5 >"$TMP/soak.out" 2>"$TMP/soak.err" &
+	timer-soak.elf --arg $((5 * SCALE)) >"$TMP/soak.out" 2>"$TMP/soak.err" &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached
@@ -123,7 +126,7 @@ e=$(sed -n 's/.*{"port": 128, "dir": "out", "exits": \([0-9]*\)}.*/\1/p' "$TMP/m
 check $? "timer-min.elf's 1 us request counted as clamped ($c) and diag absorbed again"
 # The summary is read after the guest stopped its timer (period 0): see
 # the period in force while a guest runs, on one that asks for 100 us
-"$RUN" --accel=kernel --timeout 120 timer-soak.elf --arg 3 >/dev/null 2>&1 &
+"$RUN" --accel=kernel --timeout 120 timer-soak.elf --arg $((3 * SCALE)) >/dev/null 2>&1 &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached && id=$(only_vm_id) && wait_for 60 soaking "$id"
@@ -140,7 +143,7 @@ saved_groups=
 
 # --- 3. vm stop, vm detach: the VMM survives
 "$RUN" --accel=kernel --json --summary "$TMP/det.json" --timeout 120 \
-	timer-soak.elf --arg 8 >"$TMP/det.out" 2>"$TMP/det.err" &
+	timer-soak.elf --arg $((8 * SCALE)) >"$TMP/det.out" 2>"$TMP/det.err" &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached && id=$(only_vm_id) && wait_for 60 soaking "$id"

@@ -15,7 +15,10 @@ if [ ! -c /dev/kvm ]; then
 fi
 
 for g in timer timer-restart timer-min; do
-	run_guest "$g" user "$(guest "$g.elf")"
+	# timer-min's bound holds without catch-up bursts (see the guest)
+	policy=catchup
+	[ "$g" != timer-min ] || policy=skip
+	run_guest "$g" user "$(guest "$g.elf")" --timer-policy "$policy"
 	rc=$?
 	t=$(jval "$g" timer ticks)
 	[ $rc -eq 0 ] && [ "${t:-0}" -gt 1 ]
