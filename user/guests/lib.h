@@ -19,6 +19,7 @@ struct boot_info {
 	uint32_t argc;
 	uint64_t mem_size;
 	uint64_t arg[4];
+	uint64_t tsc_khz;	/* 0: unknown, measure it */
 };
 
 static inline void outb(uint16_t port, uint8_t v)

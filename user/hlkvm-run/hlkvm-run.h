@@ -51,6 +51,7 @@ struct hlkvm_boot_info {
 	uint32_t argc;
 	uint64_t mem_size;
 	uint64_t arg[BOOT_ARGS_MAX];
+	uint64_t tsc_khz;	/* KVM_GET_TSC_KHZ of the vCPU, 0 if unknown */
 };
 
 /* ACCEL_KVM: KVM's own PIC/PIT instead of hlkvm's ports (kvm_devices.c) */

@@ -424,9 +424,11 @@ int main(int argc, char **argv)
 	}
 	if (load_image(&vm, &o, &img))
 		goto out_vm;
+	ret = ioctl(vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
 	boot = (struct hlkvm_boot_info){ .magic = BOOT_INFO_MAGIC,
 					 .argc = o.argc,
-					 .mem_size = o.mem_size };
+					 .mem_size = o.mem_size,
+					 .tsc_khz = ret > 0 ? ret : 0 };
 	memcpy(boot.arg, o.arg, sizeof(boot.arg));
 	if (vm_setup_long_mode(&vm, img.entry, &boot))
 		goto out_vm;
