@@ -157,10 +157,12 @@ static void print_text(FILE *f, const struct run_result *r)
 			(unsigned long long)r->absorbed.group[g].in,
 			group_names[g],
 			(unsigned long long)r->absorbed.group[g].out);
-	fprintf(f, " timer_out %llu eoi_bridged %llu eoi_ignored %llu\n",
+	fprintf(f, " timer_out %llu eoi_bridged %llu eoi_ignored %llu eoi_direct %llu apic_reenabled %llu\n",
 		(unsigned long long)r->timer_out,
 		(unsigned long long)r->absorbed.eoi_bridged,
-		(unsigned long long)r->absorbed.eoi_ignored);
+		(unsigned long long)r->absorbed.eoi_ignored,
+		(unsigned long long)r->absorbed.eoi_direct,
+		(unsigned long long)r->absorbed.apic_reenabled);
 	fprintf(f, "timer (%s): requested %u us, period %u us, ticks %llu, merged %llu, lost %llu, clamped %llu, kicks %llu\n",
 		r->policy_name, r->timer.requested_us, r->timer.period_us,
 		(unsigned long long)r->timer.ticks,
