@@ -90,6 +90,8 @@ for k in "${kernels[@]}"; do
 	# A kernel WARNING that only dmesg shows (loglevel=4 keeps it off the console).
 	run --kernel "$k" --module none -- sh -c 'echo "WARNING: CPU: 0 PID: 1 at selftest.c:1 fake" >/dev/kmsg; echo fine'
 	check "$k: a WARNING in dmesg fails the run" eval '[ "$rc" -ne 0 ] && has_out fine && has_err "kernel log has WARNING: CPU: 0 PID: 1 at selftest.c:1"'
+	check "$k: the last line of the failure names the hit" \
+		eval 'tail -n 1 "$tmp/err" | grep -q "kernel log is not clean: WARNING: CPU: 0 PID: 1 at selftest.c:1"'
 
 	# A panic before the command finishes.
 	run --kernel "$k" --module none -- sh -c 'echo before; echo c >/proc/sysrq-trigger; echo after'
