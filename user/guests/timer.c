@@ -13,6 +13,7 @@
  *                      1000 us calibration must show a period >= ~100 us
  *                      (ratio_x1000 = 1000 * period / 1000 us >= 90)
  *   timer-soak.elf     100 us for --arg SECONDS (default 1), counts ticks
+ *                      and the seconds (of 1000 periods) that had none
  *   timer-xapic.elf    as timer.elf, but every tick is acknowledged by a
  *                      LAPIC EOI through xAPIC MMIO (0 to 0xFEE000B0), never
  *                      on port 0x20: only the kvm:kvm_eoi probe sees it
@@ -372,12 +373,26 @@ uint32_t guest_main(const struct boot_info *bi)
 	}
 	case MODE_SOAK: {
 		uint64_t secs = bi->argc > 0 ? bi->arg[0] : 1;
+		uint64_t s, quiet = 0, fewest = ~0ULL, in_s;
 
 		set_period(100);
 		t = ticks;
-		spin_cycles(secs * 1000 * cal);
+		/*
+		 * Second by second, so a stall shows: a second without a
+		 * tick is one the host (or the emulator under it) lost.
+		 */
+		for (s = 0; s < secs; s++) {
+			in_s = ticks;
+			spin_cycles(1000 * cal);
+			in_s = ticks - in_s;
+			quiet += !in_s;
+			if (in_s < fewest)
+				fewest = in_s;
+		}
 		kv("soak_seconds", secs);
 		kv("soak_ticks", ticks - t);
+		kv("soak_fewest_in_a_second", fewest);
+		kv("soak_seconds_without_tick", quiet);
 		check(ticks - t > 0, 9, "ticks at 100 us");
 		stop_and_check_quiet(cal, 20, 3);
 		break;
