@@ -107,20 +107,25 @@ run --kernel "$k" --module none --quiet-timeout 3 --x-freeze-after-init -- sh -c
 check "the silent-host watchdog trips on a frozen host (status 124, says so)" \
 	eval '[ "$rc" -eq 124 ] && has_err "went silent for 3 s (frozen?)" && [ $((SECONDS - start)) -lt 40 ]'
 
-# A soft lockup interrupted in KVM's guest entry is the emulator's (void,
-# 75); one interrupted in any other code is a kernel fault (1). Written to
-# /dev/kmsg at the levels the watchdog prints them.
-lockup_script() { # lockup_script RIP-FUNCTION
+# A soft lockup interrupted right after an STI in KVM's run loop is the
+# emulator's (void, 75); one interrupted in any other code, or elsewhere in
+# that function, is a kernel fault (1). Written to /dev/kmsg the way the
+# watchdog prints them (the first one as the CI test host printed it).
+lockup_script() { # lockup_script RIP-FUNCTION CODE-BYTES-AROUND-RIP
 	printf '%s; ' \
-		"echo '<0>watchdog: BUG: soft lockup - CPU#0 stuck for 23s! [hlkvm-run:99]' >/dev/kmsg" \
-		"echo '<4>RIP: 0010:$1+0x3e5/0x820 [kvm_amd]' >/dev/kmsg" \
+		"echo '<0>watchdog: BUG: soft lockup - CPU#0 stuck for 55s! [hlkvm-run:446]' >/dev/kmsg" \
+		"echo '<4>RIP: 0010:$1+0x97c/0x1750 [kvm]' >/dev/kmsg" \
+		"echo '<4>Code: c6 83 22 0a 00 00 01 $2 83 83 70 18 00 00 01 fa' >/dev/kmsg" \
 		"echo '<4>Call Trace:' >/dev/kmsg" "echo fine"
 }
-run --kernel "$k" --module none -- sh -c "$(lockup_script svm_vcpu_run)"
-check "a soft lockup in the nested guest's entry voids the run (75), says why" \
-	eval '[ "$rc" -eq 75 ] && has_out fine && has_err "run void: the emulator stalled" && has_err "RIP in svm_vcpu_run"'
-run --kernel "$k" --module none -- sh -c "$(lockup_script hlkvm_hook_fn)"
-check "a soft lockup anywhere else fails the run (1)" \
+run --kernel "$k" --module none -- sh -c "$(lockup_script kvm_arch_vcpu_ioctl_run 'fb 0f 1f 44 00 00 <48>')"
+check "a soft lockup taken right after KVM re-enables interrupts voids the run (75), says why" \
+	eval '[ "$rc" -eq 75 ] && has_out fine && has_err "run void: the emulator stalled" && has_err "RIP in kvm_arch_vcpu_ioctl_run"'
+run --kernel "$k" --module none -- sh -c "$(lockup_script kvm_arch_vcpu_ioctl_run 'fb 0f 1f 44 00 00 48 <83>')"
+check "a soft lockup elsewhere in KVM's run loop fails the run (1)" \
+	eval '[ "$rc" -eq 1 ] && has_err "kernel log is not clean: watchdog: BUG: soft lockup"'
+run --kernel "$k" --module none -- sh -c "$(lockup_script hlkvm_hook_fn 'fb 0f 1f 44 00 00 <48>')"
+check "a soft lockup in hlkvm fails the run (1)" \
 	eval '[ "$rc" -eq 1 ] && has_err "kernel log is not clean: watchdog: BUG: soft lockup"'
 
 # A quiet command longer than --quiet-timeout is kept alive by the heartbeat.
