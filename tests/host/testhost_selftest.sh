@@ -128,6 +128,12 @@ run --kernel "$k" --module none -- sh -c "$(lockup_script hlkvm_hook_fn 'fb 0f 1
 check "a soft lockup in hlkvm fails the run (1)" \
 	eval '[ "$rc" -eq 1 ] && has_err "kernel log is not clean: watchdog: BUG: soft lockup"'
 
+# A register dump with reserved EFLAGS bits set (as the double fault after
+# CMPXCHG16B printed it) is the emulator's: void.
+run --kernel "$k" --module none -- sh -c "echo '<0>Oops: double fault: 0000 [#1] PREEMPT SMP NOPTI' >/dev/kmsg; echo '<4>RSP: 0018:ff593fcc80633660 EFLAGS: 81afe242' >/dev/kmsg; echo fine"
+check "an Oops with reserved EFLAGS bits set voids the run (75), says why" \
+	eval '[ "$rc" -eq 75 ] && has_err "run void: the emulator'"'"'s CPU state is impossible" && has_err "EFLAGS 81afe242 has reserved bits set: Oops: double fault"'
+
 # A quiet command longer than --quiet-timeout is kept alive by the heartbeat.
 run --kernel "$k" --module none --quiet-timeout 6 -- sh -c 'sleep 10; echo awake'
 check "the heartbeat keeps a quiet 10 s command alive under --quiet-timeout 6" \
