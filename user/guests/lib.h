@@ -85,50 +85,13 @@ static inline void kv(const char *key, uint64_t v)
 	outb(PORT_CONSOLE, '\n');
 }
 
-static inline uint32_t cpuid_eax(uint32_t leaf, uint32_t *ecx)
-{
-	uint32_t a = leaf, b, c = 0, d;
-
-	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-	if (ecx)
-		*ecx = c;
-	return a;
-}
-
-/*
- * A waiting loop leaves the guest now and then (CPUID, answered inside
- * KVM, seen by no counter). Under QEMU 7.2's nested SVM an interrupt for
- * the test host's own CPU can fail to pull that CPU out of the guest; it
- * is taken at the guest's next exit. A guest whose only exits are its
- * ticks then waits for a tick the host cannot send: the test host saw 58 s
- * of that. 2^20 cycles is under a millisecond; real guests exit far more
- * often.
- */
-#define WAIT_EXIT_CYCLES	(1ULL << 20)
-
-struct wait_step {
-	uint64_t last_exit;
-};
-
-static inline void wait_step(struct wait_step *w)
-{
-	uint64_t now = rdtsc();
-
-	if (now - w->last_exit >= WAIT_EXIT_CYCLES) {
-		cpuid_eax(0, 0);
-		w->last_exit = now;
-	}
-	pause();
-}
-
 /* Spin for @cycles TSC cycles with interrupts as they are */
 static inline void spin_cycles(uint64_t cycles)
 {
 	uint64_t t0 = rdtsc();
-	struct wait_step w = { t0 };
 
 	while (rdtsc() - t0 < cycles)
-		wait_step(&w);
+		pause();
 }
 
 struct idt_entry {

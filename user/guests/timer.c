@@ -124,10 +124,10 @@ static void wrmsr(uint32_t msr, uint64_t v)
 
 static uint32_t cpuid1_ecx(void)
 {
-	uint32_t ecx;
+	uint32_t a = 1, b, c = 0, d;
 
-	cpuid_eax(1, &ecx);
-	return ecx;
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return c;
 }
 
 static volatile uint32_t *xapic_reg(uint32_t off)
@@ -224,13 +224,12 @@ static void touch_ports(void)
 static bool wait_ticks(uint64_t n, uint64_t max_cycles)
 {
 	uint64_t t0 = rdtsc();
-	struct wait_step w = { t0 };
 
 	while (ticks < n) {
 		if (max_cycles && rdtsc() - t0 > max_cycles)
 			return false;
 		sti();
-		wait_step(&w);
+		pause();
 	}
 	return true;
 }
