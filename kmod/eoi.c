@@ -36,7 +36,11 @@ MODULE_PARM_DESC(eoi_probe,
 
 void hlkvm_eoi_bridge(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu)
 {
-	if (!hlkvm_timer_should_bridge(&vm->timer)) {
+	/*
+	 * Attach refuses a VM without an in-kernel LAPIC; never call into
+	 * one that is not there all the same.
+	 */
+	if (!hlkvm_timer_should_bridge(&vm->timer) || !vcpu->arch.apic) {
 		hlkvm_stats_inc(&vm->stats, HLKVM_STATS_A_EOI_IGNORED);
 		return;
 	}

@@ -150,6 +150,13 @@ static void notrace hlkvm_hook_fn(unsigned long ip, unsigned long parent_ip,
 
 	if (bus != KVM_PIO_BUS || addr > U16_MAX)
 		return;
+	/*
+	 * A nested (L2) guest's access that its L1 hypervisor let through
+	 * is L2's, not the attached guest's: it must not EOI L1's LAPIC or
+	 * arm L1's timer. KVM and the VMM see it as they would without us.
+	 */
+	if (vcpu->arch.hflags & HF_GUEST_MASK)
+		return;
 
 	rcu_read_lock();
 	vm = hlkvm_vm_find_rcu(vcpu->kvm);

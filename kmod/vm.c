@@ -168,6 +168,38 @@ static void vms_last(void)
 	hlkvm_hook_unregister();
 }
 
+/*
+ * hlkvm answers the PIC and PIT ports itself and bridges PIC EOIs to the
+ * in-kernel LAPIC, so it serves exactly KVM's split irqchip: LAPIC in the
+ * kernel, no PIC, no PIT. Without any in-kernel LAPIC there is nothing to
+ * inject into or EOI (vcpu->arch.apic is NULL: bridging would oops the
+ * host); with KVM's own PIC or PIT, absorbing their ports would shadow
+ * them. irqchip_mode only ever leaves KVM_IRQCHIP_NONE, and only before
+ * the first vCPU exists, so a VM that passes here has a LAPIC in every
+ * vCPU it will ever have.
+ */
+static int check_irqchip(struct kvm *kvm, struct netlink_ext_ack *extack)
+{
+	switch (READ_ONCE(kvm->arch.irqchip_mode)) {
+	case KVM_IRQCHIP_SPLIT:
+		break;
+	case KVM_IRQCHIP_KERNEL:
+		NL_SET_ERR_MSG(extack,
+			       "VM has KVM's in-kernel PIC (KVM_CREATE_IRQCHIP); hlkvm needs a split irqchip (KVM_CAP_SPLIT_IRQCHIP)");
+		return -EOPNOTSUPP;
+	default:
+		NL_SET_ERR_MSG(extack,
+			       "VM has no in-kernel LAPIC; enable KVM_CAP_SPLIT_IRQCHIP before creating its vCPUs");
+		return -EINVAL;
+	}
+	if (READ_ONCE(kvm->arch.vpit)) {
+		NL_SET_ERR_MSG(extack,
+			       "VM has KVM's in-kernel PIT (KVM_CREATE_PIT2), whose ports hlkvm would shadow");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int hlkvm_vm_attach(struct kvm *kvm, struct eventfd_ctx *irqfd,
 		    const struct hlkvm_config *cfg, struct net *net,
 		    u32 portid, struct hlkvm_vm **out,
@@ -177,6 +209,10 @@ int hlkvm_vm_attach(struct kvm *kvm, struct eventfd_ctx *irqfd,
 	int ret;
 
 	lockdep_assert_held(&hlkvm_vms_lock);
+
+	ret = check_irqchip(kvm, extack);
+	if (ret)
+		return ret;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
 	if (!vm)

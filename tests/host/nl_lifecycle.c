@@ -49,16 +49,29 @@ static void expect(const char *what, int got, int want,
 	}
 }
 
+/* A VM with KVM's split irqchip, the one configuration hlkvm attaches */
 static int new_vm(void)
 {
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_SPLIT_IRQCHIP,
+		.args[0] = 24,
+	};
 	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	int vm;
+	int vm, err;
 
 	if (kvm < 0)
 		return -errno;
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	err = errno;
 	close(kvm);
-	return vm < 0 ? -errno : vm;
+	if (vm < 0)
+		return -err;
+	if (ioctl(vm, KVM_ENABLE_CAP, &cap)) {
+		err = errno;
+		close(vm);
+		return -err;
+	}
+	return vm;
 }
 
 static int vm_count(struct hlkvm_client *c)

@@ -44,8 +44,17 @@
  *    HLKVM_A_TIMER_POLICY: NLA_U32, optional, enum hlkvm_timer_policy;
  *                    default: the module-wide default
  *
+ * The VM must have KVM's split irqchip (KVM_CAP_SPLIT_IRQCHIP, enabled
+ * before its first vCPU): its LAPIC is what the timer's MSI reaches and
+ * what a bridged EOI acknowledges, and hlkvm itself answers the PIC and
+ * PIT ports. A VM with KVM's own PIC (KVM_CREATE_IRQCHIP) or PIT
+ * (KVM_CREATE_PIT2) is refused, since absorbing their ports would shadow
+ * those devices.
+ *
  * Errors: -EBADF (not an open fd), -EINVAL (the fd is not a KVM VM, the
- * eventfd is not an eventfd), -EEXIST (that VM is already attached),
+ * VM has no in-kernel LAPIC, the eventfd is not an eventfd),
+ * -EOPNOTSUPP (the VM has KVM's in-kernel PIC or PIT), -EEXIST (that VM
+ * is already attached),
  * -ENOSPC (HLKVM_MAX_VMS attached), -EBUSY (the KVM hook could not be
  * installed, e.g. another ftrace IPMODIFY user such as a livepatch owns it).
  *

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which VMs hlkvm attaches, against the loaded module (test host), as an
+ * unprivileged user: only /dev/kvm access, as any sandbox host has.
+ *
+ * The first case is the host oops of the hardening review: a VM made with
+ * no in-kernel LAPIC at all (no KVM_CREATE_IRQCHIP, no split irqchip), a
+ * plain eventfd, attach, then a guest that arms the PV timer and sends a
+ * PIC EOI. The module used to accept that attach and bridge the EOI into
+ * a NULL vcpu->arch.apic ("BUG: kernel NULL pointer dereference",
+ * apic_set_eoi+0x7). Now the attach must be refused with an extack, and
+ * the guest's ports must reach userspace as with no module at all.
+ *
+ * Then a VM with KVM's own PIC (KVM_CREATE_IRQCHIP), and a split-irqchip
+ * VM with KVM's PIT (KVM_CREATE_PIT2): refused, since hlkvm would shadow
+ * those devices' ports. A plain split-irqchip VM attaches.
+ *
+ * Prints "ok N - what" / "not ok N - what: ..."; exits 1 if any case
+ * failed, 77 (skip) without /dev/kvm or without the module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hlkvm.h"
+
+#define GUEST_MEM	0x10000
+#define GUEST_CODE	0x1000
+#define PORT_PV_TIMER	107
+
+static int n_case, n_failed;
+
+static void result(bool ok, const char *what, const char *detail)
+{
+	n_case++;
+	if (ok) {
+		printf("ok %d - %s\n", n_case, what);
+		if (detail)
+			printf("#   %s\n", detail);
+		return;
+	}
+	n_failed++;
+	printf("not ok %d - %s: %s\n", n_case, what, detail ? detail : "");
+}
+
+/* An attach that must fail with @want and an explanation from the kernel */
+static void expect_refused(struct hlkvm_client *c, const char *what, int vm,
+			   int efd, int want)
+{
+	struct hlkvm_vm_info info;
+	char detail[512];
+	const char *msg;
+	int ret;
+
+	if (vm < 0) {
+		snprintf(detail, sizeof(detail), "creating the VM: %s",
+			 strerror(-vm));
+		result(false, what, detail);
+		return;
+	}
+	ret = hlkvm_attach(c, vm, efd, NULL, &info);
+	msg = hlkvm_strerror(c, ret);
+
+	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
+		 ret, want, ret ? msg : "(attached)");
+	/* an extack, not only errno's text */
+	result(ret == want && strcmp(msg, strerror(-want)) != 0, what, detail);
+}
+
+enum irqchip { NO_IRQCHIP, SPLIT, SPLIT_PIT, FULL };
+
+static int new_vm(int kvm, enum irqchip mode)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_SPLIT_IRQCHIP,
+		.args[0] = 24,
+	};
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	int vm = ioctl(kvm, KVM_CREATE_VM, 0);
+
+	if (vm < 0)
+		return -errno;
+	switch (mode) {
+	case NO_IRQCHIP:
+		return vm;
+	case FULL:
+		if (ioctl(vm, KVM_CREATE_IRQCHIP, 0))
+			goto err;
+		return vm;
+	case SPLIT_PIT:
+	case SPLIT:
+		if (ioctl(vm, KVM_ENABLE_CAP, &cap))
+			goto err;
+		if (mode == SPLIT_PIT && ioctl(vm, KVM_CREATE_PIT2, &pit))
+			goto err;
+		return vm;
+	}
+err:
+	close(vm);
+	return -errno;
+}
+
+/*
+ * Real mode at 0x1000: arm the PV timer at 1000 us, then a non-specific
+ * EOI, then hlt: exactly what oopsed the host.
+ */
+static const unsigned char guest_code[] = {
+	0x66, 0xb8, 0xe8, 0x03, 0x00, 0x00,	/* mov eax, 1000 */
+	0xba, PORT_PV_TIMER, 0x00,		/* mov dx, 107 */
+	0x66, 0xef,				/* out dx, eax */
+	0xb0, 0x20,				/* mov al, 0x20 */
+	0xe6, 0x20,				/* out 0x20, al */
+	0xf4,					/* hlt */
+};
+
+struct exit_want {
+	unsigned int reason;
+	unsigned int port;
+};
+
+/*
+ * Run the guest in @vm. Unattached and without an irqchip, KVM hands each
+ * OUT and the hlt to userspace: the exits must come in exactly that order.
+ */
+static int run_guest(int kvm, int vm, char *detail, size_t len)
+{
+	static const struct exit_want want[] = {
+		{ KVM_EXIT_IO, PORT_PV_TIMER },
+		{ KVM_EXIT_IO, 0x20 },
+		{ KVM_EXIT_HLT, 0 },
+	};
+	struct kvm_userspace_memory_region region = {
+		.memory_size = GUEST_MEM,
+	};
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = { .rip = GUEST_CODE, .rflags = 2 };
+	struct kvm_run *run;
+	unsigned int i;
+	int vcpu, size, ret = -1;
+	void *mem;
+
+	mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		snprintf(detail, len, "mmap: %s", strerror(errno));
+		return -1;
+	}
+	memcpy((char *)mem + GUEST_CODE, guest_code, sizeof(guest_code));
+	region.userspace_addr = (unsigned long)mem;
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) || vcpu < 0 ||
+	    size <= 0) {
+		snprintf(detail, len, "VM setup: %s", strerror(errno));
+		goto out_mem;
+	}
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED || ioctl(vcpu, KVM_GET_SREGS, &sregs)) {
+		snprintf(detail, len, "vCPU setup: %s", strerror(errno));
+		goto out_vcpu;
+	}
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) ||
+	    ioctl(vcpu, KVM_SET_REGS, &regs)) {
+		snprintf(detail, len, "vCPU registers: %s", strerror(errno));
+		goto out_run;
+	}
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (ioctl(vcpu, KVM_RUN, 0)) {
+			snprintf(detail, len, "KVM_RUN %u: %s", i,
+				 strerror(errno));
+			goto out_run;
+		}
+		if (run->exit_reason != want[i].reason ||
+		    (want[i].reason == KVM_EXIT_IO &&
+		     run->io.port != want[i].port)) {
+			snprintf(detail, len,
+				 "exit %u: reason %u port 0x%x, want reason %u port 0x%x",
+				 i, run->exit_reason,
+				 run->exit_reason == KVM_EXIT_IO ?
+				 run->io.port : 0, want[i].reason,
+				 want[i].port);
+			goto out_run;
+		}
+	}
+	snprintf(detail, len,
+		 "OUT 107, OUT 0x20 and hlt all reached userspace");
+	ret = 0;
+out_run:
+	munmap(run, size);
+out_vcpu:
+	close(vcpu);
+out_mem:
+	munmap(mem, GUEST_MEM);
+	return ret;
+}
+
+int main(void)
+{
+	struct hlkvm_vm_info info;
+	struct hlkvm_client *c;
+	char detail[512];
+	int kvm, vm, efd, ret;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0) {
+		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
+		return 77;
+	}
+	/* What any /dev/kvm user can do: no capability at all */
+	if (getuid() == 0 && (setgid(65534) || setuid(65534))) {
+		printf("not ok 1 - cannot drop to uid 65534: %s\n",
+		       strerror(errno));
+		return 1;
+	}
+	ret = hlkvm_open(&c);
+	if (ret < 0) {
+		printf("SKIP: hlkvm module not reachable (%s)\n",
+		       strerror(-ret));
+		return 77;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+
+	vm = new_vm(kvm, NO_IRQCHIP);
+	expect_refused(c, "attach as uid 65534: VM with no in-kernel LAPIC is refused",
+		       vm, efd, -EINVAL);
+	result(run_guest(kvm, vm, detail, sizeof(detail)) == 0,
+	       "its guest arms the timer and EOIs: the host survives, every exit reaches userspace",
+	       detail);
+	close(vm);
+
+	vm = new_vm(kvm, FULL);
+	expect_refused(c, "attach: VM with KVM's in-kernel PIC (KVM_CREATE_IRQCHIP) is refused",
+		       vm, efd, -EOPNOTSUPP);
+	close(vm);
+
+	vm = new_vm(kvm, SPLIT_PIT);
+	expect_refused(c, "attach: split-irqchip VM with KVM's PIT (KVM_CREATE_PIT2) is refused",
+		       vm, efd, -EOPNOTSUPP);
+	close(vm);
+
+	vm = new_vm(kvm, SPLIT);
+	ret = hlkvm_attach(c, vm, efd, NULL, &info);
+	snprintf(detail, sizeof(detail), "got %d: %s", ret,
+		 hlkvm_strerror(c, ret));
+	result(ret == 0, "attach as uid 65534: split-irqchip VM attaches",
+	       ret ? detail : NULL);
+	close(vm);
+
+	hlkvm_close(c);
+	close(efd);
+	close(kvm);
+	printf("%d cases, %d failed\n", n_case, n_failed);
+	return n_failed ? 1 : 0;
+}
