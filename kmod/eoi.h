@@ -9,7 +9,7 @@
 struct hlkvm_vm;
 struct kvm_vcpu;
 
-/* A non-specific EOI on port 0x20 from @vcpu of @vm; under RCU */
+/* An EOI of IRQ0 on port 0x20 from @vcpu of @vm; under RCU */
 void hlkvm_eoi_bridge(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu);
 
 /* Find kvm:kvm_eoi at module load (absence is logged, not fatal) */

@@ -9,8 +9,16 @@
 
 #define SPEAKER_REFRESH		0x10	/* bit 4 toggles every ~15 us */
 #define SPEAKER_OUT2		0x20	/* bit 5 follows PIT channel 2 */
-#define PIC_OCW2_EOI_MASK	0xe0
+/* 8259 command port: bit 4 makes it ICW1, else bit 3 OCW3, else OCW2 */
+#define PIC_ICW1		0x10
+#define PIC_OCW3		0x08
+/* OCW2: R (bit 7), SL (bit 6), EOI (bit 5), then the level L2-L0 */
+#define PIC_OCW2_CMD_MASK	0xe0
 #define PIC_OCW2_NONSPEC_EOI	0x20
+#define PIC_OCW2_SPEC_EOI	0x60
+#define PIC_OCW2_ROT_NONSPEC_EOI	0xa0
+#define PIC_OCW2_ROT_SPEC_EOI	0xe0
+#define PIC_OCW2_LEVEL_MASK	0x07
 
 /* Longest access KVM hands to the PIO bus (in eax / out dx, eax) */
 #define PIO_MAX_LEN		4
@@ -120,9 +128,27 @@ enum hlkvm_pio_verdict hlkvm_pio_in(const struct hlkvm_port_cfg *cfg,
 	return HLKVM_PIO_ABSORB;
 }
 
-static bool is_nonspecific_eoi(u8 v)
+/*
+ * Does this command-port write end the in-service IRQ0, the only line the
+ * timer drives? As the 8259 decodes it (and KVM's i8259.c): ICW1 and OCW3
+ * never do; of the OCW2s, a non-specific EOI with or without rotation
+ * does, and a specific one with or without rotation when it names
+ * level 0 (Linux's mask_and_ack_8259A sends 0x60).
+ */
+static bool is_irq0_eoi(u8 v)
 {
-	return (v & PIC_OCW2_EOI_MASK) == PIC_OCW2_NONSPEC_EOI;
+	if (v & (PIC_ICW1 | PIC_OCW3))
+		return false;
+	switch (v & PIC_OCW2_CMD_MASK) {
+	case PIC_OCW2_NONSPEC_EOI:
+	case PIC_OCW2_ROT_NONSPEC_EOI:
+		return true;
+	case PIC_OCW2_SPEC_EOI:
+	case PIC_OCW2_ROT_SPEC_EOI:
+		return (v & PIC_OCW2_LEVEL_MASK) == 0;
+	default:
+		return false;
+	}
 }
 
 enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
@@ -151,7 +177,7 @@ enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
 		if (p == HLKVM_PORT_SPEAKER)
 			st->speaker = bytes[i];
 		else if (p == HLKVM_PORT_PIC_MASTER_CMD &&
-			 is_nonspecific_eoi(bytes[i]))
+			 is_irq0_eoi(bytes[i]))
 			verdict = HLKVM_PIO_EOI;
 	}
 	res->group = port_group(port);

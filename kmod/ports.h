@@ -12,7 +12,7 @@
  * enum hlkvm_pio_verdict - what to do with one port access
  * @HLKVM_PIO_PASS: not ours: KVM and the VMM see it exactly as before
  * @HLKVM_PIO_ABSORB: answered in the kernel (an IN's data is filled in)
- * @HLKVM_PIO_EOI: absorbed, and it was a non-specific EOI on port 0x20
+ * @HLKVM_PIO_EOI: absorbed, and it was an EOI of IRQ0 on port 0x20
  * @HLKVM_PIO_PERIOD: absorbed PV timer write; the period is in the result
  */
 enum hlkvm_pio_verdict {

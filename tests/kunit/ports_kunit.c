@@ -99,32 +99,63 @@ static void pio_out_pic_ports_absorbed(struct kunit *test)
 		}
 }
 
-static void pio_out_nonspecific_eoi_is_eoi(struct kunit *test)
+/*
+ * The 8259 datasheet's values on the master's command port that end
+ * IRQ0's service, listed rather than computed: OCW2 non-specific EOI
+ * (0x20, level bits ignored), specific EOI of level 0 (0x60), rotate on
+ * non-specific EOI (0xa0, level bits ignored), rotate on specific EOI of
+ * level 0 (0xe0). 0x28-0x2f are OCW3 and 0x30-0x3f ICW1: never an EOI.
+ */
+static bool datasheet_irq0_eoi(unsigned int v)
 {
-	struct hlkvm_port_state st = {};
-	unsigned int v;
-
-	/* OCW2 with R=0, SL=0, EOI=1: (v & 0xe0) == 0x20, level bits free */
-	for (v = 0x20; v <= 0x3f; v++)
-		KUNIT_EXPECT_EQ_MSG(test,
-				    do_out(&default_cfg, &st,
-					   HLKVM_PORT_PIC_MASTER_CMD, 1, v),
-				    HLKVM_PIO_EOI, "value 0x%x", v);
+	return (v >= 0x20 && v <= 0x27) || v == 0x60 ||
+	       (v >= 0xa0 && v <= 0xa7) || v == 0xe0;
 }
 
-static void pio_out_other_ocw2_icw_not_eoi(struct kunit *test)
+static void pio_out_pic_command_eoi_truth_table(struct kunit *test)
 {
 	struct hlkvm_port_state st = {};
 	unsigned int v;
 
-	for (v = 0; v <= 0xff; v++) {
-		if ((v & 0xe0) == 0x20)
-			continue;
-		/* specific EOI 0x60-0x67, rotate 0xa0/0xe0, ICW1 0x11, ... */
+	for (v = 0; v <= 0xff; v++)
 		KUNIT_EXPECT_EQ_MSG(test,
 				    do_out(&default_cfg, &st,
 					   HLKVM_PORT_PIC_MASTER_CMD, 1, v),
+				    datasheet_irq0_eoi(v) ? HLKVM_PIO_EOI :
 				    HLKVM_PIO_ABSORB, "value 0x%x", v);
+}
+
+static void pio_out_ocw3_and_icw1_not_eoi(struct kunit *test)
+{
+	/* what a (v & 0xe0) == 0x20 test would wrongly take for an EOI */
+	static const u8 not_eoi[] = { 0x28, 0x2b, 0x2f, 0x30, 0x31, 0x3f };
+	struct hlkvm_port_state st = {};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(not_eoi); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    do_out(&default_cfg, &st,
+					   HLKVM_PORT_PIC_MASTER_CMD, 1,
+					   not_eoi[i]),
+				    HLKVM_PIO_ABSORB, "value 0x%x", not_eoi[i]);
+}
+
+static void pio_out_specific_eoi_of_other_levels_not_eoi(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	unsigned int level;
+
+	for (level = 1; level < 8; level++) {
+		KUNIT_EXPECT_EQ_MSG(test,
+				    do_out(&default_cfg, &st,
+					   HLKVM_PORT_PIC_MASTER_CMD, 1,
+					   0x60 | level),
+				    HLKVM_PIO_ABSORB, "level %u", level);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    do_out(&default_cfg, &st,
+					   HLKVM_PORT_PIC_MASTER_CMD, 1,
+					   0xe0 | level),
+				    HLKVM_PIO_ABSORB, "rotate, level %u", level);
 	}
 }
 
@@ -686,7 +717,7 @@ static enum hlkvm_pio_verdict uapi_expect(const struct hlkvm_port_cfg *cfg,
 			/* latch with refresh toggled, OUT2 clear */
 			bytes[i] = p->in == SPEAKER_IN ?
 				      (SPEAKER_LATCH ^ 0x10) & ~0x20 : p->in;
-		else if (port + i == 0x20 && (out_byte & 0xe0) == 0x20)
+		else if (port + i == 0x20 && datasheet_irq0_eoi(out_byte))
 			v = HLKVM_PIO_EOI;
 	}
 	/* only a whole answer reaches the guest */
@@ -773,8 +804,9 @@ static struct kunit_case hlkvm_ports_test_cases[] = {
 	KUNIT_CASE(pio_in_pic_command_reads_no_irr_isr),
 	KUNIT_CASE(pio_in_pit_channel0_reads_zero),
 	KUNIT_CASE(pio_out_pic_ports_absorbed),
-	KUNIT_CASE(pio_out_nonspecific_eoi_is_eoi),
-	KUNIT_CASE(pio_out_other_ocw2_icw_not_eoi),
+	KUNIT_CASE(pio_out_pic_command_eoi_truth_table),
+	KUNIT_CASE(pio_out_ocw3_and_icw1_not_eoi),
+	KUNIT_CASE(pio_out_specific_eoi_of_other_levels_not_eoi),
 	KUNIT_CASE(pio_out_eoi_value_elsewhere_not_eoi),
 	KUNIT_CASE(pio_out_pit_speaker_diag_absorbed),
 	KUNIT_CASE(pio_out_timer_port_dword_is_period),

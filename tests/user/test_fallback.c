@@ -208,12 +208,20 @@ static void eoi_bridged_while_running(void **state)
 	hlkvm_fallback_set_period(&fb, 10 * 1000 * 1000);	/* no tick soon */
 	assert_true(out8(0x20, 0x20));
 	assert_int_equal(atomic_load(&eois), 1);
-	/* specific EOI (0x60) and other OCW2s are not bridged */
+	/* specific EOI of IRQ0 and the rotate forms are EOIs too */
 	assert_true(out8(0x20, 0x60));
+	assert_true(out8(0x20, 0xa0));
+	assert_true(out8(0x20, 0xe0));
+	assert_int_equal(atomic_load(&eois), 4);
+	/* OCW3, ICW1, a specific EOI of IRQ1 and set-priority are not */
 	assert_true(out8(0x20, 0x0b));
-	assert_int_equal(atomic_load(&eois), 1);
+	assert_true(out8(0x20, 0x28));
+	assert_true(out8(0x20, 0x31));
+	assert_true(out8(0x20, 0x61));
+	assert_true(out8(0x20, 0xc7));
+	assert_int_equal(atomic_load(&eois), 4);
 	hlkvm_fallback_get(&fb, NULL, &st, NULL);
-	assert_int_equal(st.eoi_bridged, 1);
+	assert_int_equal(st.eoi_bridged, 4);
 }
 
 static void eoi_bridged_after_stop_with_tick_outstanding(void **state)

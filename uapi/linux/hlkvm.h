@@ -104,9 +104,9 @@
  *        HLKVM_STATS_A_SPEAKER_IN, HLKVM_STATS_A_SPEAKER_OUT,
  *        HLKVM_STATS_A_DIAG_IN, HLKVM_STATS_A_DIAG_OUT,
  *        HLKVM_STATS_A_TIMER_OUT: period writes to the PV timer port
- *        HLKVM_STATS_A_EOI_BRIDGED: non-specific EOIs on port 0x20 turned
+ *        HLKVM_STATS_A_EOI_BRIDGED: IRQ0 EOIs on port 0x20 turned
  *                                   into a LAPIC EOI
- *        HLKVM_STATS_A_EOI_IGNORED: non-specific EOIs with nothing to
+ *        HLKVM_STATS_A_EOI_IGNORED: IRQ0 EOIs with nothing to
  *                                   acknowledge (absorbed, harmless)
  *        HLKVM_STATS_A_EOI_DIRECT: acknowledgments of the timer vector
  *                                  that bypassed port 0x20 (LAPIC EOI by
@@ -160,8 +160,12 @@
  *
  *  PIC (HLKVM_GROUP_PIC), 0x20, 0x21, 0xA0, 0xA1:
  *    IN 0x20, 0xA0 → 0 (no IRR/ISR bit), IN 0x21, 0xA1 → 0xFF (all masked).
- *    OUT: absorbed. OUT 0x20 of a non-specific EOI ((v & 0xE0) == 0x20)
- *    while the timer runs, or while a tick it injected is unacknowledged,
+ *    OUT: absorbed. OUT 0x20 of an EOI that ends IRQ0's service, decoded
+ *    as the 8259 does (bit 4 set: ICW1, else bit 3 set: OCW3, else OCW2):
+ *    the OCW2 non-specific EOI (0x20-0x27), rotate on non-specific EOI
+ *    (0xA0-0xA7), specific EOI of level 0 (0x60) and rotate on specific
+ *    EOI of level 0 (0xE0), while the timer runs, or while a tick it
+ *    injected is unacknowledged,
  *    becomes a LAPIC EOI (the "EOI bridge"), so a guest that only knows the
  *    PIC keeps receiving ticks. Otherwise it is absorbed and ignored.
  *  PIT (HLKVM_GROUP_PIT), 0x40-0x43:

@@ -4,7 +4,10 @@
  *   timer.elf          remap the PIC, program the PIT, touch every absorbed
  *                      port a known number of times checking each IN, run
  *                      the PV timer at 1000 us for TICKS ticks, stop it and
- *                      check that no tick follows
+ *                      check that no tick follows; --arg CMD acknowledges
+ *                      with that 8259 command instead of 0x20 (0x60 is
+ *                      Linux's specific EOI of IRQ0, 0xA0 and 0xE0 the
+ *                      rotate forms)
  *   timer-noack.elf    the handler never acknowledges: exactly one tick in
  *                      200 periods
  *   timer-restart.elf  the handler stops the timer, acknowledges, restarts:
@@ -135,6 +138,9 @@ static volatile uint32_t *xapic_reg(uint32_t off)
 	return (volatile uint32_t *)(XAPIC_MMIO + off);
 }
 
+/* The OCW2 that acknowledges a tick on port 0x20 (timer.elf: --arg) */
+static uint8_t eoi_cmd = 0x20;
+
 /* Acknowledge a tick the way this MODE's guest does */
 static void ack_tick(void)
 {
@@ -144,7 +150,7 @@ static void ack_tick(void)
 	else if (MODE == MODE_X2APIC)
 		wrmsr(MSR_X2APIC_EOI, 0);
 	else
-		pout(0x20, 0x20);	/* non-specific EOI */
+		pout(0x20, eoi_cmd);	/* non-specific EOI by default */
 }
 
 static void set_period(uint32_t us)
@@ -267,6 +273,9 @@ uint32_t guest_main(const struct boot_info *bi)
 	uint64_t cal, c, t;
 	unsigned int g;
 
+	if (MODE == MODE_NORMAL && bi->argc > 0)
+		eoi_cmd = bi->arg[0];
+	kv("eoi_cmd", eoi_cmd);
 	pic_remap();
 	pit_program(1193);		/* 1 kHz, as a PC guest would */
 	touch_ports();

@@ -172,7 +172,7 @@ bool hlkvm_fallback_in(struct hlkvm_fallback *fb, uint16_t port,
 	return true;
 }
 
-/* A non-specific EOI on port 0x20: bridge it to the LAPIC, or ignore it */
+/* An EOI of IRQ0 on port 0x20: bridge it to the LAPIC, or ignore it */
 static void pic_eoi(struct hlkvm_fallback *fb)
 {
 	pthread_mutex_lock(&fb->lock);

@@ -7,7 +7,8 @@
 # Proves: absorbed ports never reach userspace (zero KVM_EXIT_IO for them),
 # the module's counters equal the guest's own counts, ticks arrive, a 1 us
 # request runs at >= 100 us, a guest that never acknowledges gets exactly
-# one tick, stop/ack/restart in the handler keeps ticking, and with
+# one tick, stop/ack/restart in the handler keeps ticking, the specific
+# and rotate EOIs of IRQ0 are acknowledgements too, and with
 # --accel=user every one of those ports is seen in userspace instead.
 #
 # Run: scripts/testhost --add tests/host -- 'sh e2e/timer_guest.sh'
@@ -62,7 +63,19 @@ check $? "timer-noack.elf: exactly one tick without acknowledgement (noack_ticks
 run_guest restart kernel "$(guest timer-restart.elf)"
 check $? "timer-restart.elf keeps ticking (restart_ticks=$(gval restart restart_ticks))"
 
-# --- 5. module loaded but not used: every port is seen in userspace
+# --- 5. the other EOI forms of IRQ0: specific (Linux's 0x60) and the
+# rotate forms keep the full tick rate, in the module and the fallback
+for cmd in 0x60 0xa0 0xe0; do
+	for accel in kernel user; do
+		run_guest "eoi$cmd$accel" "$accel" "$(guest timer.elf)" --arg "$cmd"
+		check $? "timer.elf acknowledging with $cmd runs to status 0 with --accel=$accel (ticks=$(gval "eoi$cmd$accel" ticks))"
+		g=$(gval "eoi$cmd$accel" eoi); b=$(jval "eoi$cmd$accel" absorbed eoi_bridged)
+		[ -n "$g" ] && [ "$g" = "$b" ]
+		check $? "$accel: every $cmd EOI bridged ($b == $g)"
+	done
+done
+
+# --- 6. module loaded but not used: every port is seen in userspace
 run_guest user user "$(guest timer.elf)"
 check $? "timer.elf runs to status 0 with --accel=user"
 grep -q '"accel": "user"' "$TMP/user.json"
