@@ -85,6 +85,7 @@ static int new_vm(int kvm, enum irqchip mode)
 	};
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	int vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	int err;
 
 	if (vm < 0)
 		return -errno;
@@ -104,8 +105,9 @@ static int new_vm(int kvm, enum irqchip mode)
 		return vm;
 	}
 err:
+	err = errno;		/* close() may change it */
 	close(vm);
-	return -errno;
+	return -err;
 }
 
 /*
@@ -243,10 +245,20 @@ int main(void)
 		       vm, efd, -EOPNOTSUPP);
 	close(vm);
 
+	/*
+	 * Newer KVMs (6.12 here) refuse KVM_CREATE_PIT2 without their own
+	 * PIC (-ENOENT): then no split VM can carry a PIT to shadow, which
+	 * is the property this case is about, checked as such.
+	 */
 	vm = new_vm(kvm, SPLIT_PIT);
-	expect_refused(c, "attach: split-irqchip VM with KVM's PIT (KVM_CREATE_PIT2) is refused",
-		       vm, efd, -EOPNOTSUPP);
-	close(vm);
+	if (vm == -ENOENT)
+		result(true, "split-irqchip VM with KVM's PIT cannot exist: KVM_CREATE_PIT2 refused by KVM (-ENOENT)",
+		       NULL);
+	else
+		expect_refused(c, "attach: split-irqchip VM with KVM's PIT (KVM_CREATE_PIT2) is refused",
+			       vm, efd, -EOPNOTSUPP);
+	if (vm >= 0)
+		close(vm);
 
 	vm = new_vm(kvm, SPLIT);
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
