@@ -32,10 +32,12 @@
  *
  *    HLKVM_A_VM_FD: NLA_U32, required, the caller's KVM VM fd
  *    HLKVM_A_IRQ_FD: NLA_U32, required, an eventfd the VMM bound with
- *                    KVM_IRQFD to a GSI routed (KVM_SET_GSI_ROUTING) as an
- *                    MSI delivering HLKVM_TIMER_VECTOR to the vCPU's LAPIC.
- *                    The timer signals it once per tick; the module never
- *                    injects any other way.
+ *                    KVM_IRQFD to the timer's GSI: with a split irqchip a
+ *                    GSI routed (KVM_SET_GSI_ROUTING) as an MSI delivering
+ *                    HLKVM_TIMER_VECTOR to the vCPU's LAPIC, with KVM's
+ *                    PIC GSI 0 (see the irqchip modes below). The timer
+ *                    signals it once per tick; the module never injects
+ *                    any other way.
  *    HLKVM_A_GROUPS: NLA_U32, optional, HLKVM_GROUP_F_* mask of the port
  *                    groups to absorb; default: the module-wide default
  *    HLKVM_A_TIMER_PORT: NLA_U16, optional, the PV timer port; default: the
@@ -44,17 +46,33 @@
  *    HLKVM_A_TIMER_POLICY: NLA_U32, optional, enum hlkvm_timer_policy;
  *                    default: the module-wide default
  *
- * The VM must have KVM's split irqchip (KVM_CAP_SPLIT_IRQCHIP, enabled
- * before its first vCPU): its LAPIC is what the timer's MSI reaches and
- * what a bridged EOI acknowledges, and hlkvm itself answers the PIC and
- * PIT ports. A VM with KVM's own PIC (KVM_CREATE_IRQCHIP) or PIT
- * (KVM_CREATE_PIT2) is refused, since absorbing their ports would shadow
- * those devices.
+ * The module serves a VM in one of two irqchip modes, read from the VM
+ * at attach (enum hlkvm_irqchip, reported as HLKVM_A_IRQCHIP):
+ *
+ *  - HLKVM_IRQCHIP_SPLIT: KVM's split irqchip (KVM_CAP_SPLIT_IRQCHIP,
+ *    enabled before the first vCPU). hlkvm is the PIC: it answers the PIC
+ *    ports, the irqfd is bound to a GSI routed (KVM_SET_GSI_ROUTING) as an
+ *    MSI delivering HLKVM_TIMER_VECTOR to the LAPIC, and an IRQ0 EOI on
+ *    port 0x20 becomes a LAPIC EOI. Needs KVM's kvm_lapic_set_eoi(),
+ *    which Linux 6.18 and later keep inside KVM: there this mode is
+ *    refused with -EOPNOTSUPP and an extack naming the other mode.
+ *  - HLKVM_IRQCHIP_KERNEL: KVM's full in-kernel irqchip
+ *    (KVM_CREATE_IRQCHIP: PIC, I/O APIC, LAPIC), as hyperlight's KVM
+ *    backend uses it. KVM's PIC answers the PIC ports (the PIC group is
+ *    never absorbed; asking for it is -EOPNOTSUPP); the irqfd is bound
+ *    with KVM_IRQFD to GSI 0, KVM's PIC input 0, so each tick arrives at
+ *    the vector the guest programmed into ICW2 (0x20 after the usual
+ *    remap); the IRQ0 EOI the guest writes to port 0x20 goes on to KVM's
+ *    PIC and is the tick's acknowledgment (HLKVM_STATS_A_EOI_SEEN).
+ *
+ * In both, a VM with KVM's own PIT (KVM_CREATE_PIT2) is refused, since
+ * absorbing its ports would shadow it.
  *
  * Errors: -EBADF (not an open fd), -EINVAL (the fd is not a KVM VM, the
  * VM has no in-kernel LAPIC, the eventfd is not an eventfd),
- * -EOPNOTSUPP (the VM has KVM's in-kernel PIC or PIT), -EEXIST (that VM
- * is already attached),
+ * -EOPNOTSUPP (the VM has KVM's in-kernel PIT; the PIC group asked for
+ * with KVM's PIC; a split irqchip on a kernel without the EOI bridge),
+ * -EEXIST (that VM is already attached),
  * -ENOSPC (HLKVM_MAX_VMS attached), -EBUSY (the KVM hook could not be
  * installed, e.g. another ftrace IPMODIFY user such as a livepatch owns it).
  *
@@ -76,6 +94,7 @@
  *    HLKVM_A_TIMER_PORT: NLA_U16
  *    HLKVM_A_TIMER_POLICY: NLA_U32
  *    HLKVM_A_ATTACH_TIME_NS: NLA_U64, CLOCK_BOOTTIME at attach
+ *    HLKVM_A_IRQCHIP: NLA_U32, enum hlkvm_irqchip
  *    HLKVM_A_TIMER: NLA_NESTED, HLKVM_TIMER_A_*
  *        HLKVM_TIMER_A_RUNNING: NLA_U8, 1 while ticking
  *        HLKVM_TIMER_A_REQUESTED_US: NLA_U32, the period the guest wrote
@@ -116,6 +135,10 @@
  *                                  (IA32_APIC_BASE bit 11 clear) and
  *                                  hlkvm set the bit again, as hyperlight
  *                                  does, so that ticks can be delivered
+ *                                  (split irqchip only)
+ *        HLKVM_STATS_A_EOI_SEEN: IRQ0 EOIs on port 0x20 passed on to
+ *                                KVM's PIC, each acknowledging a tick
+ *                                (full irqchip only)
  *
  * HLKVM_CMD_SET_VM
  * ----------------
@@ -273,6 +296,17 @@ enum hlkvm_timer_policy {
 };
 
 /**
+ * enum hlkvm_irqchip - how an attached VM's interrupts are wired
+ * @HLKVM_IRQCHIP_SPLIT: KVM_CAP_SPLIT_IRQCHIP; hlkvm answers the PIC
+ * @HLKVM_IRQCHIP_KERNEL: KVM_CREATE_IRQCHIP; KVM's PIC answers the PIC
+ */
+enum hlkvm_irqchip {
+	HLKVM_IRQCHIP_SPLIT,
+	HLKVM_IRQCHIP_KERNEL,
+	__HLKVM_IRQCHIP_COUNT
+};
+
+/**
  * enum hlkvm_cmd - generic netlink commands (see the Documentation above)
  * @HLKVM_CMD_UNSPEC: never used
  * @HLKVM_CMD_ATTACH: attach a VM; also the attach notification
@@ -315,6 +349,7 @@ enum hlkvm_cmd {
  * @HLKVM_A_STATS: nested HLKVM_STATS_A_*
  * @HLKVM_A_VERSION: module version string
  * @HLKVM_A_VM_COUNT: number of attached VMs
+ * @HLKVM_A_IRQCHIP: enum hlkvm_irqchip of an attached VM
  */
 enum hlkvm_attr {
 	HLKVM_A_UNSPEC,
@@ -335,6 +370,7 @@ enum hlkvm_attr {
 	HLKVM_A_STATS,
 	HLKVM_A_VERSION,
 	HLKVM_A_VM_COUNT,
+	HLKVM_A_IRQCHIP,
 	__HLKVM_A_MAX
 };
 
@@ -390,6 +426,7 @@ enum hlkvm_timer_attr {
  * @HLKVM_STATS_A_EOI_IGNORED: port 0x20 EOIs with nothing outstanding
  * @HLKVM_STATS_A_EOI_DIRECT: timer acknowledgments bypassing port 0x20
  * @HLKVM_STATS_A_APIC_REENABLED: LAPIC global enables restored on arming
+ * @HLKVM_STATS_A_EOI_SEEN: port 0x20 EOIs of IRQ0 passed on to KVM's PIC
  */
 enum hlkvm_stats_attr {
 	HLKVM_STATS_A_UNSPEC,
@@ -407,6 +444,7 @@ enum hlkvm_stats_attr {
 	HLKVM_STATS_A_EOI_IGNORED,
 	HLKVM_STATS_A_EOI_DIRECT,
 	HLKVM_STATS_A_APIC_REENABLED,
+	HLKVM_STATS_A_EOI_SEEN,
 	__HLKVM_STATS_A_MAX
 };
 
