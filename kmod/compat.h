@@ -1,27 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The differences between the kernels hlkvm builds against (Debian's 6.1
- * and 6.12), kept here so that the .c files need no version checks.
+ * The differences between the kernels hlkvm builds against, kept here so
+ * that the .c files need no version checks. Per kernel, what is used:
+ *
+ *  - 6.1 and 6.12 (Debian bookworm): the VM fd is checked with
+ *    file_is_kvm(); the split irqchip's EOI bridge calls
+ *    kvm_lapic_set_eoi(), the kvm:kvm_eoi probe kvm_get_running_vcpu(),
+ *    and arming the timer with a globally disabled LAPIC kvm_get_msr() /
+ *    kvm_set_msr(). All four are exported by kvm.ko to every module.
+ *  - 6.18 and later (Debian's 7.x): those are exported to kvm-amd and
+ *    kvm-intel only (EXPORT_SYMBOL_FOR_KVM_INTERNAL) or not at all, and
+ *    upstream means them to be KVM-internal: none is linked. Without
+ *    kvm_lapic_set_eoi() there is no safe EOI bridge (reaching KVM's LAPIC
+ *    MMIO op through struct kvm_lapic's private layout was measured to
+ *    work, but nothing checks that layout at load), so a split irqchip is
+ *    refused at attach and only full-irqchip mode is served, where KVM's
+ *    own PIC completes the guest's EOI. The VM fd is recognised by what
+ *    KVM itself sets on it (see hlkvm_file_is_kvm_vm()).
+ *
+ * Everywhere: the hook traces kvm_io_bus_read() and kvm_io_bus_write() by
+ * name through ftrace (no symbol linked), one ftrace_ops each; the
+ * arguments it reads are those of their prototype in <linux/kvm_host.h>;
+ * the PV timer signals an eventfd (eventfd_signal(), exported); VMs are
+ * held with kvm_get_kvm()/kvm_put_kvm(), which stay open to all modules.
  */
 #ifndef _HLKVM_COMPAT_H
 #define _HLKVM_COMPAT_H
 
 #include <linux/version.h>
 #include <linux/eventfd.h>
+#include <linux/fs.h>
 #include <linux/ftrace.h>
+#include <linux/hrtimer.h>
 #include <linux/kvm_host.h>
-
-/*
- * From 6.18 file_is_kvm() and kvm_lapic_set_eoi() are exported to KVM's
- * own modules only. hlkvm needs both (the VM fd check and the EOI bridge)
- * and has no fallback that keeps the EOI bridge: refuse to build.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
-#error "hlkvm: Linux >= 6.18 keeps file_is_kvm/kvm_lapic_set_eoi KVM-internal; unsupported"
-#endif
+#include <linux/module.h>
+#include <linux/string.h>
 
 #ifndef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
 #error "hlkvm needs CONFIG_DYNAMIC_FTRACE_WITH_ARGS (x86-64) to redirect KVM's PIO dispatch"
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+/* kvm_lapic_set_eoi() and friends are open to out-of-tree modules */
+#define HLKVM_HAVE_SPLIT_IRQCHIP 1
 #endif
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
@@ -37,7 +58,10 @@ hlkvm_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 	ftrace_instruction_pointer_set(fregs, ip);
 }
 #else
+/* Split out of <linux/ftrace.h> in 6.13; Debian's 6.12 has it backported */
+#if __has_include("linux/ftrace_regs.h")
 #include <linux/ftrace_regs.h>
+#endif
 
 static __always_inline unsigned long
 hlkvm_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
@@ -64,7 +88,50 @@ static inline void hlkvm_eventfd_signal(struct eventfd_ctx *ctx)
 }
 #endif
 
+/* hrtimer_setup() came in 6.13; hrtimer_init() left in 6.15 */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void
+hlkvm_hrtimer_setup(struct hrtimer *timer,
+		    enum hrtimer_restart (*fn)(struct hrtimer *),
+		    clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+}
+#else
+#define hlkvm_hrtimer_setup hrtimer_setup
+#endif
+
+#ifdef HLKVM_HAVE_SPLIT_IRQCHIP
 /* Exported by kvm.ko, but declared only in KVM's private lapic.h */
 void kvm_lapic_set_eoi(struct kvm_vcpu *vcpu);
+
+static inline bool hlkvm_file_is_kvm_vm(struct file *file)
+{
+	return file_is_kvm(file);
+}
+#else
+/*
+ * file_is_kvm() compares f_op with KVM's static kvm_vm_fops. Without it,
+ * recognise what only KVM's own VM fd carries: kvm_init() makes the
+ * vendor module (the one that called it) the owner of kvm_vm_fops, and
+ * KVM_CREATE_VM names the anon inode file "kvm-vm" (its vCPU, device,
+ * stats and guest_memfd files have other names). A module name is unique
+ * and only root loads modules, so no other file can pass both.
+ */
+static inline bool hlkvm_file_is_kvm_vm(struct file *file)
+{
+	struct module *owner = file->f_op ? file->f_op->owner : NULL;
+	const char *name;
+
+	if (!owner)
+		return false;
+	name = module_name(owner);
+	if (strcmp(name, "kvm_amd") && strcmp(name, "kvm_intel") &&
+	    strcmp(name, "kvm"))
+		return false;
+	return !strcmp(file->f_path.dentry->d_name.name, "kvm-vm");
+}
+#endif
 
 #endif /* _HLKVM_COMPAT_H */

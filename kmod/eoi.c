@@ -21,9 +21,6 @@
 #include "eoi.h"
 #include "vm.h"
 
-static struct tracepoint *kvm_eoi_tp;
-static bool kvm_eoi_probed;
-
 /*
  * Off, direct EOIs go unseen, as on hardware whose APIC virtualization
  * completes them without an exit: the test host uses it to prove that the
@@ -32,7 +29,11 @@ static bool kvm_eoi_probed;
 static bool eoi_probe = true;
 module_param(eoi_probe, bool, 0444);
 MODULE_PARM_DESC(eoi_probe,
-		 "Probe kvm:kvm_eoi to see LAPIC EOIs that bypass port 0x20 (default: on)");
+		 "Probe kvm:kvm_eoi to see LAPIC EOIs that bypass port 0x20 (default: on; split irqchip only)");
+
+#ifdef HLKVM_HAVE_SPLIT_IRQCHIP
+static struct tracepoint *kvm_eoi_tp;
+static bool kvm_eoi_probed;
 
 void hlkvm_eoi_bridge(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu)
 {
@@ -137,3 +138,25 @@ void hlkvm_eoi_probe_unregister(void)
 	/* No CPU is still inside the probe after this */
 	tracepoint_synchronize_unregister();
 }
+#else /* !HLKVM_HAVE_SPLIT_IRQCHIP */
+/*
+ * No split irqchip is ever attached here (see compat.h): nothing to bridge
+ * and, with KVM's PIC, no LAPIC EOI of the timer's to watch.
+ */
+void hlkvm_eoi_bridge(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu)
+{
+	hlkvm_stats_inc(&vm->stats, HLKVM_STATS_A_EOI_IGNORED);
+}
+
+void hlkvm_eoi_init(void)
+{
+}
+
+void hlkvm_eoi_probe_register(void)
+{
+}
+
+void hlkvm_eoi_probe_unregister(void)
+{
+}
+#endif

@@ -2,13 +2,16 @@
 /*
  * The hook on KVM's PIO dispatch. kvm_io_bus_read() and kvm_io_bus_write()
  * see every port access KVM does not leave to userspace right away: fast
- * PIO and emulated or string IO alike. One ftrace_ops traces both; its
- * callback decides everything:
+ * PIO and emulated or string IO alike. One ftrace_ops traces each (found
+ * by name: neither symbol is linked, which Linux 6.18 would refuse); the
+ * callbacks decide everything:
  *
  *  - an access of an attached VM to a port it answers is handled right in
  *    the callback (the data filled in, the timer set, the EOI bridged),
  *    and the traced function is redirected to a stub that returns 0, so
  *    KVM completes the instruction itself (merging RAX, skipping it);
+ *  - an IRQ0 EOI of a VM on KVM's own PIC (full irqchip) acknowledges the
+ *    timer's tick and goes on to KVM's PIC like any other access;
  *  - anything else returns without touching the instruction pointer: KVM's
  *    original runs untouched.
  *
@@ -29,9 +32,6 @@
 #include "ports.h"
 #include "vm.h"
 
-/* ENDBR64 (4 bytes) may precede the __fentry__ call */
-#define HLKVM_FENTRY_SLACK	8
-
 /* Where KVM's bus functions go once we have answered the access */
 static int hlkvm_bus_done(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx,
 			  gpa_t addr, int len, void *val)
@@ -41,6 +41,8 @@ static int hlkvm_bus_done(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx,
 
 /* A timer-arming write ran this since load: rmmod must wait for it */
 static bool hlkvm_armed_stub_used;
+
+#ifdef HLKVM_HAVE_SPLIT_IRQCHIP
 
 /*
  * Where KVM's bus write goes after the guest armed the timer. Some guests
@@ -86,6 +88,28 @@ out:
 	return 0;
 }
 
+/*
+ * With KVM's PIC (full irqchip) the LAPIC's global enable does not matter:
+ * KVM's PIC delivers through LINT0 to a disabled LAPIC too.
+ */
+static unsigned long armed_target(struct hlkvm_vm *vm)
+{
+	if (vm->irqchip != HLKVM_IRQCHIP_SPLIT || !try_module_get(THIS_MODULE))
+		return (unsigned long)hlkvm_bus_done;
+	WRITE_ONCE(hlkvm_armed_stub_used, true);
+	return (unsigned long)hlkvm_bus_armed;
+}
+#else
+/*
+ * Only full irqchip is served here (compat.h), and kvm_get_msr() /
+ * kvm_set_msr() are not exported anyway.
+ */
+static unsigned long armed_target(struct hlkvm_vm *vm)
+{
+	return (unsigned long)hlkvm_bus_done;
+}
+#endif
+
 static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 		       unsigned int len, const void *val,
 		       struct ftrace_regs *fregs)
@@ -97,6 +121,11 @@ static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 	switch (hlkvm_pio_out(&vm->cfg, &vm->pst, port, len, val, &res)) {
 	case HLKVM_PIO_PASS:
 		return;
+	case HLKVM_PIO_EOI_SEEN:
+		/* KVM's PIC ends IRQ0's service; the tick is acknowledged */
+		hlkvm_timer_ack(&vm->timer);
+		hlkvm_stats_inc(&vm->stats, HLKVM_STATS_A_EOI_SEEN);
+		return;
 	case HLKVM_PIO_ABSORB:
 		break;
 	case HLKVM_PIO_EOI:
@@ -106,10 +135,8 @@ static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 		hlkvm_config_bounds(&b);
 		hlkvm_timer_set(&vm->timer, res.period_us, &b);
 		/* Armed: check the LAPIC's global enable where we may sleep */
-		if (res.period_us && try_module_get(THIS_MODULE)) {
-			WRITE_ONCE(hlkvm_armed_stub_used, true);
-			done = (unsigned long)hlkvm_bus_armed;
-		}
+		if (res.period_us)
+			done = armed_target(vm);
 		break;
 	}
 	hlkvm_stats_inc(&vm->stats, hlkvm_stats_index(res.group, true));
@@ -129,94 +156,144 @@ static void handle_in(struct hlkvm_vm *vm, u16 port, unsigned int len,
 }
 
 /*
- * The ops traces exactly two functions; @ip is the ftrace site of the one
- * called, at its start or just after its ENDBR.
+ * The arguments of both, as <linux/kvm_host.h> declares them:
+ * (struct kvm_vcpu *vcpu, enum kvm_bus bus_idx, gpa_t addr, int len,
+ *  [const] void *val). Under rcu_read_lock(): the VM this access is ours
+ * to answer, or NULL.
  */
-static bool is_write(unsigned long ip)
+static struct hlkvm_vm *hook_vm(struct ftrace_regs *fregs,
+				struct kvm_vcpu **vcpu, u16 *port)
 {
-	return ip - (unsigned long)kvm_io_bus_write <= HLKVM_FENTRY_SLACK;
-}
-
-static void notrace hlkvm_hook_fn(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *op,
-				  struct ftrace_regs *fregs)
-{
-	struct kvm_vcpu *vcpu = (void *)hlkvm_fregs_arg(fregs, 0);
 	unsigned long bus = hlkvm_fregs_arg(fregs, 1);
 	unsigned long addr = hlkvm_fregs_arg(fregs, 2);
-	unsigned int len = hlkvm_fregs_arg(fregs, 3);
-	void *val = (void *)hlkvm_fregs_arg(fregs, 4);
 	struct hlkvm_vm *vm;
 
 	if (bus != KVM_PIO_BUS || addr > U16_MAX)
-		return;
+		return NULL;
+	*vcpu = (void *)hlkvm_fregs_arg(fregs, 0);
 	/*
 	 * A nested (L2) guest's access that its L1 hypervisor let through
 	 * is L2's, not the attached guest's: it must not EOI L1's LAPIC or
 	 * arm L1's timer. KVM and the VMM see it as they would without us.
 	 */
-	if (vcpu->arch.hflags & HF_GUEST_MASK)
-		return;
+	if ((*vcpu)->arch.hflags & HF_GUEST_MASK)
+		return NULL;
+	vm = hlkvm_vm_find_rcu((*vcpu)->kvm);
+	if (!vm || !hlkvm_port_maybe_ours(&vm->cfg, addr))
+		return NULL;
+	*port = addr;
+	return vm;
+}
+
+static void notrace hlkvm_write_fn(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
+{
+	struct kvm_vcpu *vcpu;
+	struct hlkvm_vm *vm;
+	u16 port;
 
 	rcu_read_lock();
-	vm = hlkvm_vm_find_rcu(vcpu->kvm);
-	if (vm && hlkvm_port_maybe_ours(&vm->cfg, addr)) {
-		if (is_write(ip))
-			handle_out(vm, vcpu, addr, len, val, fregs);
-		else
-			handle_in(vm, addr, len, val, fregs);
-	}
+	vm = hook_vm(fregs, &vcpu, &port);
+	if (vm)
+		handle_out(vm, vcpu, port, hlkvm_fregs_arg(fregs, 3),
+			   (const void *)hlkvm_fregs_arg(fregs, 4), fregs);
 	rcu_read_unlock();
 }
 
-static struct ftrace_ops hlkvm_hook_ops = {
-	.func = hlkvm_hook_fn,
-	/*
-	 * IPMODIFY only: x86's WITH_ARGS trampoline honours a changed IP
-	 * without SAVE_REGS, and the callback calls nothing it traces.
-	 */
+static void notrace hlkvm_read_fn(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	struct kvm_vcpu *vcpu;
+	struct hlkvm_vm *vm;
+	u16 port;
+
+	rcu_read_lock();
+	vm = hook_vm(fregs, &vcpu, &port);
+	if (vm)
+		handle_in(vm, port, hlkvm_fregs_arg(fregs, 3),
+			  (void *)hlkvm_fregs_arg(fregs, 4), fregs);
+	rcu_read_unlock();
+}
+
+/*
+ * IPMODIFY only: x86's WITH_ARGS trampoline honours a changed IP without
+ * SAVE_REGS, and the callbacks call nothing they trace.
+ */
+static struct ftrace_ops hlkvm_write_ops = {
+	.func = hlkvm_write_fn,
 	.flags = FTRACE_OPS_FL_IPMODIFY,
 };
 
-int hlkvm_hook_register(struct netlink_ext_ack *extack)
+static struct ftrace_ops hlkvm_read_ops = {
+	.func = hlkvm_read_fn,
+	.flags = FTRACE_OPS_FL_IPMODIFY,
+};
+
+static const struct {
+	struct ftrace_ops *ops;
+	const char *fn;
+} hlkvm_hooks[] = {
+	{ &hlkvm_read_ops, "kvm_io_bus_read" },
+	{ &hlkvm_write_ops, "kvm_io_bus_write" },
+};
+
+static int hook_one(struct ftrace_ops *ops, const char *fn,
+		    struct netlink_ext_ack *extack)
 {
-	static const char * const fns[] = {
-		"kvm_io_bus_read", "kvm_io_bus_write",
-	};
-	unsigned int i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(fns); i++) {
-		ret = ftrace_set_filter(&hlkvm_hook_ops, (unsigned char *)fns[i],
-					strlen(fns[i]), i == 0);
-		if (ret) {
-			pr_err("cannot trace %s: %d\n", fns[i], ret);
-			NL_SET_ERR_MSG(extack,
-				       "cannot trace KVM's PIO dispatch functions");
-			goto err_filter;
-		}
-	}
-	ret = register_ftrace_function(&hlkvm_hook_ops);
+	ret = ftrace_set_filter(ops, (unsigned char *)fn, strlen(fn), 1);
 	if (ret) {
-		pr_err("cannot hook KVM's PIO dispatch: %d\n", ret);
+		pr_err("cannot trace %s: %d\n", fn, ret);
+		NL_SET_ERR_MSG(extack,
+			       "cannot trace KVM's PIO dispatch functions");
+		return ret;
+	}
+	ret = register_ftrace_function(ops);
+	if (ret) {
+		pr_err("cannot hook %s: %d\n", fn, ret);
 		if (ret == -EBUSY)
 			NL_SET_ERR_MSG(extack,
 				       "KVM's PIO dispatch is already redirected (livepatch or another ftrace IPMODIFY user)");
 		else
 			NL_SET_ERR_MSG(extack, "cannot hook KVM's PIO dispatch");
-		goto err_filter;
+		ftrace_set_filter(ops, NULL, 0, 1);
+	}
+	return ret;
+}
+
+static void unhook_one(struct ftrace_ops *ops)
+{
+	unregister_ftrace_function(ops);
+	ftrace_set_filter(ops, NULL, 0, 1);
+}
+
+int hlkvm_hook_register(struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(hlkvm_hooks); i++) {
+		ret = hook_one(hlkvm_hooks[i].ops, hlkvm_hooks[i].fn, extack);
+		if (ret)
+			goto err;
 	}
 	return 0;
 
-err_filter:
-	ftrace_set_filter(&hlkvm_hook_ops, NULL, 0, 1);
+err:
+	while (i--)
+		unhook_one(hlkvm_hooks[i].ops);
 	return ret;
 }
 
 void hlkvm_hook_unregister(void)
 {
-	unregister_ftrace_function(&hlkvm_hook_ops);
-	ftrace_set_filter(&hlkvm_hook_ops, NULL, 0, 1);
+	unsigned int i;
+
+	for (i = ARRAY_SIZE(hlkvm_hooks); i--; )
+		unhook_one(hlkvm_hooks[i].ops);
 }
 
 void hlkvm_hook_exit(void)

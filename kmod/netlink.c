@@ -13,6 +13,7 @@
 #include <linux/pid.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include "compat.h"
 #include "netlink.h"
 #include "policy.h"
 #include "vm.h"
@@ -33,7 +34,7 @@ static struct kvm *kvm_from_fd(struct nlattr *attr,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "VM fd is not an open fd");
 		return ERR_PTR(-EBADF);
 	}
-	if (!file_is_kvm(file)) {
+	if (!hlkvm_file_is_kvm_vm(file)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "VM fd is not a KVM VM");
 		fput(file);
 		return ERR_PTR(-EINVAL);
@@ -163,6 +164,7 @@ static int fill_vm(struct sk_buff *skb, struct hlkvm_vm *vm, u32 portid,
 	     nla_put_u32(skb, HLKVM_A_TIMER_POLICY, READ_ONCE(vm->policy)) ||
 	     nla_put_u64_64bit(skb, HLKVM_A_ATTACH_TIME_NS, vm->attach_time,
 			       HLKVM_A_PAD) ||
+	     nla_put_u32(skb, HLKVM_A_IRQCHIP, vm->irqchip) ||
 	     fill_timer(skb, vm) || fill_stats(skb, vm)))
 		goto err;
 	genlmsg_end(skb, hdr);
@@ -231,6 +233,7 @@ static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	struct hlkvm_config cfg;
 	struct hlkvm_vm *vm;
 	struct kvm *kvm;
+	int irqchip;
 	int ret;
 
 	if (!attrs[HLKVM_A_VM_FD]) {
@@ -252,6 +255,22 @@ static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	kvm = kvm_from_fd(attrs[HLKVM_A_VM_FD], extack);
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
+	irqchip = hlkvm_vm_irqchip(kvm, extack);
+	if (irqchip < 0) {
+		ret = irqchip;
+		NL_SET_BAD_ATTR(extack, attrs[HLKVM_A_VM_FD]);
+		goto err_kvm;
+	}
+	if (irqchip == HLKVM_IRQCHIP_KERNEL) {
+		/* KVM's PIC answers its own ports: not absorbed by default */
+		if (attrs[HLKVM_A_GROUPS] && (cfg.groups & HLKVM_GROUP_F_PIC)) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[HLKVM_A_GROUPS],
+					    "the PIC group cannot be absorbed: the VM has KVM's in-kernel PIC");
+			ret = -EOPNOTSUPP;
+			goto err_kvm;
+		}
+		cfg.groups &= ~HLKVM_GROUP_F_PIC;
+	}
 
 	irqfd = eventfd_ctx_fdget(nla_get_u32(attrs[HLKVM_A_IRQ_FD]));
 	if (IS_ERR(irqfd)) {
@@ -266,7 +285,7 @@ static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&hlkvm_vms_lock);
-	ret = hlkvm_vm_attach(kvm, irqfd, &cfg, genl_info_net(info),
+	ret = hlkvm_vm_attach(kvm, irqfd, &cfg, irqchip, genl_info_net(info),
 			      info->snd_portid, &vm, extack);
 	if (ret) {
 		mutex_unlock(&hlkvm_vms_lock);

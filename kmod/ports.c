@@ -55,11 +55,18 @@ bool hlkvm_port_is_reserved(u16 port)
 	return port_group(port) >= 0 || port == HLKVM_PORT_HALT;
 }
 
+/* Port 0x20 is watched, not answered: KVM's PIC is there */
+static bool pic_watched(const struct hlkvm_port_cfg *cfg, u16 port)
+{
+	return cfg->pic_watch && port == HLKVM_PORT_PIC_MASTER_CMD &&
+	       !group_enabled(cfg, HLKVM_GROUP_PIC);
+}
+
 bool hlkvm_port_maybe_ours(const struct hlkvm_port_cfg *cfg, u16 port)
 {
 	if (port == cfg->timer_port)
 		return cfg->groups & HLKVM_GROUP_F_TIMER;
-	return group_enabled(cfg, port_group(port));
+	return group_enabled(cfg, port_group(port)) || pic_watched(cfg, port);
 }
 
 /* Does this port answer a one-byte read, and with what? */
@@ -169,6 +176,17 @@ enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
 		return HLKVM_PIO_PERIOD;
 	}
 
+	/*
+	 * Whatever the access's width, its first byte is what the PIC's
+	 * command port gets; KVM's PIC decodes it (and the rest) itself.
+	 */
+	if (pic_watched(cfg, port)) {
+		if (len < 1 || len > PIO_MAX_LEN || !is_irq0_eoi(bytes[0]))
+			return HLKVM_PIO_PASS;
+		res->group = HLKVM_GROUP_PIC;
+		res->period_us = 0;
+		return HLKVM_PIO_EOI_SEEN;
+	}
 	if (!all_bytes_ours(cfg, port, len, false))
 		return HLKVM_PIO_PASS;
 	for (i = 0; i < len; i++) {

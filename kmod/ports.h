@@ -14,22 +14,29 @@
  * @HLKVM_PIO_ABSORB: answered in the kernel (an IN's data is filled in)
  * @HLKVM_PIO_EOI: absorbed, and it was an EOI of IRQ0 on port 0x20
  * @HLKVM_PIO_PERIOD: absorbed PV timer write; the period is in the result
+ * @HLKVM_PIO_EOI_SEEN: not absorbed: an EOI of IRQ0 on port 0x20 that
+ *                      KVM's PIC must still complete (@pic_watch)
  */
 enum hlkvm_pio_verdict {
 	HLKVM_PIO_PASS,
 	HLKVM_PIO_ABSORB,
 	HLKVM_PIO_EOI,
 	HLKVM_PIO_PERIOD,
+	HLKVM_PIO_EOI_SEEN,
 };
 
 /**
  * struct hlkvm_port_cfg - per-VM choice of what is answered
  * @groups: HLKVM_GROUP_F_* mask
  * @timer_port: the PV timer port
+ * @pic_watch: KVM's own PIC answers the PIC ports (full irqchip): with the
+ *             PIC group off, port 0x20 writes are only watched for IRQ0
+ *             EOIs, never answered
  */
 struct hlkvm_port_cfg {
 	u32 groups;
 	u16 timer_port;
+	bool pic_watch;
 };
 
 /**

@@ -70,10 +70,10 @@ void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
 	t->last_inject = 0;
 	t->clamped = 0;
 	hlkvm_ticks_init(&t->ticks, policy, backlog_max);
-	hrtimer_init(&t->tick, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	t->tick.function = tick_fn;
-	hrtimer_init(&t->pace, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	t->pace.function = pace_fn;
+	hlkvm_hrtimer_setup(&t->tick, tick_fn, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_ABS);
+	hlkvm_hrtimer_setup(&t->pace, pace_fn, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_ABS);
 	t->irqfd = irqfd;
 }
 

@@ -27,6 +27,7 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
+#include "compat.h"
 #include "eoi.h"
 #include "hook.h"
 #include "netlink.h"
@@ -169,27 +170,35 @@ static void vms_last(void)
 }
 
 /*
- * hlkvm answers the PIC and PIT ports itself and bridges PIC EOIs to the
- * in-kernel LAPIC, so it serves exactly KVM's split irqchip: LAPIC in the
- * kernel, no PIC, no PIT. Without any in-kernel LAPIC there is nothing to
- * inject into or EOI (vcpu->arch.apic is NULL: bridging would oops the
- * host); with KVM's own PIC or PIT, absorbing their ports would shadow
- * them. irqchip_mode only ever leaves KVM_IRQCHIP_NONE, and only before
- * the first vCPU exists, so a VM that passes here has a LAPIC in every
- * vCPU it will ever have.
+ * Which of KVM's irqchips the VM has decides what hlkvm may answer.
+ * Without any in-kernel LAPIC there is nothing to inject into or EOI
+ * (vcpu->arch.apic is NULL: bridging would oops the host). With KVM's
+ * split irqchip hlkvm is the PIC and bridges its EOIs to the LAPIC; with
+ * KVM's full irqchip KVM's PIC stays in charge of its ports. KVM's own PIT
+ * would be shadowed either way. irqchip_mode only ever leaves
+ * KVM_IRQCHIP_NONE, and only before the first vCPU exists, so a VM that
+ * passes here keeps its mode, and has a LAPIC in every vCPU it will ever
+ * have.
  */
-static int check_irqchip(struct kvm *kvm, struct netlink_ext_ack *extack)
+int hlkvm_vm_irqchip(struct kvm *kvm, struct netlink_ext_ack *extack)
 {
+	int mode;
+
 	switch (READ_ONCE(kvm->arch.irqchip_mode)) {
 	case KVM_IRQCHIP_SPLIT:
+#ifndef HLKVM_HAVE_SPLIT_IRQCHIP
+		NL_SET_ERR_MSG(extack,
+			       "VM has a split irqchip, whose EOI bridge needs KVM internals this kernel keeps to KVM (6.18+); use full-irqchip mode (KVM_CREATE_IRQCHIP, irqfd on GSI 0)");
+		return -EOPNOTSUPP;
+#endif
+		mode = HLKVM_IRQCHIP_SPLIT;
 		break;
 	case KVM_IRQCHIP_KERNEL:
-		NL_SET_ERR_MSG(extack,
-			       "VM has KVM's in-kernel PIC (KVM_CREATE_IRQCHIP); hlkvm needs a split irqchip (KVM_CAP_SPLIT_IRQCHIP)");
-		return -EOPNOTSUPP;
+		mode = HLKVM_IRQCHIP_KERNEL;
+		break;
 	default:
 		NL_SET_ERR_MSG(extack,
-			       "VM has no in-kernel LAPIC; enable KVM_CAP_SPLIT_IRQCHIP before creating its vCPUs");
+			       "VM has no in-kernel irqchip; create it with KVM_CREATE_IRQCHIP or enable KVM_CAP_SPLIT_IRQCHIP before its vCPUs");
 		return -EINVAL;
 	}
 	if (READ_ONCE(kvm->arch.vpit)) {
@@ -197,22 +206,18 @@ static int check_irqchip(struct kvm *kvm, struct netlink_ext_ack *extack)
 			       "VM has KVM's in-kernel PIT (KVM_CREATE_PIT2), whose ports hlkvm would shadow");
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	return mode;
 }
 
 int hlkvm_vm_attach(struct kvm *kvm, struct eventfd_ctx *irqfd,
-		    const struct hlkvm_config *cfg, struct net *net,
-		    u32 portid, struct hlkvm_vm **out,
+		    const struct hlkvm_config *cfg, u32 irqchip,
+		    struct net *net, u32 portid, struct hlkvm_vm **out,
 		    struct netlink_ext_ack *extack)
 {
 	struct hlkvm_vm *vm;
 	int ret;
 
 	lockdep_assert_held(&hlkvm_vms_lock);
-
-	ret = check_irqchip(kvm, extack);
-	if (ret)
-		return ret;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
 	if (!vm)
@@ -225,6 +230,8 @@ int hlkvm_vm_attach(struct kvm *kvm, struct eventfd_ctx *irqfd,
 	vm->policy = cfg->policy;
 	vm->cfg.groups = cfg->groups;
 	vm->cfg.timer_port = cfg->timer_port;
+	vm->irqchip = irqchip;
+	vm->cfg.pic_watch = irqchip == HLKVM_IRQCHIP_KERNEL;
 	hlkvm_timer_init(&vm->timer, irqfd, cfg->policy, cfg->backlog_max);
 
 	if (hlkvm_vm_find(kvm)) {

@@ -30,6 +30,7 @@ struct netlink_ext_ack;
  * @portid: netlink port id of the attaching socket
  * @attach_time: CLOCK_BOOTTIME at attach, ns
  * @policy: enum hlkvm_timer_policy
+ * @irqchip: enum hlkvm_irqchip, fixed for the VM's life
  * @cfg: which ports are answered; fixed while attached
  * @pst: port device state (speaker refresh bit)
  * @bridging: the task inside our own kvm_lapic_set_eoi() call, so that
@@ -46,6 +47,7 @@ struct hlkvm_vm {
 	u32 portid;
 	u64 attach_time;
 	u32 policy;
+	u32 irqchip;
 	struct hlkvm_port_cfg cfg;
 	struct hlkvm_port_state pst;
 	struct task_struct *bridging;
@@ -79,12 +81,18 @@ struct hlkvm_vm *hlkvm_vm_next(u32 *id);
 unsigned int hlkvm_vm_count(void);
 
 /*
+ * The enum hlkvm_irqchip @kvm can be served in, or -errno with @extack
+ * saying why it cannot be attached
+ */
+int hlkvm_vm_irqchip(struct kvm *kvm, struct netlink_ext_ack *extack);
+/*
  * Attach @kvm (referenced by the caller, the reference passes to the VM on
- * success) with @irqfd (likewise). The caller holds hlkvm_vms_lock.
+ * success) with @irqfd (likewise) in mode @irqchip, from
+ * hlkvm_vm_irqchip(). The caller holds hlkvm_vms_lock.
  */
 int hlkvm_vm_attach(struct kvm *kvm, struct eventfd_ctx *irqfd,
-		    const struct hlkvm_config *cfg, struct net *net,
-		    u32 portid, struct hlkvm_vm **out,
+		    const struct hlkvm_config *cfg, u32 irqchip,
+		    struct net *net, u32 portid, struct hlkvm_vm **out,
 		    struct netlink_ext_ack *extack);
 /*
  * Unpublish @vm and free it; the caller holds hlkvm_vms_lock. The VM's id

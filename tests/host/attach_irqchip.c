@@ -11,9 +11,13 @@
  * apic_set_eoi+0x7). Now the attach must be refused with an extack, and
  * the guest's ports must reach userspace as with no module at all.
  *
- * Then a VM with KVM's own PIC (KVM_CREATE_IRQCHIP), and a split-irqchip
- * VM with KVM's PIT (KVM_CREATE_PIT2): refused, since hlkvm would shadow
- * those devices' ports. A plain split-irqchip VM attaches.
+ * Then the two irqchip modes. A VM with KVM's full irqchip
+ * (KVM_CREATE_IRQCHIP) attaches without the PIC group, which it cannot
+ * be asked to absorb; with KVM's PIT (KVM_CREATE_PIT2) as well it is
+ * refused, as is a split-irqchip VM with KVM's PIT, since hlkvm would
+ * shadow the PIT's ports. A plain split-irqchip VM attaches where the
+ * kernel lets hlkvm bridge EOIs (before 6.18), and is refused with an
+ * extack naming full-irqchip mode from 6.18 on.
  *
  * Prints "ok N - what" / "not ok N - what: ..."; exits 1 if any case
  * failed, 77 (skip) without /dev/kvm or without the module.
@@ -28,6 +32,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "hlkvm.h"
@@ -75,7 +80,18 @@ static void expect_refused(struct hlkvm_client *c, const char *what, int vm,
 	result(ret == want && strcmp(msg, strerror(-want)) != 0, what, detail);
 }
 
-enum irqchip { NO_IRQCHIP, SPLIT, SPLIT_PIT, FULL };
+/* Linux 6.18 keeps the EOI bridge's kvm_lapic_set_eoi() inside KVM */
+static bool kernel_has_split_irqchip(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return true;
+	return major < 6 || (major == 6 && minor < 18);
+}
+
+enum irqchip { NO_IRQCHIP, SPLIT, SPLIT_PIT, FULL, FULL_PIT };
 
 static int new_vm(int kvm, enum irqchip mode)
 {
@@ -93,7 +109,10 @@ static int new_vm(int kvm, enum irqchip mode)
 	case NO_IRQCHIP:
 		return vm;
 	case FULL:
+	case FULL_PIT:
 		if (ioctl(vm, KVM_CREATE_IRQCHIP, 0))
+			goto err;
+		if (mode == FULL_PIT && ioctl(vm, KVM_CREATE_PIT2, &pit))
 			goto err;
 		return vm;
 	case SPLIT_PIT:
@@ -208,6 +227,7 @@ out_mem:
 
 int main(void)
 {
+	struct hlkvm_attach_opts opts;
 	struct hlkvm_vm_info info;
 	struct hlkvm_client *c;
 	char detail[512];
@@ -241,9 +261,34 @@ int main(void)
 	close(vm);
 
 	vm = new_vm(kvm, FULL);
-	expect_refused(c, "attach: VM with KVM's in-kernel PIC (KVM_CREATE_IRQCHIP) is refused",
-		       vm, efd, -EOPNOTSUPP);
+	ret = hlkvm_attach(c, vm, efd, NULL, &info);
+	snprintf(detail, sizeof(detail), "got %d: %s; groups 0x%x", ret,
+		 hlkvm_strerror(c, ret), ret ? 0 : info.groups);
+	result(ret == 0 && !(info.groups & HLKVM_GROUP_F_PIC) &&
+	       (info.groups & HLKVM_GROUP_F_PIT) &&
+	       (info.groups & HLKVM_GROUP_F_TIMER),
+	       "attach as uid 65534: VM with KVM's in-kernel PIC attaches, PIC group left to KVM",
+	       detail);
 	close(vm);
+
+	vm = new_vm(kvm, FULL);
+	hlkvm_attach_opts_init(&opts);
+	opts.groups = HLKVM_GROUP_F_PIC | HLKVM_GROUP_F_TIMER;
+	ret = vm < 0 ? vm : hlkvm_attach(c, vm, efd, &opts, &info);
+	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
+		 ret, -EOPNOTSUPP, hlkvm_strerror(c, ret));
+	result(ret == -EOPNOTSUPP &&
+	       strstr(hlkvm_strerror(c, ret), "PIC") != NULL,
+	       "attach: the PIC group asked for on a VM with KVM's PIC is refused",
+	       detail);
+	if (vm >= 0)
+		close(vm);
+
+	vm = new_vm(kvm, FULL_PIT);
+	expect_refused(c, "attach: VM with KVM's PIC and PIT (KVM_CREATE_PIT2) is refused",
+		       vm, efd, -EOPNOTSUPP);
+	if (vm >= 0)
+		close(vm);
 
 	/*
 	 * Newer KVMs (6.12 here) refuse KVM_CREATE_PIT2 without their own
@@ -264,8 +309,15 @@ int main(void)
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
-	result(ret == 0, "attach as uid 65534: split-irqchip VM attaches",
-	       ret ? detail : NULL);
+	if (kernel_has_split_irqchip())
+		result(ret == 0 && (info.groups & HLKVM_GROUP_F_PIC),
+		       "attach as uid 65534: split-irqchip VM attaches, PIC group absorbed",
+		       ret ? detail : NULL);
+	else
+		result(ret == -EOPNOTSUPP &&
+		       strstr(hlkvm_strerror(c, ret), "full-irqchip") != NULL,
+		       "attach: split-irqchip VM refused from 6.18, the extack naming full-irqchip mode",
+		       detail);
 	close(vm);
 
 	hlkvm_close(c);

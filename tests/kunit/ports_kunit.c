@@ -592,6 +592,78 @@ static void pio_result_names_the_group(struct kunit *test)
 	}
 }
 
+/* --- Full irqchip: KVM's PIC answers, port 0x20 is only watched --- */
+
+static const struct hlkvm_port_cfg kvm_pic_cfg = {
+	.groups = ALL_GROUPS & ~HLKVM_GROUP_F_PIC,
+	.timer_port = HLKVM_PORT_PV_TIMER,
+	.pic_watch = true,
+};
+
+static void pic_watch_eoi_truth_table(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	unsigned int v, j;
+
+	for (j = 0; j < ARRAY_SIZE(pio_lens); j++)
+		for (v = 0; v <= 0xff; v++)
+			KUNIT_EXPECT_EQ_MSG(test,
+					    do_out(&kvm_pic_cfg, &st,
+						   HLKVM_PORT_PIC_MASTER_CMD,
+						   pio_lens[j], v),
+					    datasheet_irq0_eoi(v) ?
+					    HLKVM_PIO_EOI_SEEN : HLKVM_PIO_PASS,
+					    "value 0x%x len %u", v, pio_lens[j]);
+}
+
+static void pic_watch_leaves_every_pic_access_to_kvm(struct kunit *test)
+{
+	static const u16 pic_ports[] = { 0x20, 0x21, 0xa0, 0xa1 };
+	struct hlkvm_port_state st = {};
+	unsigned int i;
+	u32 val;
+
+	for (i = 0; i < ARRAY_SIZE(pic_ports); i++) {
+		KUNIT_EXPECT_EQ(test, do_in(&kvm_pic_cfg, &st, pic_ports[i], 1,
+					    &val), HLKVM_PIO_PASS);
+		KUNIT_EXPECT_EQ(test, val, (u32)0x5a5a5a5a);
+	}
+	/* ICW2 of the usual remap, OCW1 unmasking IRQ0, the slave's EOI */
+	KUNIT_EXPECT_EQ(test, do_out(&kvm_pic_cfg, &st, 0x21, 1, 0x20),
+			HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, do_out(&kvm_pic_cfg, &st, 0x21, 1, 0xfe),
+			HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, do_out(&kvm_pic_cfg, &st, 0xa0, 1, 0x20),
+			HLKVM_PIO_PASS);
+	/* ICW1 on port 0x20 is not an EOI and goes to KVM's PIC */
+	KUNIT_EXPECT_EQ(test, do_out(&kvm_pic_cfg, &st, 0x20, 1, 0x11),
+			HLKVM_PIO_PASS);
+}
+
+static void pic_watch_keeps_the_other_groups(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	u32 val;
+
+	KUNIT_EXPECT_EQ(test, do_out(&kvm_pic_cfg, &st, 0x43, 1, 0x34),
+			HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_EQ(test, do_out(&kvm_pic_cfg, &st, 0x80, 1, 0),
+			HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_EQ(test, do_in(&kvm_pic_cfg, &st, 0x61, 1, &val),
+			HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_EQ(test, do_out(&kvm_pic_cfg, &st, HLKVM_PORT_PV_TIMER,
+				     4, 1000), HLKVM_PIO_PERIOD);
+}
+
+static void pic_watch_maybe_ours_is_port_0x20_only(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0x20));
+	KUNIT_EXPECT_FALSE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0x21));
+	KUNIT_EXPECT_FALSE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0xa0));
+	KUNIT_EXPECT_FALSE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0xa1));
+	KUNIT_EXPECT_TRUE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0x40));
+}
+
 static void port_is_reserved_legacy_and_halt_only(struct kunit *test)
 {
 	static const u16 reserved[] = {
@@ -668,6 +740,11 @@ static const struct port_space_case port_space_cases[] = {
 	{ "all groups, timer 0x1234", { ALL_GROUPS, 0x1234 } },
 	{ "all groups, timer 0xfffe", { ALL_GROUPS, 0xfffe } },
 	{ "all groups, timer 0", { ALL_GROUPS, 0 } },
+	{ "KVM's PIC: all but pic, 0x20 watched",
+	  { ALL_GROUPS & ~HLKVM_GROUP_F_PIC, HLKVM_PORT_PV_TIMER, true } },
+	{ "KVM's PIC: timer only, 0x20 watched",
+	  { HLKVM_GROUP_F_TIMER, HLKVM_PORT_PV_TIMER, true } },
+	{ "pic group wins over watching", { ALL_GROUPS, HLKVM_PORT_PV_TIMER, true } },
 };
 
 static void port_space_desc(const struct port_space_case *c, char *desc)
@@ -705,6 +782,13 @@ static enum hlkvm_pio_verdict uapi_expect(const struct hlkvm_port_cfg *cfg,
 	    (cfg->groups & HLKVM_GROUP_F_TIMER)) {
 		*group = HLKVM_GROUP_TIMER;
 		return len == 4 ? HLKVM_PIO_PERIOD : HLKVM_PIO_PASS;
+	}
+	/* KVM's PIC has port 0x20: an IRQ0 EOI is seen, never answered */
+	if (!in && port == 0x20 && cfg->pic_watch &&
+	    !(cfg->groups & HLKVM_GROUP_F_PIC)) {
+		*group = HLKVM_GROUP_PIC;
+		return datasheet_irq0_eoi(out_byte) ? HLKVM_PIO_EOI_SEEN :
+						      HLKVM_PIO_PASS;
 	}
 	for (i = 0; i < len; i++) {
 		const struct uapi_port *p = uapi_lookup(cfg, port + i);
@@ -805,6 +889,10 @@ static struct kunit_case hlkvm_ports_test_cases[] = {
 	KUNIT_CASE(pio_in_pit_channel0_reads_zero),
 	KUNIT_CASE(pio_out_pic_ports_absorbed),
 	KUNIT_CASE(pio_out_pic_command_eoi_truth_table),
+	KUNIT_CASE(pic_watch_eoi_truth_table),
+	KUNIT_CASE(pic_watch_leaves_every_pic_access_to_kvm),
+	KUNIT_CASE(pic_watch_keeps_the_other_groups),
+	KUNIT_CASE(pic_watch_maybe_ours_is_port_0x20_only),
 	KUNIT_CASE(pio_out_ocw3_and_icw1_not_eoi),
 	KUNIT_CASE(pio_out_specific_eoi_of_other_levels_not_eoi),
 	KUNIT_CASE(pio_out_eoi_value_elsewhere_not_eoi),

@@ -203,6 +203,8 @@ bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
 
 	switch (hlkvm_pio_out(&fb->cfg, &fb->st, port, len, data, &res)) {
 	case HLKVM_PIO_PASS:
+	case HLKVM_PIO_EOI_SEEN:
+		/* (never set up here: KVM's own PIC does not exit) */
 		return false;
 	case HLKVM_PIO_PERIOD:
 		pthread_mutex_lock(&fb->lock);
