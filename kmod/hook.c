@@ -218,17 +218,24 @@ static void notrace hlkvm_read_fn(unsigned long ip, unsigned long parent_ip,
 }
 
 /*
- * IPMODIFY only: x86's WITH_ARGS trampoline honours a changed IP without
- * SAVE_REGS, and the callbacks call nothing they trace.
+ * IPMODIFY: x86's WITH_ARGS trampoline honours a changed IP without
+ * SAVE_REGS. PERMANENT: sysctl kernel.ftrace_enabled=0 would otherwise
+ * silently stop every answer (the guest's ports would reach a VMM that
+ * counts on them being absorbed); with it the sysctl is refused while a
+ * VM is attached, and an attach is refused while ftrace is disabled, as
+ * for livepatch. No FTRACE_OPS_FL_RECURSION: ftrace's own recursion
+ * guard runs the callbacks, with preemption disabled.
  */
+#define HLKVM_HOOK_FLAGS (FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
+
 static struct ftrace_ops hlkvm_write_ops = {
 	.func = hlkvm_write_fn,
-	.flags = FTRACE_OPS_FL_IPMODIFY,
+	.flags = HLKVM_HOOK_FLAGS,
 };
 
 static struct ftrace_ops hlkvm_read_ops = {
 	.func = hlkvm_read_fn,
-	.flags = FTRACE_OPS_FL_IPMODIFY,
+	.flags = HLKVM_HOOK_FLAGS,
 };
 
 static const struct {
@@ -256,7 +263,7 @@ static int hook_one(struct ftrace_ops *ops, const char *fn,
 		pr_err("cannot hook %s: %d\n", fn, ret);
 		if (ret == -EBUSY)
 			NL_SET_ERR_MSG(extack,
-				       "KVM's PIO dispatch is already redirected (livepatch or another ftrace IPMODIFY user)");
+				       "cannot hook KVM's PIO dispatch: ftrace is disabled (sysctl kernel.ftrace_enabled=0), or a livepatch or another ftrace IPMODIFY user redirects it");
 		else
 			NL_SET_ERR_MSG(extack, "cannot hook KVM's PIO dispatch");
 		ftrace_set_filter(ops, NULL, 0, 1);

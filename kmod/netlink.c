@@ -156,7 +156,14 @@ static int fill_vm(struct sk_buff *skb, struct hlkvm_vm *vm, u32 portid,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, HLKVM_A_VM_ID, vm->id) ||
-	    nla_put_u32(skb, HLKVM_A_OWNER_PID, pid_vnr(vm->owner)))
+	    nla_put_u32(skb, HLKVM_A_OWNER_PID,
+			/*
+			 * A reply is read by the requester: its own pid
+			 * namespace. A notification is sent from whatever
+			 * context detaches (the reaper, rmmod, a closing
+			 * socket) to listeners anywhere: the initial one.
+			 */
+			full ? pid_vnr(vm->owner) : pid_nr(vm->owner)))
 		goto err;
 	if (full &&
 	    (nla_put_u32(skb, HLKVM_A_GROUPS, vm->cfg.groups) ||
@@ -405,7 +412,12 @@ out:
 	return ret;
 }
 
-static int fill_config(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd)
+/*
+ * @count: with the host-wide VM count, which only a host administrator
+ * may learn (it tells of other users' VMs)
+ */
+static int fill_config(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
+		       bool count)
 {
 	void *hdr;
 
@@ -420,7 +432,8 @@ static int fill_config(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd)
 	    nla_put_u32(skb, HLKVM_A_PERIOD_MIN_US, hlkvm_config.period_min_us) ||
 	    nla_put_u32(skb, HLKVM_A_PERIOD_MAX_US, hlkvm_config.period_max_us) ||
 	    nla_put_u32(skb, HLKVM_A_BACKLOG_MAX, hlkvm_config.backlog_max) ||
-	    nla_put_u32(skb, HLKVM_A_VM_COUNT, hlkvm_vm_count())) {
+	    (count &&
+	     nla_put_u32(skb, HLKVM_A_VM_COUNT, hlkvm_vm_count()))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -428,14 +441,14 @@ static int fill_config(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd)
 	return 0;
 }
 
-static struct sk_buff *config_msg(u32 portid, u32 seq, u8 cmd)
+static struct sk_buff *config_msg(u32 portid, u32 seq, u8 cmd, bool count)
 {
 	struct sk_buff *msg;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return NULL;
-	if (fill_config(msg, portid, seq, cmd)) {
+	if (fill_config(msg, portid, seq, cmd, count)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -448,7 +461,8 @@ static int hlkvm_get_config_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&hlkvm_config_lock);
 	msg = config_msg(info->snd_portid, info->snd_seq,
-			 HLKVM_CMD_GET_CONFIG);
+			 HLKVM_CMD_GET_CONFIG,
+			 netlink_capable(skb, CAP_NET_ADMIN));
 	mutex_unlock(&hlkvm_config_lock);
 	if (!msg)
 		return -ENOMEM;
@@ -480,11 +494,11 @@ static int hlkvm_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	hlkvm_config = cfg;
 	hlkvm_config_publish_bounds(cfg.period_min_us, cfg.period_max_us);
-	msg = config_msg(0, 0, HLKVM_CMD_SET_CONFIG);
+	msg = config_msg(0, 0, HLKVM_CMD_SET_CONFIG, false);
 	mutex_unlock(&hlkvm_config_lock);
+	/* The configuration is the host's: every namespace hears of it */
 	if (msg)
-		genlmsg_multicast_netns(&hlkvm_genl_family, genl_info_net(info),
-					msg, 0, 0, GFP_KERNEL);
+		genlmsg_multicast_allns(&hlkvm_genl_family, msg, 0, 0);
 	return 0;
 }
 
@@ -525,8 +539,14 @@ static const struct genl_ops hlkvm_genl_ops[] = {
 	},
 };
 
+/*
+ * genl_bind() checks CAP_NET_ADMIN over the listener's network namespace:
+ * an administrator of a namespace hears of the VMs attached from it
+ * (attach notifications are sent to the VM's namespace only) and of the
+ * host-wide configuration.
+ */
 static const struct genl_multicast_group hlkvm_genl_mcgrps[] = {
-	{ .name = HLKVM_MCGRP_EVENTS, .flags = GENL_ADMIN_PERM },
+	{ .name = HLKVM_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family hlkvm_genl_family __ro_after_init = {
@@ -536,7 +556,10 @@ static struct genl_family hlkvm_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = hlkvm_genl_ops,
 	.n_ops = ARRAY_SIZE(hlkvm_genl_ops),
-	.resv_start_op = HLKVM_CMD_SET_CONFIG + 1,
+	/*
+	 * resv_start_op stays 0: a new family validates every command's
+	 * header (reserved must be 0, no stray flags) from the first one.
+	 */
 	.mcgrps = hlkvm_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(hlkvm_genl_mcgrps),
 };

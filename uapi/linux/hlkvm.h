@@ -74,7 +74,9 @@
  * with KVM's PIC; a split irqchip on a kernel without the EOI bridge),
  * -EEXIST (that VM is already attached),
  * -ENOSPC (HLKVM_MAX_VMS attached), -EBUSY (the KVM hook could not be
- * installed, e.g. another ftrace IPMODIFY user such as a livepatch owns it).
+ * installed: another ftrace IPMODIFY user such as a livepatch owns it, or
+ * ftrace is disabled with sysctl kernel.ftrace_enabled=0; while a VM is
+ * attached, that sysctl is refused).
  *
  * HLKVM_CMD_DETACH
  * ----------------
@@ -158,7 +160,9 @@
  *                    force for every VM, within [HLKVM_PERIOD_MIN_US,
  *                    HLKVM_PERIOD_MAX_US]
  *    HLKVM_A_BACKLOG_MAX: NLA_U32, catch-up backlog bound
- *    HLKVM_A_VM_COUNT: NLA_U32, VMs attached now
+ *    HLKVM_A_VM_COUNT: NLA_U32, VMs attached now, host-wide; only to a
+ *                    caller with CAP_NET_ADMIN (it tells of other users'
+ *                    VMs), absent otherwise
  *
  * HLKVM_CMD_SET_CONFIG
  * --------------------
@@ -170,10 +174,18 @@
  *
  * Notifications
  * -------------
- * Multicast group HLKVM_MCGRP_EVENTS ("events", CAP_NET_ADMIN to join)
- * receives HLKVM_CMD_ATTACH and HLKVM_CMD_DETACH messages carrying
- * HLKVM_A_VM_ID and HLKVM_A_OWNER_PID when a VM is attached or detached,
- * and HLKVM_CMD_SET_CONFIG with the new configuration when it changes.
+ * Multicast group HLKVM_MCGRP_EVENTS ("events"; joining needs CAP_NET_ADMIN
+ * over the listener's network namespace) receives HLKVM_CMD_ATTACH and
+ * HLKVM_CMD_DETACH messages carrying HLKVM_A_VM_ID and HLKVM_A_OWNER_PID
+ * when a VM attached from that network namespace is attached or detached
+ * (the pid as seen from the initial pid namespace: a notification has no
+ * requester to translate it for), and, in every network namespace,
+ * HLKVM_CMD_SET_CONFIG with the new configuration (without
+ * HLKVM_A_VM_COUNT) when it changes, the configuration being host-wide.
+ *
+ * Every request's generic netlink header is checked: a non-zero reserved
+ * field, or netlink flags other than NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO
+ * and NLM_F_DUMP, is -EINVAL.
  *
  * Ports
  * =====
