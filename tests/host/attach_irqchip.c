@@ -32,10 +32,10 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "hlkvm.h"
+#include "testvm.h"
 
 #define GUEST_MEM	0x10000
 #define GUEST_CODE	0x1000
@@ -80,53 +80,27 @@ static void expect_refused(struct hlkvm_client *c, const char *what, int vm,
 	result(ret == want && strcmp(msg, strerror(-want)) != 0, what, detail);
 }
 
-/* Linux 6.18 keeps the EOI bridge's kvm_lapic_set_eoi() inside KVM */
-static bool kernel_has_split_irqchip(void)
-{
-	struct utsname u;
-	unsigned int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return true;
-	return major < 6 || (major == 6 && minor < 18);
-}
-
 enum irqchip { NO_IRQCHIP, SPLIT, SPLIT_PIT, FULL, FULL_PIT };
 
 static int new_vm(int kvm, enum irqchip mode)
 {
-	struct kvm_enable_cap cap = {
-		.cap = KVM_CAP_SPLIT_IRQCHIP,
-		.args[0] = 24,
-	};
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
-	int vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	int err;
+	int vm, err;
 
-	if (vm < 0)
-		return -errno;
-	switch (mode) {
-	case NO_IRQCHIP:
-		return vm;
-	case FULL:
-	case FULL_PIT:
-		if (ioctl(vm, KVM_CREATE_IRQCHIP, 0))
-			goto err;
-		if (mode == FULL_PIT && ioctl(vm, KVM_CREATE_PIT2, &pit))
-			goto err;
-		return vm;
-	case SPLIT_PIT:
-	case SPLIT:
-		if (ioctl(vm, KVM_ENABLE_CAP, &cap))
-			goto err;
-		if (mode == SPLIT_PIT && ioctl(vm, KVM_CREATE_PIT2, &pit))
-			goto err;
-		return vm;
+	if (mode == NO_IRQCHIP) {
+		vm = ioctl(kvm, KVM_CREATE_VM, 0);
+		return vm < 0 ? -errno : vm;
 	}
-err:
-	err = errno;		/* close() may change it */
-	close(vm);
-	return -err;
+	vm = testvm_create(kvm, mode == SPLIT || mode == SPLIT_PIT ?
+			   HLKVM_IRQCHIP_SPLIT : HLKVM_IRQCHIP_KERNEL);
+	if (vm < 0 || (mode != SPLIT_PIT && mode != FULL_PIT))
+		return vm;
+	if (ioctl(vm, KVM_CREATE_PIT2, &pit)) {
+		err = errno;	/* close() may change it */
+		close(vm);
+		return -err;
+	}
+	return vm;
 }
 
 /*
@@ -229,10 +203,16 @@ int main(void)
 {
 	struct hlkvm_attach_opts opts;
 	struct hlkvm_vm_info info;
+	struct testvm_modes modes;
 	struct hlkvm_client *c;
 	char detail[512];
 	int kvm, vm, efd, ret;
 
+	if (testvm_modes(&modes)) {
+		printf("not ok 1 - the irqchip modes to expect: %s\n",
+		       modes.error);
+		return 1;
+	}
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0) {
 		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
@@ -309,14 +289,14 @@ int main(void)
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
-	if (kernel_has_split_irqchip())
+	if (modes.run[HLKVM_IRQCHIP_SPLIT])
 		result(ret == 0 && (info.groups & HLKVM_GROUP_F_PIC),
 		       "attach as uid 65534: split-irqchip VM attaches, PIC group absorbed",
 		       ret ? detail : NULL);
 	else
 		result(ret == -EOPNOTSUPP &&
 		       strstr(hlkvm_strerror(c, ret), "full-irqchip") != NULL,
-		       "attach: split-irqchip VM refused from 6.18, the extack naming full-irqchip mode",
+		       "attach: split-irqchip VM refused (6.18+, or HLKVM_TEST_IRQCHIPS), the extack naming full-irqchip mode",
 		       detail);
 	close(vm);
 

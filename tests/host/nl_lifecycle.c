@@ -3,10 +3,19 @@
  * Lifecycle of hlkvm attachments, against the loaded module (test host):
  * rejected attaches (not a KVM fd, a closed fd, twice), an unprivileged
  * dump, detach by socket close, a VMM killed while its timer ticks, and
- * (last, with --rmmod) rmmod while a VM is attached and ticking. The test
- * host fails the run on any kernel WARNING/BUG. Prints "ok N - what" or
- * "not ok N - what: got ..., want ..."; exits 1 if any case failed, 77
- * (skip) without /dev/kvm or without the module.
+ * (last, with --rmmod) rmmod while VMs are attached and ticking.
+ *
+ * Every case with a VM runs once per irqchip mode the kernel is expected
+ * to serve (testvm.h: split and kernel before Linux 6.18, kernel alone
+ * from 6.18; HLKVM_TEST_IRQCHIPS overrides), its name prefixed with
+ * "[irqchip=MODE]"; a mode not run is one skip line saying why. With
+ * --rmmod, each mode's rmmod comes after every mode's other cases, and the
+ * module is loaded again from $HLKVM_KO in between; without HLKVM_KO only
+ * the first mode's rmmod can run, the others are skipped.
+ *
+ * The test host fails the run on any kernel WARNING/BUG. Prints "ok N -
+ * what" or "not ok N - what: got ..., want ..."; exits 1 if any case
+ * failed, 77 (skip) without /dev/kvm or without the module.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,20 +30,56 @@
 #include <unistd.h>
 
 #include "hlkvm.h"
+#include "testvm.h"
 
 static int n_case, n_failed;
+/*
+ * The irqchip mode whose cases run now, and "[irqchip=MODE] " for its
+ * case names ("" for the mode-free ones)
+ */
+static enum hlkvm_irqchip cur_mode;
+static char prefix[32];
+
+static void set_mode(enum hlkvm_irqchip mode)
+{
+	cur_mode = mode;
+	snprintf(prefix, sizeof(prefix), "[irqchip=%s] ",
+		 testvm_irqchip_name(mode));
+}
 
 static void result(bool ok, const char *what, int got, int want,
 		   const struct hlkvm_client *c)
 {
 	n_case++;
 	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
+		printf("ok %d - %s%s\n", n_case, prefix, what);
 		return;
 	}
 	n_failed++;
-	printf("not ok %d - %s: got %d (%s), want %d\n", n_case, what, got,
-	       c ? hlkvm_strerror(c, got) : strerror(-got), want);
+	printf("not ok %d - %s%s: got %d (%s), want %d\n", n_case, prefix,
+	       what, got, c ? hlkvm_strerror(c, got) : strerror(-got), want);
+}
+
+/* After an attach that returned @ret: did the module serve it in cur_mode? */
+static void expect_mode(const char *what, int ret,
+			const struct hlkvm_vm_info *info)
+{
+	bool ok = ret == 0 && testvm_attached_as(cur_mode, info);
+
+	n_case++;
+	if (ok) {
+		printf("ok %d - %s%s\n", n_case, prefix, what);
+		return;
+	}
+	n_failed++;
+	printf("not ok %d - %s%s: attach %d, groups 0x%x; want the PIC group %s\n",
+	       n_case, prefix, what, ret, ret ? 0 : info->groups,
+	       cur_mode == HLKVM_IRQCHIP_SPLIT ? "absorbed" : "left to KVM");
+}
+
+static void skip(const char *what, const char *why)
+{
+	printf("ok %d - %s%s # SKIP %s\n", ++n_case, prefix, what, why);
 }
 
 /* Expect @got == @want; an error must carry the kernel's extack text */
@@ -49,29 +94,10 @@ static void expect(const char *what, int got, int want,
 	}
 }
 
-/* A VM with KVM's split irqchip, the one configuration hlkvm attaches */
+/* A VM in the irqchip mode whose cases run now */
 static int new_vm(void)
 {
-	struct kvm_enable_cap cap = {
-		.cap = KVM_CAP_SPLIT_IRQCHIP,
-		.args[0] = 24,
-	};
-	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	int vm, err;
-
-	if (kvm < 0)
-		return -errno;
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	err = errno;
-	close(kvm);
-	if (vm < 0)
-		return -err;
-	if (ioctl(vm, KVM_ENABLE_CAP, &cap)) {
-		err = errno;
-		close(vm);
-		return -err;
-	}
-	return vm;
+	return testvm_create_new(cur_mode);
 }
 
 static int vm_count(struct hlkvm_client *c)
@@ -93,6 +119,9 @@ static int attach_ticking(struct hlkvm_client *c, int vm, int efd,
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	if (ret < 0)
 		return ret;
+	/* Served in the mode asked for, or this mode's cases test nothing */
+	if (!testvm_attached_as(cur_mode, &info))
+		return -EPROTO;
 	hlkvm_vm_set_init(&set);
 	set.timer_period_us = period_us;
 	return hlkvm_set_vm(c, &ref, &set);
@@ -124,35 +153,24 @@ static int dump_cb(const struct hlkvm_vm_info *info, void *arg)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * One mode's cases, rmmod aside, on @vm (a VM of that mode, left open and
+ * detached for the rmmod cases).
+ */
+static void mode_cases(struct hlkvm_client *c, int vm, int efd)
 {
-	bool do_rmmod = argc > 1 && !strcmp(argv[1], "--rmmod");
-	struct hlkvm_vm_ref ref = { .vm_fd = -1 };
-	struct hlkvm_client *c, *c2;
+	struct hlkvm_vm_ref ref = { .vm_fd = vm };
+	struct hlkvm_client *c2;
 	struct hlkvm_vm_info info;
-	int vm, vm2, efd, ret, n, status;
+	int vm2, ret, n, status;
 	pid_t pid;
 
-	vm = new_vm();
-	if (vm < 0) {
-		printf("SKIP: no KVM VM (%s)\n", strerror(-vm));
-		return 77;
-	}
-	ret = hlkvm_open(&c);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
-	efd = eventfd(0, EFD_CLOEXEC);
-
-	expect("attach: VM fd is an eventfd, not a KVM VM",
-	       hlkvm_attach(c, efd, efd, NULL, &info), -EINVAL, c);
-	expect("attach: VM fd is closed",
-	       hlkvm_attach(c, 1000, efd, NULL, &info), -EBADF, c);
 	expect("attach: irq fd is a KVM VM, not an eventfd",
 	       hlkvm_attach(c, vm, vm, NULL, &info), -EINVAL, c);
-	expect("attach", hlkvm_attach(c, vm, efd, NULL, &info), 0, c);
+	ret = hlkvm_attach(c, vm, efd, NULL, &info);
+	expect("attach", ret, 0, c);
+	expect_mode("attach: served in this irqchip mode (the PIC group absorbed exactly with a split irqchip)",
+		    ret, &info);
 	expect("attach: twice", hlkvm_attach(c, vm, efd, NULL, &info),
 	       -EEXIST, c);
 
@@ -161,20 +179,24 @@ int main(int argc, char **argv)
 	result(ret == 0 && n == 1, "dump as root lists the one VM", ret ?: n,
 	       1, c);
 
+	fflush(stdout);
 	pid = fork();
-	if (pid == 0)
-		_exit(unprivileged_dump() == -EPERM ? 0 : 1);
+	if (pid == 0) {
+		ret = unprivileged_dump();
+		fflush(stdout);
+		_exit(ret == -EPERM ? 0 : 1);
+	}
 	waitpid(pid, &status, 0);
 	result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	       "dump without CAP_NET_ADMIN: -EPERM", status, 0, NULL);
 
-	ref.vm_fd = vm;
 	expect("detach", hlkvm_detach(c, &ref), 0, c);
 	expect("detach: not attached", hlkvm_detach(c, &ref), -ENOENT, c);
 	expect("VM count after detach", vm_count(c), 0, c);
 
 	/* The socket owns the attachment: closing it detaches */
 	ret = hlkvm_open(&c2);
+	expect("a second socket", ret, 0, NULL);
 	if (ret == 0) {
 		ret = attach_ticking(c2, vm, efd, 1000);
 		expect("attach + 1000 us timer on a second socket", ret, 0, c2);
@@ -184,6 +206,7 @@ int main(int argc, char **argv)
 	}
 
 	/* A VMM killed while its timer ticks at the shortest period */
+	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		struct hlkvm_client *cc;
@@ -213,44 +236,125 @@ int main(int argc, char **argv)
 	expect("attach + 100 us timer, then close the VM fd",
 	       attach_ticking(c, vm2, efd, 100), 0, c);
 	expect("VM count with it attached", vm_count(c), 1, c);
-	close(vm2);
+	if (vm2 >= 0)
+		close(vm2);
 	for (n = 0; n < 50 && vm_count(c) > 0; n++)
 		usleep(100000);
 	expect("VM count once the VM's last fd was closed", vm_count(c), 0,
 	       c);
+}
 
-	if (do_rmmod) {
-		const char *ko = getenv("HLKVM_KO");
-		char cmd[512];
+/*
+ * rmmod under two ticking VMs of the current mode (a new one and @vm),
+ * then insmod from $HLKVM_KO, if set, and attach again. *@c is the
+ * socket, NULL when the module could not be loaded again.
+ */
+static void rmmod_cases(struct hlkvm_client **c, int vm, int efd)
+{
+	const char *ko = getenv("HLKVM_KO");
+	struct hlkvm_vm_info info;
+	char cmd[512];
+	int vm2, ret;
 
-		vm2 = new_vm();
-		expect("attach + 100 us timer before rmmod",
-		       attach_ticking(c, vm2, efd, 100), 0, c);
-		expect("and a second VM", attach_ticking(c, vm, efd, 1000), 0,
-		       c);
-		usleep(200000);
-		ret = system("rmmod hlkvm");
-		result(ret == 0, "rmmod with two VMs attached and ticking", ret,
-		       0, NULL);
-		hlkvm_close(c);
-		c = NULL;
-		if (ko && *ko) {
-			snprintf(cmd, sizeof(cmd), "insmod %s", ko);
-			ret = system(cmd);
-			result(ret == 0, "insmod again", ret, 0, NULL);
-			if (hlkvm_open(&c) == 0)
-				expect("VM count after reload", vm_count(c), 0,
-				       c);
+	vm2 = new_vm();
+	expect("attach + 100 us timer before rmmod",
+	       attach_ticking(*c, vm2, efd, 100), 0, *c);
+	expect("and a second VM", attach_ticking(*c, vm, efd, 1000), 0, *c);
+	usleep(200000);
+	ret = system("rmmod hlkvm");
+	result(ret == 0, "rmmod with two VMs attached and ticking", ret, 0,
+	       NULL);
+	hlkvm_close(*c);
+	*c = NULL;
+	if (ko && *ko) {
+		snprintf(cmd, sizeof(cmd), "insmod %s", ko);
+		ret = system(cmd);
+		result(ret == 0, "insmod again", ret, 0, NULL);
+		ret = hlkvm_open(c);
+		if (ret) {
+			*c = NULL;
+			result(false, "the module reachable after reload", ret,
+			       0, NULL);
+		} else {
+			expect("VM count after reload", vm_count(*c), 0, *c);
 			/* The VM fds are still open: they attach again */
-			if (c)
-				expect("attach again after reload",
-				       hlkvm_attach(c, vm2, efd, NULL, &info),
-				       0, c);
+			ret = hlkvm_attach(*c, vm2, efd, NULL, &info);
+			expect("attach again after reload", ret, 0, *c);
+			expect_mode("attach again after reload: served in this irqchip mode",
+				    ret, &info);
 		}
-		close(vm2);
 	}
+	if (vm2 >= 0)
+		close(vm2);
+}
+
+int main(int argc, char **argv)
+{
+	bool do_rmmod = argc > 1 && !strcmp(argv[1], "--rmmod");
+	int vms[__HLKVM_IRQCHIP_COUNT];
+	struct testvm_modes modes;
+	struct hlkvm_client *c;
+	struct hlkvm_vm_info info;
+	enum hlkvm_irqchip m;
+	int kvm, efd, ret;
+
+	if (testvm_modes(&modes)) {
+		printf("not ok 1 - the irqchip modes to test: %s\n",
+		       modes.error);
+		return 1;
+	}
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0) {
+		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
+		return 77;
+	}
+	close(kvm);
+	ret = hlkvm_open(&c);
+	if (ret < 0) {
+		printf("SKIP: hlkvm module not reachable (%s)\n",
+		       strerror(-ret));
+		return 77;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+
+	/* Refused before any VM is looked at: no irqchip mode involved */
+	expect("attach: VM fd is an eventfd, not a KVM VM",
+	       hlkvm_attach(c, efd, efd, NULL, &info), -EINVAL, c);
+	expect("attach: VM fd is closed",
+	       hlkvm_attach(c, 1000, efd, NULL, &info), -EBADF, c);
+
+	for (m = 0; m < __HLKVM_IRQCHIP_COUNT; m++) {
+		vms[m] = -1;
+		set_mode(m);
+		if (!modes.run[m]) {
+			skip("lifecycle cases", modes.why[m]);
+			continue;
+		}
+		vms[m] = new_vm();
+		if (vms[m] < 0) {
+			result(false, "a VM in this irqchip mode", vms[m], 0,
+			       NULL);
+			continue;
+		}
+		mode_cases(c, vms[m], efd);
+	}
+
+	for (m = 0; do_rmmod && m < __HLKVM_IRQCHIP_COUNT; m++) {
+		if (vms[m] < 0)
+			continue;
+		set_mode(m);
+		if (!c)
+			skip("rmmod with two VMs attached and ticking",
+			     "the module was not loaded again after the previous rmmod (no HLKVM_KO)");
+		else
+			rmmod_cases(&c, vms[m], efd);
+	}
+	prefix[0] = 0;
+
 	hlkvm_close(c);
-	close(vm);
+	for (m = 0; m < __HLKVM_IRQCHIP_COUNT; m++)
+		if (vms[m] >= 0)
+			close(vms[m]);
 	close(efd);
 	printf("%d cases, %d failed\n", n_case, n_failed);
 	return n_failed ? 1 : 0;

@@ -18,10 +18,20 @@
  * another attached VM, and a few more with the hook installed and removed
  * each time.
  * Every call must succeed or fail only as expected (KVM_RUN -EINTR when
- * stopped), the VM count must return to 0 after every round, and the
- * test host fails the run on any kernel WARNING/BUG. Bounded: the rounds
- * stop at a deadline (default 8 s, argument 1), then the loops: ~30 s
- * in all in the nested test host.
+ * stopped), the VM count must return to 0 after every round, every torn
+ * down guest must have been ticking with its ticks acknowledged (a second
+ * tick is injected only after the first one's EOI) and its ports
+ * absorbed, and the test host fails the run on any kernel WARNING/BUG.
+ *
+ * All of it runs once per irqchip mode the kernel is expected to serve
+ * (testvm.h: split and kernel before Linux 6.18, kernel alone from 6.18;
+ * HLKVM_TEST_IRQCHIPS overrides), each case named "[irqchip=MODE] ...";
+ * a mode not run is one skip line saying why. With a split irqchip the
+ * timer irqfd is an MSI route to vector 0x20 and hlkvm answers the PIC
+ * ports; with KVM's full irqchip the irqfd is GSI 0, LINT0 is ExtINT and
+ * the guest first programs KVM's PIC (IRQ0 at vector 0x20, unmasked).
+ * Bounded: per mode the rounds stop at a deadline (default 8 s, argument
+ * 1), then the loops: ~30 s a mode in the nested test host.
  *
  * Prints "ok N - what" / "not ok N - what: ..."; exits 1 on a failure, 77
  * (skip) without /dev/kvm or without the module.
@@ -45,13 +55,13 @@
 
 #include "hlkvm.h"
 #include "lapic.h"
+#include "testvm.h"
 
 #define MEM_SIZE	0x10000
 #define CODE_ADDR	0x1000
 #define HANDLER_ADDR	0x1100
+#define SPURIOUS_ADDR	0x1180
 #define STACK_TOP	0x8000
-#define TIMER_GSI	24
-#define ROUTES		24
 #define ROUND_SECONDS	8
 #define LOOPS		1000
 #define LOOPS_UNHOOK	5
@@ -74,12 +84,38 @@ static const unsigned char guest_code[] = {
 	0xeb, 0xe9,
 };
 
+/*
+ * With KVM's PIC (full irqchip), before guest_code: the usual PC remap.
+ * Master ICW1-4: edge, cascade, ICW4 / vectors 0x20-0x27 / slave on IR2 /
+ * 8086 mode; slave likewise at 0x28; then OCW1: IRQ0 alone unmasked.
+ * Each is mov al, imm8 ; out imm8, al.
+ */
+static const unsigned char guest_pic_init[] = {
+	0xb0, 0x11, 0xe6, 0x20, 0xb0, 0x20, 0xe6, 0x21,
+	0xb0, 0x04, 0xe6, 0x21, 0xb0, 0x01, 0xe6, 0x21,
+	0xb0, 0x11, 0xe6, 0xa0, 0xb0, 0x28, 0xe6, 0xa1,
+	0xb0, 0x02, 0xe6, 0xa1, 0xb0, 0x01, 0xe6, 0xa1,
+	0xb0, 0xfe, 0xe6, 0x21, 0xb0, 0xff, 0xe6, 0xa1,
+};
+
 /* Vector 0x20: push ax ; mov al, 0x20 ; out 0x20, al ; pop ax ; iret */
 static const unsigned char guest_handler[] = {
 	0x50, 0xb0, 0x20, 0xe6, 0x20, 0x58, 0xcf,
 };
 
+/*
+ * Vectors 0x21-0x2f (the rest of the remapped PICs): iret, no EOI, as
+ * for a spurious IRQ7/IRQ15. Only IRQ0 is unmasked, so nothing else is
+ * expected there; a stray one must not run off to 0000:0000.
+ */
+static const unsigned char guest_spurious[] = { 0xcf };
+
+_Static_assert(CODE_ADDR + sizeof(guest_pic_init) + sizeof(guest_code) <=
+	       HANDLER_ADDR && HANDLER_ADDR + sizeof(guest_handler) <=
+	       SPURIOUS_ADDR, "the guest's pieces overlap");
+
 struct vm {
+	enum hlkvm_irqchip mode;
 	int vm_fd, vcpu_fd, irq_fd;
 	struct kvm_run *run;
 	size_t run_size;
@@ -93,6 +129,16 @@ struct vm {
 };
 
 static int n_case, n_failed;
+/* The irqchip mode of every VM made now, and "[irqchip=MODE] " for names */
+static enum hlkvm_irqchip cur_mode;
+static char prefix[32];
+
+static void set_mode(enum hlkvm_irqchip mode)
+{
+	cur_mode = mode;
+	snprintf(prefix, sizeof(prefix), "[irqchip=%s] ",
+		 testvm_irqchip_name(mode));
+}
 
 static void result(bool ok, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -103,11 +149,11 @@ static void result(bool ok, const char *what, const char *fmt, ...)
 
 	n_case++;
 	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
+		printf("ok %d - %s%s\n", n_case, prefix, what);
 		return;
 	}
 	n_failed++;
-	printf("not ok %d - %s: ", n_case, what);
+	printf("not ok %d - %s%s: ", n_case, prefix, what);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -127,30 +173,30 @@ static void on_sigusr1(int sig)
 	(void)sig;	/* only interrupts KVM_RUN */
 }
 
-static int vm_setup(struct vm *v)
+/* A VM in @mode, its guest loaded, its timer irqfd bound; 0 or -errno */
+static int vm_setup(struct vm *v, enum hlkvm_irqchip mode)
 {
-	struct {
-		struct kvm_irq_routing hdr;
-		struct kvm_irq_routing_entry e[1];
-	} r;
 	struct kvm_userspace_memory_region region;
-	struct kvm_lapic_state lapic;
-	struct kvm_enable_cap cap;
-	struct kvm_irqfd irqfd;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
+	size_t code = CODE_ADDR;
 	uint16_t *ivt;
-	int kvm, n;
+	int kvm, n, ret, vec;
 
 	memset(v, 0, sizeof(*v));
+	v->mode = mode;
 	v->vm_fd = v->vcpu_fd = v->irq_fd = -1;
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
 		return -errno;
-	v->vm_fd = ioctl(kvm, KVM_CREATE_VM, 0);
+	/* The irqchip, split or KVM's, before any vCPU */
+	ret = testvm_create(kvm, mode);
 	n = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
 	close(kvm);
-	if (v->vm_fd < 0 || n <= 0)
+	if (ret < 0)
+		return ret;
+	v->vm_fd = ret;
+	if (n <= 0)
 		return -errno;
 	v->run_size = n;
 
@@ -160,12 +206,22 @@ static int vm_setup(struct vm *v)
 		v->mem = NULL;
 		return -errno;
 	}
-	memcpy((char *)v->mem + CODE_ADDR, guest_code, sizeof(guest_code));
+	if (mode == HLKVM_IRQCHIP_KERNEL) {
+		memcpy((char *)v->mem + code, guest_pic_init,
+		       sizeof(guest_pic_init));
+		code += sizeof(guest_pic_init);
+	}
+	memcpy((char *)v->mem + code, guest_code, sizeof(guest_code));
 	memcpy((char *)v->mem + HANDLER_ADDR, guest_handler,
 	       sizeof(guest_handler));
+	memcpy((char *)v->mem + SPURIOUS_ADDR, guest_spurious,
+	       sizeof(guest_spurious));
 	ivt = v->mem;
-	ivt[0x20 * 2] = HANDLER_ADDR;	/* offset */
-	ivt[0x20 * 2 + 1] = 0;		/* segment */
+	for (vec = 0x20; vec < 0x30; vec++) {
+		ivt[vec * 2] = vec == HLKVM_TIMER_VECTOR ? HANDLER_ADDR :
+			       SPURIOUS_ADDR;	/* offset */
+		ivt[vec * 2 + 1] = 0;		/* segment */
+	}
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0, .memory_size = MEM_SIZE,
 		.userspace_addr = (uintptr_t)v->mem,
@@ -173,11 +229,6 @@ static int vm_setup(struct vm *v)
 	if (ioctl(v->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
 		return -errno;
 
-	memset(&cap, 0, sizeof(cap));
-	cap.cap = KVM_CAP_SPLIT_IRQCHIP;
-	cap.args[0] = ROUTES;
-	if (ioctl(v->vm_fd, KVM_ENABLE_CAP, &cap))
-		return -errno;
 	v->vcpu_fd = ioctl(v->vm_fd, KVM_CREATE_VCPU, 0);
 	if (v->vcpu_fd < 0)
 		return -errno;
@@ -188,28 +239,18 @@ static int vm_setup(struct vm *v)
 		return -errno;
 	}
 
-	if (ioctl(v->vcpu_fd, KVM_GET_LAPIC, &lapic))
-		return -errno;
-	hlkvm_lapic_set_defaults(&lapic);
-	if (ioctl(v->vcpu_fd, KVM_SET_LAPIC, &lapic))
-		return -errno;
+	/* With KVM's PIC, LINT0 in ExtINT mode: the PIC's output reaches us */
+	ret = testvm_lapic(v->vcpu_fd, mode);
+	if (ret)
+		return ret;
 
-	memset(&r, 0, sizeof(r));
-	r.hdr.nr = 1;
-	r.e[0].gsi = TIMER_GSI;
-	r.e[0].type = KVM_IRQ_ROUTING_MSI;
-	r.e[0].u.msi.address_lo = 0xfee00000;
-	r.e[0].u.msi.data = HLKVM_TIMER_VECTOR;
-	if (ioctl(v->vm_fd, KVM_SET_GSI_ROUTING, &r))
-		return -errno;
+	/* Split: an MSI route to vector 0x20; kernel: GSI 0, PIC input 0 */
 	v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (v->irq_fd < 0)
 		return -errno;
-	memset(&irqfd, 0, sizeof(irqfd));
-	irqfd.fd = v->irq_fd;
-	irqfd.gsi = TIMER_GSI;
-	if (ioctl(v->vm_fd, KVM_IRQFD, &irqfd))
-		return -errno;
+	ret = testvm_timer_irqfd(v->vm_fd, mode, v->irq_fd);
+	if (ret)
+		return ret;
 
 	if (ioctl(v->vcpu_fd, KVM_GET_SREGS, &sregs))
 		return -errno;
@@ -307,6 +348,9 @@ static int attach_ticking(struct hlkvm_client *c, struct vm *v,
 	ret = hlkvm_attach(c, v->vm_fd, v->irq_fd, NULL, info);
 	if (ret < 0)
 		return ret;
+	/* Served in the mode the VM was made in, or the round tests nothing */
+	if (!testvm_attached_as(v->mode, info))
+		return -EPROTO;
 	hlkvm_vm_set_init(&set);
 	set.timer_period_us = 100;
 	return hlkvm_set_vm(c, &ref, &set);
@@ -327,7 +371,8 @@ static void run_a_while(unsigned int round)
 }
 
 /*
- * Until the guest is ticking and absorbing ports, then 0 to 60 ms more,
+ * Until the guest is ticking, has acknowledged a tick (hlkvm injects the
+ * next only after that) and is absorbing ports, then 0 to 60 ms more,
  * varied per round: a loaded machine can take long to schedule a new
  * vCPU, and a teardown must hit a VM in full flight, at varied points.
  * Gives up after 5 s (times $HLKVM_TIME_SCALE, which scripts/test-host
@@ -342,7 +387,7 @@ static void run_until_busy(struct hlkvm_client *c, int vm_fd,
 	struct hlkvm_vm_info now;
 
 	for (i = 0; i < polls; i++) {
-		if (hlkvm_get_vm(c, &ref, &now) == 0 && now.timer.ticks > 0 &&
+		if (hlkvm_get_vm(c, &ref, &now) == 0 && now.timer.ticks > 1 &&
 		    now.stats.group[HLKVM_GROUP_DIAG].out > 0)
 			break;
 		usleep(10000);
@@ -356,7 +401,7 @@ static const char *const way_name[NWAYS] = {
 };
 
 struct tally {
-	unsigned int rounds, errors, ticking, absorbing;
+	unsigned int rounds, errors, ticking, acked, absorbing;
 	char first_error[200];
 };
 
@@ -391,7 +436,7 @@ static int kill_round(struct hlkvm_client *admin, unsigned int round,
 		struct vm v;
 
 		close(pipefd[0]);
-		if (vm_setup(&v) || hlkvm_open(&c) ||
+		if (vm_setup(&v, cur_mode) || hlkvm_open(&c) ||
 		    attach_ticking(c, &v, &info) || vcpu_start(&v))
 			_exit(1);
 		ok = 1;
@@ -431,7 +476,7 @@ static void one_round(struct hlkvm_client *admin, enum way way,
 		goto count;
 	}
 
-	ret = vm_setup(&v);
+	ret = vm_setup(&v, cur_mode);
 	if (ret) {
 		tally_error(t, "round %u: VM setup %s", round, strerror(-ret));
 		vm_destroy(&v);
@@ -457,6 +502,7 @@ static void one_round(struct hlkvm_client *admin, enum way way,
 	ref.vm_fd = v.vm_fd;
 	if (hlkvm_get_vm(c, &ref, &now) == 0) {
 		t->ticking += now.timer.ticks > 0;
+		t->acked += now.timer.ticks > 1;
 		t->absorbing += now.stats.group[HLKVM_GROUP_DIAG].out > 0;
 	}
 
@@ -525,13 +571,13 @@ static void attach_loops(struct hlkvm_client *admin, unsigned int loops,
 	char what[160];
 
 	anchor.vm_fd = -1;
-	if (vm_setup(&v) || hlkvm_open(&c) || vcpu_start(&v)) {
+	if (vm_setup(&v, cur_mode) || hlkvm_open(&c) || vcpu_start(&v)) {
 		result(false, "attach/detach loops: setup", "errno %d", errno);
 		goto out;
 	}
 	/* A second attached VM keeps the hook installed across the loop */
 	if (with_anchor &&
-	    (vm_setup(&anchor) || attach_ticking(c, &anchor, &info))) {
+	    (vm_setup(&anchor, cur_mode) || attach_ticking(c, &anchor, &info))) {
 		result(false, "attach/detach loops: anchor VM", "errno %d",
 		       errno);
 		goto out;
@@ -565,20 +611,86 @@ out:
 	result(ret == 0, "VM count 0 after the loops", "%d", ret);
 }
 
-int main(int argc, char **argv)
+/* Every case above, in cur_mode; the rounds until @seconds have passed */
+static void mode_cases(struct hlkvm_client *admin, double seconds)
 {
-	double seconds = argc > 1 ? atof(argv[1]) : ROUND_SECONDS;
-	struct hlkvm_client *admin, *anchor_c = NULL;
+	struct hlkvm_client *anchor_c = NULL;
 	struct tally tally[NWAYS];
 	struct hlkvm_vm_info info;
 	struct vm anchor;
-	struct sigaction sa;
 	unsigned int round = 0;
 	enum way w;
 	double t0;
 	char what[200];
 	int ret;
 
+	memset(tally, 0, sizeof(tally));
+	ret = vm_count(admin);
+	result(ret == 0, "no VM attached before the rounds", "%d", ret);
+
+	/*
+	 * One round of each way as the only VM, so the hook and the probe
+	 * go with it (each removal waits an RCU-tasks grace period, ~0.8 s
+	 * in the nested test host); then rounds beside a ticking anchor VM,
+	 * which keeps the hook, until the deadline.
+	 */
+	t0 = now_s();
+	for (w = 0; w < NWAYS; w++)
+		one_round(admin, w, round++, 0, &tally[w]);
+	ret = vm_setup(&anchor, cur_mode);
+	if (!ret)
+		ret = hlkvm_open(&anchor_c);
+	if (!ret)
+		ret = attach_ticking(anchor_c, &anchor, &info);
+	if (!ret)
+		ret = vcpu_start(&anchor);
+	result(!ret, "an anchor VM attached and running", "%d", ret);
+	while (!ret && now_s() - t0 < seconds) {
+		w = round % NWAYS;
+		one_round(admin, w, round, 1, &tally[w]);
+		round++;
+	}
+	hlkvm_close(anchor_c);
+	vm_destroy(&anchor);
+	printf("# %s%u rounds in %.1f s\n", prefix, round, now_s() - t0);
+	for (w = 0; w < NWAYS; w++) {
+		struct tally *t = &tally[w];
+
+		snprintf(what, sizeof(what),
+			 "%s under load: %u rounds, no unexpected error, VM count back after each",
+			 way_name[w], t->rounds);
+		result(t->rounds > 0 && !t->errors, what, "%u errors, first: %s",
+		       t->errors, t->errors ? t->first_error : "no round ran");
+		if (w == KILL)
+			continue;
+		/* The rounds only race something if the guest was busy */
+		snprintf(what, sizeof(what),
+			 "%s: guest ticking (%u), acknowledging ticks (%u) and ports absorbed (%u) when torn down, in every round",
+			 way_name[w], t->ticking, t->acked, t->absorbing);
+		result(t->rounds > 0 && t->ticking == t->rounds &&
+		       t->acked == t->rounds && t->absorbing == t->rounds, what,
+		       "of %u rounds", t->rounds);
+	}
+
+	attach_loops(admin, LOOPS, true);
+	/* Each of these waits an RCU-tasks grace period: a few */
+	attach_loops(admin, LOOPS_UNHOOK, false);
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = argc > 1 ? atof(argv[1]) : ROUND_SECONDS;
+	struct testvm_modes modes;
+	struct hlkvm_client *admin;
+	struct sigaction sa;
+	enum hlkvm_irqchip m;
+	int ret;
+
+	if (testvm_modes(&modes)) {
+		printf("not ok 1 - the irqchip modes to test: %s\n",
+		       modes.error);
+		return 1;
+	}
 	ret = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (ret < 0) {
 		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
@@ -594,58 +706,16 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigusr1;
 	sigaction(SIGUSR1, &sa, NULL);
-	memset(tally, 0, sizeof(tally));
 
-	ret = vm_count(admin);
-	result(ret == 0, "no VM attached before the rounds", "%d", ret);
-
-	/*
-	 * One round of each way as the only VM, so the hook and the probe
-	 * go with it (each removal waits an RCU-tasks grace period, ~0.8 s
-	 * in the nested test host); then rounds beside a ticking anchor VM,
-	 * which keeps the hook, until the deadline.
-	 */
-	t0 = now_s();
-	for (w = 0; w < NWAYS; w++)
-		one_round(admin, w, round++, 0, &tally[w]);
-	ret = vm_setup(&anchor);
-	if (!ret)
-		ret = hlkvm_open(&anchor_c);
-	if (!ret)
-		ret = attach_ticking(anchor_c, &anchor, &info);
-	if (!ret)
-		ret = vcpu_start(&anchor);
-	result(!ret, "an anchor VM attached and running", "%d", ret);
-	while (!ret && now_s() - t0 < seconds) {
-		w = round % NWAYS;
-		one_round(admin, w, round, 1, &tally[w]);
-		round++;
-	}
-	hlkvm_close(anchor_c);
-	vm_destroy(&anchor);
-	printf("# %u rounds in %.1f s\n", round, now_s() - t0);
-	for (w = 0; w < NWAYS; w++) {
-		struct tally *t = &tally[w];
-
-		snprintf(what, sizeof(what),
-			 "%s under load: %u rounds, no unexpected error, VM count back after each",
-			 way_name[w], t->rounds);
-		result(t->rounds > 0 && !t->errors, what, "%u errors, first: %s",
-		       t->errors, t->errors ? t->first_error : "no round ran");
-		if (w == KILL)
+	for (m = 0; m < __HLKVM_IRQCHIP_COUNT; m++) {
+		set_mode(m);
+		if (!modes.run[m]) {
+			printf("ok %d - %steardown races under load # SKIP %s\n",
+			       ++n_case, prefix, modes.why[m]);
 			continue;
-		/* The rounds only race something if the guest was busy */
-		snprintf(what, sizeof(what),
-			 "%s: guest ticking (%u) and ports absorbed (%u) when torn down, in every round",
-			 way_name[w], t->ticking, t->absorbing);
-		result(t->rounds > 0 && t->ticking == t->rounds &&
-		       t->absorbing == t->rounds, what,
-		       "of %u rounds", t->rounds);
+		}
+		mode_cases(admin, seconds);
 	}
-
-	attach_loops(admin, LOOPS, true);
-	/* Each of these waits an RCU-tasks grace period: a few */
-	attach_loops(admin, LOOPS_UNHOOK, false);
 
 	hlkvm_close(admin);
 	printf("%d cases, %d failed\n", n_case, n_failed);
