@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include "../kmod/pit.h"
+#include "../kmod/ports.h"
 
 /* An arbitrary monotonic time for the load: far from 0 and from a wrap */
 #define T0		(1000ULL * NSEC_PER_SEC + 12345)
@@ -764,6 +765,154 @@ static void pit_port61_bit5_follows_out2(struct kunit *test)
 			0x20);
 }
 
+/* --- Guest sequences through the port table (ports.c) --- */
+
+static const struct hlkvm_port_cfg all_cfg = {
+	.groups = __HLKVM_GROUP_F_ALL,
+	.timer_port = HLKVM_PORT_PV_TIMER,
+};
+
+static u8 inb_at(const struct hlkvm_port_cfg *cfg, struct hlkvm_port_state *st,
+		 u16 port, u64 t)
+{
+	struct hlkvm_pio_result res;
+	u8 v = 0x5a;
+
+	if (hlkvm_pio_in(cfg, st, t, port, 1, &v, &res) != HLKVM_PIO_ABSORB)
+		return 0x5a;
+	return v;
+}
+
+static void outb_at(const struct hlkvm_port_cfg *cfg,
+		    struct hlkvm_port_state *st, u16 port, u8 v, u64 t)
+{
+	struct hlkvm_pio_result res;
+
+	hlkvm_pio_out(cfg, st, t, port, 1, &v, &res);
+}
+
+/*
+ * Linux's pit_calibrate_tsc(): GATE high and speaker off through 0x61,
+ * channel 2 in mode 0 (0xb0), a 50 ms count, then poll 0x61 bit 5.
+ */
+static void pio_linux_pit_calibrate_tsc_sees_out2_rise(struct kunit *test)
+{
+	const u16 latch = PIT_FREQ / 20;
+	struct hlkvm_port_state st = {};
+	u8 v;
+
+	v = inb_at(&all_cfg, &st, 0x61, T0);
+	outb_at(&all_cfg, &st, 0x61, (v & ~0x02) | 0x01, T0);
+	outb_at(&all_cfg, &st, 0x43, 0xb0, T0);
+	outb_at(&all_cfg, &st, 0x42, latch & 0xff, T0);
+	outb_at(&all_cfg, &st, 0x42, latch >> 8, T0);
+	KUNIT_EXPECT_EQ(test, inb_at(&all_cfg, &st, 0x61, at(latch) - 1) & 0x20,
+			0);
+	KUNIT_EXPECT_EQ(test, inb_at(&all_cfg, &st, 0x61, at(latch)) & 0x20,
+			0x20);
+}
+
+/*
+ * Linux's quick_pit_calibrate(): channel 2, mode 0, count 0xffff, then
+ * pairs of reads of 0x42 (LSB, MSB) watching the MSB count down.
+ */
+static void pio_linux_quick_pit_calibrate_msb_counts_down(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	unsigned int i;
+
+	outb_at(&all_cfg, &st, 0x61,
+		(inb_at(&all_cfg, &st, 0x61, T0) & ~0x02) | 0x01, T0);
+	outb_at(&all_cfg, &st, 0x43, 0xb0, T0);
+	outb_at(&all_cfg, &st, 0x42, 0xff, T0);
+	outb_at(&all_cfg, &st, 0x42, 0xff, T0);
+	for (i = 0; i < 255; i++) {
+		u64 t = at(256 * i + 1);
+
+		inb_at(&all_cfg, &st, 0x42, t);
+		KUNIT_EXPECT_EQ_MSG(test, inb_at(&all_cfg, &st, 0x42, t),
+				    0xff - i, "step %u", i);
+	}
+}
+
+/* Hyperlight's and Linux's channel 0 setup, then latched reads */
+static void pio_channel0_rate_generator_latched_reads(struct kunit *test)
+{
+	const u16 divisor = PIT_FREQ / 1000;	/* 1193: 1 ms */
+	struct hlkvm_port_state st = {};
+	u16 prev = divisor + 1;
+	unsigned int k;
+
+	outb_at(&all_cfg, &st, 0x43, 0x34, T0);
+	outb_at(&all_cfg, &st, 0x40, divisor & 0xff, T0);
+	outb_at(&all_cfg, &st, 0x40, divisor >> 8, T0);
+	for (k = 0; k < divisor; k += 97) {
+		u16 c;
+
+		outb_at(&all_cfg, &st, 0x43, 0x00, at(k));
+		c = inb_at(&all_cfg, &st, 0x40, at(k + 50));
+		c |= inb_at(&all_cfg, &st, 0x40, at(k + 60)) << 8;
+		KUNIT_EXPECT_EQ_MSG(test, c, divisor - k, "clock %u", k);
+		KUNIT_EXPECT_LT(test, c, prev);
+		prev = c;
+	}
+	/* and again after the reload, a period later */
+	outb_at(&all_cfg, &st, 0x43, 0x00, at(divisor + 3));
+	KUNIT_EXPECT_EQ(test, inb_at(&all_cfg, &st, 0x40, at(divisor + 3)),
+			(divisor - 3) & 0xff);
+}
+
+static void pio_word_access_spans_two_channels(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res;
+	u8 buf[2];
+
+	outb_at(&all_cfg, &st, 0x43, 0x14, T0);	/* ch0 LSB, mode 2 */
+	outb_at(&all_cfg, &st, 0x40, 0x80, T0);
+	outb_at(&all_cfg, &st, 0x43, 0x54, T0);	/* ch1 LSB, mode 2 */
+	outb_at(&all_cfg, &st, 0x41, 0x40, T0);
+	/* in ax, 0x40: channel 0's byte, then channel 1's */
+	KUNIT_ASSERT_EQ(test, hlkvm_pio_in(&all_cfg, &st, at(16), 0x40, 2, buf,
+					   &res), HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_EQ(test, buf[0], 0x70);
+	KUNIT_EXPECT_EQ(test, buf[1], 0x30);
+}
+
+static void pio_speaker_group_off_ties_gate2_high(struct kunit *test)
+{
+	const struct hlkvm_port_cfg cfg = {
+		.groups = __HLKVM_GROUP_F_ALL & ~HLKVM_GROUP_F_SPEAKER,
+		.timer_port = HLKVM_PORT_PV_TIMER,
+	};
+	struct hlkvm_port_state st = {};
+
+	/* 0x61 is the VMM's: channel 2 counts as channels 0 and 1 do */
+	outb_at(&cfg, &st, 0x43, 0xb0, T0);
+	outb_at(&cfg, &st, 0x42, 100, T0);
+	outb_at(&cfg, &st, 0x42, 0, T0);
+	outb_at(&cfg, &st, 0x43, 0x80, at(40));
+	KUNIT_EXPECT_EQ(test, inb_at(&cfg, &st, 0x42, at(50)), 60);
+	KUNIT_EXPECT_EQ(test, inb_at(&cfg, &st, 0x61, at(50)), 0x5a);
+}
+
+static void pio_pit_group_off_leaves_out2_low(struct kunit *test)
+{
+	const struct hlkvm_port_cfg cfg = {
+		.groups = __HLKVM_GROUP_F_ALL & ~HLKVM_GROUP_F_PIT,
+		.timer_port = HLKVM_PORT_PV_TIMER,
+	};
+	struct hlkvm_port_state st = {};
+
+	/* the VMM has the 8254: its writes never reach hlkvm's */
+	outb_at(&cfg, &st, 0x61, 0x01, T0);
+	outb_at(&cfg, &st, 0x43, 0xb6, T0);
+	outb_at(&cfg, &st, 0x42, 2, T0);
+	outb_at(&cfg, &st, 0x42, 0, T0);
+	KUNIT_EXPECT_EQ(test, inb_at(&cfg, &st, 0x61, at(1)) & 0x21, 0x01);
+	KUNIT_EXPECT_EQ(test, inb_at(&cfg, &st, 0x61, at(3)) & 0x21, 0x01);
+}
+
 static struct kunit_case hlkvm_pit_test_cases[] = {
 	KUNIT_CASE(pit_ticks_matches_kvm_formula),
 	KUNIT_CASE_PARAM(pit_mode_count_and_out_per_clock, mode_gen_params),
@@ -798,6 +947,12 @@ static struct kunit_case hlkvm_pit_test_cases[] = {
 	KUNIT_CASE(pit_port61_writable_bits_read_back),
 	KUNIT_CASE(pit_port61_refresh_toggles_on_every_read),
 	KUNIT_CASE(pit_port61_bit5_follows_out2),
+	KUNIT_CASE(pio_linux_pit_calibrate_tsc_sees_out2_rise),
+	KUNIT_CASE(pio_linux_quick_pit_calibrate_msb_counts_down),
+	KUNIT_CASE(pio_channel0_rate_generator_latched_reads),
+	KUNIT_CASE(pio_word_access_spans_two_channels),
+	KUNIT_CASE(pio_speaker_group_off_ties_gate2_high),
+	KUNIT_CASE(pio_pit_group_off_leaves_out2_low),
 	{}
 };
 
