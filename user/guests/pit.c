@@ -22,7 +22,7 @@
 #include "lib.h"
 
 #define PIT_HZ		1193182
-#define REPS		3
+#define REPS		5
 #define LATCHES		64
 #define REFRESH_READS	1000
 /* Bound of one OUT2 wait: seconds of any plausible TSC */
@@ -72,15 +72,20 @@ static void gate2_on_speaker_off(void)
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
 }
 
-/* Channel 2, mode 0, LSB then MSB: TSC cycles until OUT2 rises, or 0 */
+/*
+ * Channel 2, mode 0, LSB then MSB: TSC cycles until OUT2 rises, or 0.
+ * The clock is read before the MSB, whose write loads the count: a host
+ * stall can then only lengthen a run, never shorten it, and the shortest
+ * of several is the estimate.
+ */
 static uint64_t one_shot(uint16_t count)
 {
 	uint64_t t0, t;
 
 	outb(0x43, 0xb0);
 	outb(0x42, count & 0xff);
-	outb(0x42, count >> 8);
 	t0 = rdtsc();
+	outb(0x42, count >> 8);
 	do {
 		t = rdtsc();
 		if (inb(0x61) & 0x20)
