@@ -118,7 +118,8 @@ static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 	struct hlkvm_period_bounds b;
 	struct hlkvm_pio_result res;
 
-	switch (hlkvm_pio_out(&vm->cfg, &vm->pst, port, len, val, &res)) {
+	switch (hlkvm_pio_out(&vm->cfg, &vm->pst, ktime_get_ns(), port, len, val,
+			      &res)) {
 	case HLKVM_PIO_PASS:
 		return;
 	case HLKVM_PIO_EOI_SEEN:
@@ -148,8 +149,8 @@ static void handle_in(struct hlkvm_vm *vm, u16 port, unsigned int len,
 {
 	struct hlkvm_pio_result res;
 
-	if (hlkvm_pio_in(&vm->cfg, &vm->pst, port, len, val, &res) ==
-	    HLKVM_PIO_PASS)
+	if (hlkvm_pio_in(&vm->cfg, &vm->pst, ktime_get_ns(), port, len, val,
+			 &res) == HLKVM_PIO_PASS)
 		return;
 	hlkvm_stats_inc(&vm->stats, hlkvm_stats_index(res.group, false));
 	hlkvm_fregs_set_ip(fregs, (unsigned long)hlkvm_bus_done);

@@ -7,8 +7,8 @@
 #include "ports.h"
 #include "period.h"
 
-#define SPEAKER_REFRESH		0x10	/* bit 4 toggles every ~15 us */
-#define SPEAKER_OUT2		0x20	/* bit 5 follows PIT channel 2 */
+/* Port 0x61 bit 0: channel 2's GATE */
+#define SPEAKER_GATE2		0x01
 /* 8259 command port: bit 4 makes it ICW1, else bit 3 OCW3, else OCW2 */
 #define PIC_ICW1		0x10
 #define PIC_OCW3		0x08
@@ -76,20 +76,58 @@ static bool in_byte_answered(u16 port)
 	return port != HLKVM_PORT_PIT_MODE;
 }
 
-static u8 in_byte(struct hlkvm_port_state *st, u16 port)
+/*
+ * Port 0x61 is the VMM's when the speaker group is off: hlkvm never sees
+ * channel 2's GATE, and takes it as tied high like those of channels 0
+ * and 1, so that channel 2 still counts.
+ */
+static void pit_gate2_default(const struct hlkvm_port_cfg *cfg,
+			      struct hlkvm_port_state *st, u64 now_ns)
+{
+	if (!group_enabled(cfg, HLKVM_GROUP_SPEAKER) &&
+	    !(st->pit.port61 & SPEAKER_GATE2))
+		hlkvm_pit_port61_write(&st->pit, st->pit.port61 | SPEAKER_GATE2,
+				       now_ns);
+}
+
+static u8 in_byte(const struct hlkvm_port_cfg *cfg,
+		  struct hlkvm_port_state *st, u64 now_ns, u16 port)
 {
 	switch (port) {
 	case HLKVM_PORT_PIC_MASTER_DATA:
 	case HLKVM_PORT_PIC_SLAVE_DATA:
 		return 0xff;		/* every IRQ masked */
+	case HLKVM_PORT_PIT_CH0:
+	case HLKVM_PORT_PIT_CH1:
+	case HLKVM_PORT_PIT_CH2:
+		pit_gate2_default(cfg, st, now_ns);
+		return hlkvm_pit_read(&st->pit, port - HLKVM_PORT_PIT_CH0,
+				      now_ns);
 	case HLKVM_PORT_SPEAKER:
-		/* Refresh edges end delay loops; OUT2 never rises. */
-		st->speaker ^= SPEAKER_REFRESH;
-		return st->speaker & ~SPEAKER_OUT2;
+		return hlkvm_pit_port61_read(&st->pit, now_ns);
 	case HLKVM_PORT_DIAG:
 		return 0xff;
 	default:
-		return 0;		/* PIC: no IRR/ISR bit; PIT counters */
+		return 0;		/* PIC: no IRR/ISR bit */
+	}
+}
+
+static void out_byte(const struct hlkvm_port_cfg *cfg,
+		     struct hlkvm_port_state *st, u64 now_ns, u16 port, u8 v)
+{
+	switch (port) {
+	case HLKVM_PORT_PIT_CH0:
+	case HLKVM_PORT_PIT_CH1:
+	case HLKVM_PORT_PIT_CH2:
+	case HLKVM_PORT_PIT_MODE:
+		pit_gate2_default(cfg, st, now_ns);
+		hlkvm_pit_write(&st->pit, port - HLKVM_PORT_PIT_CH0, v, now_ns);
+		break;
+	case HLKVM_PORT_SPEAKER:
+		hlkvm_pit_port61_write(&st->pit, v, now_ns);
+		break;
+	default:
+		break;			/* PIC and diag writes: absorbed */
 	}
 }
 
@@ -119,8 +157,8 @@ static bool all_bytes_ours(const struct hlkvm_port_cfg *cfg, u16 port,
 }
 
 enum hlkvm_pio_verdict hlkvm_pio_in(const struct hlkvm_port_cfg *cfg,
-				    struct hlkvm_port_state *st, u16 port,
-				    unsigned int len, void *data,
+				    struct hlkvm_port_state *st, u64 now_ns,
+				    u16 port, unsigned int len, void *data,
 				    struct hlkvm_pio_result *res)
 {
 	u8 *bytes = data;
@@ -129,7 +167,7 @@ enum hlkvm_pio_verdict hlkvm_pio_in(const struct hlkvm_port_cfg *cfg,
 	if (!all_bytes_ours(cfg, port, len, true))
 		return HLKVM_PIO_PASS;
 	for (i = 0; i < len; i++)
-		bytes[i] = in_byte(st, port + i);
+		bytes[i] = in_byte(cfg, st, now_ns, port + i);
 	res->group = port_group(port);
 	res->period_us = 0;
 	return HLKVM_PIO_ABSORB;
@@ -159,8 +197,9 @@ static bool is_irq0_eoi(u8 v)
 }
 
 enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
-				     struct hlkvm_port_state *st, u16 port,
-				     unsigned int len, const void *data,
+				     struct hlkvm_port_state *st, u64 now_ns,
+				     u16 port, unsigned int len,
+				     const void *data,
 				     struct hlkvm_pio_result *res)
 {
 	enum hlkvm_pio_verdict verdict = HLKVM_PIO_ABSORB;
@@ -192,11 +231,10 @@ enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
 	for (i = 0; i < len; i++) {
 		u16 p = port + i;
 
-		if (p == HLKVM_PORT_SPEAKER)
-			st->speaker = bytes[i];
-		else if (p == HLKVM_PORT_PIC_MASTER_CMD &&
-			 is_irq0_eoi(bytes[i]))
+		if (p == HLKVM_PORT_PIC_MASTER_CMD && is_irq0_eoi(bytes[i]))
 			verdict = HLKVM_PIO_EOI;
+		else
+			out_byte(cfg, st, now_ns, p, bytes[i]);
 	}
 	res->group = port_group(port);
 	res->period_us = 0;

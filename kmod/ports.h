@@ -6,6 +6,7 @@
 #ifndef _HLKVM_PORTS_H
 #define _HLKVM_PORTS_H
 
+#include "pit.h"
 #include "pure_types.h"
 
 /**
@@ -41,14 +42,14 @@ struct hlkvm_port_cfg {
 
 /**
  * struct hlkvm_port_state - per-VM device state the answers depend on
- * @speaker: last value written to port 0x61, refresh bit toggled by reads
+ * @pit: the 8254 and port 0x61 (pit.h); all zero after attach
  *
  * Written from the vCPU that makes the access without a lock: hlkvm VMs
- * have one vCPU, and a torn toggle between two vCPUs could only flip the
- * refresh bit one time too few, which no guest can tell from hardware.
+ * have one vCPU. A torn update between two vCPUs could only produce a
+ * wrong count or refresh bit, never an access out of bounds.
  */
 struct hlkvm_port_state {
-	u8 speaker;
+	struct hlkvm_pit_state pit;
 };
 
 /**
@@ -61,13 +62,19 @@ struct hlkvm_pio_result {
 	u32 period_us;
 };
 
+/*
+ * One access of @len bytes at @port. @now_ns: the caller's CLOCK_MONOTONIC
+ * time in nanoseconds (ktime_get_ns() in the module), which the 8254
+ * counts from.
+ */
 enum hlkvm_pio_verdict hlkvm_pio_in(const struct hlkvm_port_cfg *cfg,
-				    struct hlkvm_port_state *st, u16 port,
-				    unsigned int len, void *data,
+				    struct hlkvm_port_state *st, u64 now_ns,
+				    u16 port, unsigned int len, void *data,
 				    struct hlkvm_pio_result *res);
 enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
-				     struct hlkvm_port_state *st, u16 port,
-				     unsigned int len, const void *data,
+				     struct hlkvm_port_state *st, u64 now_ns,
+				     u16 port, unsigned int len,
+				     const void *data,
 				     struct hlkvm_pio_result *res);
 
 /* True if @port is one of the fixed legacy ports or the halt port */

@@ -1,7 +1,8 @@
 # Userspace: libhlkvm (shared + static), hlkvmctl, hlkvm-run, unit tests.
 #
 # Every user/lib/*.c is part of the library, together with the module's pure
-# port table, period and tick logic (one source for kernel and fallback).
+# port table, 8254, period and tick logic (one source for kernel and
+# fallback).
 # Every user/hlkvmctl/*.c makes hlkvmctl, every user/hlkvm-run/*.c makes
 # hlkvm-run, every tests/user/test_*.c one cmocka binary, every
 # tests/host/*.c one test program (build/bin/hlkvm-test-<name>).
@@ -21,8 +22,8 @@ USER_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-LIB_SRCS := $(sort $(wildcard user/lib/*.c)) kmod/ports.c kmod/period.c \
-	kmod/ticks.c
+LIB_SRCS := $(sort $(wildcard user/lib/*.c)) kmod/ports.c kmod/pit.c \
+	kmod/period.c kmod/ticks.c
 CTL_SRCS := $(sort $(wildcard user/hlkvmctl/*.c))
 RUN_SRCS := $(sort $(wildcard user/hlkvm-run/*.c))
 UTEST_SRCS := $(sort $(wildcard tests/user/test_*.c))

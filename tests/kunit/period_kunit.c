@@ -200,8 +200,9 @@ static void period_three_byte_timer_write_is_not_a_period(struct kunit *test)
 
 	for (len = 1; len <= 3; len++) {
 		KUNIT_EXPECT_EQ_MSG(test,
-				    hlkvm_pio_out(&cfg, &st, HLKVM_PORT_PV_TIMER,
-						  len, buf, &res),
+				    hlkvm_pio_out(&cfg, &st, 0,
+						  HLKVM_PORT_PV_TIMER, len, buf,
+						  &res),
 				    HLKVM_PIO_PASS, "len %u", len);
 		KUNIT_EXPECT_EQ(test, res.period_us, 0xdeadu);
 	}
@@ -223,7 +224,7 @@ static void period_timer_write_hands_over_unclamped(struct kunit *test)
 		u8 buf[4] = { reqs[i], reqs[i] >> 8, reqs[i] >> 16,
 			      reqs[i] >> 24 };
 
-		KUNIT_EXPECT_EQ(test, hlkvm_pio_out(&cfg, &st,
+		KUNIT_EXPECT_EQ(test, hlkvm_pio_out(&cfg, &st, 0,
 						    HLKVM_PORT_PV_TIMER, 4,
 						    buf, &res),
 				HLKVM_PIO_PERIOD);

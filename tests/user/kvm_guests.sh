@@ -48,6 +48,7 @@ guest timer-restart 2
 guest timer-min 2 --timer-policy skip
 guest timer-soak 2 --arg 1
 guest ports 0
+guest pit 0
 guest debug 0
 n=$((n + 1))
 if [ "$pvm" = 1 ]; then

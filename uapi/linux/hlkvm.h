@@ -203,13 +203,49 @@
  *    injected is unacknowledged,
  *    becomes a LAPIC EOI (the "EOI bridge"), so a guest that only knows the
  *    PIC keeps receiving ticks. Otherwise it is absorbed and ignored.
- *  PIT (HLKVM_GROUP_PIT), 0x40-0x43:
- *    IN 0x40, 0x41, 0x42 → 0. IN 0x43 is not answered (the mode register
- *    is write-only on an 8254). OUT: absorbed.
+ *  PIT (HLKVM_GROUP_PIT), 0x40-0x43: an 8254 of the VM's own, counting
+ *    down at 1193182 Hz from the host's CLOCK_MONOTONIC as KVM's in-kernel
+ *    PIT (arch/x86/kvm/i8254.c) computes it, with the OUT waveforms of the
+ *    datasheet (Intel 82C54) where i8254.c's differ (modes 1, 2, 4, 5 and
+ *    odd counts in mode 3; kmod/pit.c lists each difference). The seed
+ *    answers IN 0x40 with 0 and absorbs the rest; guests that calibrate
+ *    against channel 2 or read a counter to time less than a tick then
+ *    wait forever or read a counter that never moves, so hlkvm models it.
+ *    The seed's answer stays that of a channel no control word has
+ *    programmed since attach: it reads 0 (its count, 65536, does not move,
+ *    like KVM's channel 0 after reset), its OUT is low, and count writes
+ *    to it are ignored (the part's state is undefined until programmed).
+ *    OUT 0x43: a control word (counter, access mode LSB, MSB or LSB then
+ *    MSB, mode 0-5; BCD is accepted and counted in binary, as i8254.c
+ *    does), which stops the counter until its count is written and drops
+ *    a latched count or status not yet read; a counter latch command
+ *    (access 0), ignored while a latched count is still unread; the
+ *    read-back command (0xC0-0xFF: bit 5 clear latches the counts, bit 4
+ *    clear the statuses, of the counters bits 1-3 select; bit 0 ignored).
+ *    OUT 0x40-0x42: the counter's count (0 = 65536), one byte or two
+ *    (LSB, then MSB) as its access mode says; a whole count loads and
+ *    starts the counter at once in every mode.
+ *    IN 0x40-0x42: a latched status if any (OUT in bit 7, NULL COUNT in
+ *    bit 6 from a control word until its count is written, bits 5-0 of
+ *    the control word), else the latched count, else the count now, a
+ *    byte at a time as the access mode says; reads and writes have their
+ *    own LSB/MSB flip-flops. IN 0x43 is not answered (the mode register
+ *    is write-only on an 8254).
+ *    GATE: tied high on channels 0 and 1; channel 2's is port 0x61 bit 0
+ *    (taken as high when the speaker group is off, since hlkvm then never
+ *    sees it). GATE low pauses modes 0 and 4, and stops modes 2 and 3
+ *    with OUT high; a rising edge resumes modes 0 and 4 and reloads the
+ *    count in modes 1, 2, 3 and 5.
+ *    No OUT drives an interrupt: the tick is the PV timer's.
  *  Speaker / NMI status (HLKVM_GROUP_SPEAKER), 0x61:
- *    OUT: absorbed, the value remembered. IN → the remembered value with
- *    bit 4 (refresh) toggled on every read and bit 5 (timer 2 output)
- *    clear, so delay loops that wait for refresh edges terminate.
+ *    OUT: bits 0 (channel 2's GATE) and 1 (speaker data) are kept;
+ *    bits 2-7 are not. IN → bits 0-1 as last written (0 after attach),
+ *    bit 4 (refresh) toggled on every read (set on the first), so delay
+ *    loops that wait for refresh edges end, bit 5 channel 2's OUT, bits
+ *    2-3 and 6-7 clear. Earlier hlkvm kept every bit written and read
+ *    them back, but bits 4-7 are read-only on hardware (6 and 7 are the
+ *    IOCHK and SERR NMI reasons: a guest read its own write back as NMI
+ *    errors); bits 2-3 read 0 as with KVM's speaker port.
  *  Diagnostic (HLKVM_GROUP_DIAG), 0x80:
  *    OUT: absorbed (POST codes, I/O delays). IN → 0xFF.
  *  PV timer (HLKVM_GROUP_TIMER), the timer port (default 107):

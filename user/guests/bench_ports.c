@@ -33,7 +33,24 @@ static const struct pair pairs[] = {
 	{ "in40", 0x40, true },		/* PIT counter 0: hlkvm and KVM's PIT */
 	{ "out90", 0x90, false },	/* nobody's port: always userspace */
 	{ "in90", 0x90, true },
+	/* PIT counter 2 counting (programmed below): the modelled read */
+	{ "in42", 0x42, true },
 };
+
+#define PAIR_IN42	6
+
+/*
+ * Channel 2 in mode 2 (no interrupt: only channel 0 has one), GATE on,
+ * count 0: every IN 0x42 then computes a moving count, where in40 reads
+ * a channel never programmed.
+ */
+static void pit_ch2_counting(void)
+{
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
+	outb(0x43, 0xb4);
+	outb(0x42, 0);
+	outb(0x42, 0);
+}
 
 void tick_handler(void)
 {
@@ -69,6 +86,8 @@ uint32_t guest_main(const struct boot_info *bi)
 	}
 	if (bi->argc > 3)
 		kv("tsc_khz", bi->arg[3]);
+	if (set & (1u << PAIR_IN42))
+		pit_ch2_counting();
 	for (i = 0; i < np; i++)
 		if (set & (1u << i))
 			storm(&pairs[i], n / 20 + 1000);

@@ -184,11 +184,30 @@ static void pic_remap(void)
 	pout(0xa1, 0xff);
 }
 
+#define PIT_DIVISOR	1193		/* 1 kHz, as a PC guest would */
+
 static void pit_program(uint16_t divisor)
 {
 	pout(0x43, 0x34);		/* ch0, lo/hi, mode 2 */
 	pout(0x40, divisor & 0xff);
 	pout(0x40, divisor >> 8);
+}
+
+/*
+ * Channel 0, programmed by pit_program(): write its divisor again (the
+ * count restarts), latch it, read it: mode 2 counts N, ..., 1.
+ */
+static void touch_counter0(void)
+{
+	uint16_t c;
+
+	pout(0x40, PIT_DIVISOR & 0xff);
+	pout(0x40, PIT_DIVISOR >> 8);
+	pout(0x43, 0x00);
+	c = pin(0x40);
+	c |= (uint16_t)pin(0x40) << 8;
+	check(c >= 1 && c <= PIT_DIVISOR, 15,
+	      "channel 0's latched count within its divisor");
 }
 
 /* IN and OUT of every absorbed port TOUCHES times; INs checked */
@@ -199,10 +218,10 @@ static void touch_ports(void)
 		{ 0x21, 0xff, 0xfe },
 		{ 0xa0, 0x00, 0x0b },
 		{ 0xa1, 0xff, 0xff },
-		{ 0x40, 0x00, 0x00 },
-		{ 0x41, 0x00, 0x00 },
+		{ 0x40, -3, 0x00 },	/* programmed: touch_counter0() */
+		{ 0x41, 0x00, 0x00 },	/* never programmed: reads 0 */
 		{ 0x42, 0x00, 0x00 },
-		{ 0x43, -1, 0x00 },	/* write-only: OUT only */
+		{ 0x43, -1, 0x34 },	/* write-only: OUT only (CW of ch0) */
 		{ 0x61, -2, 0x00 },	/* refresh bit toggles */
 		{ 0x80, 0xff, 0x00 },
 	};
@@ -210,6 +229,10 @@ static void touch_ports(void)
 
 	for (k = 0; k < TOUCHES; k++) {
 		for (i = 0; i < sizeof(tbl) / sizeof(tbl[0]); i++) {
+			if (tbl[i].want == -3) {
+				touch_counter0();
+				continue;
+			}
 			pout(tbl[i].port, tbl[i].out);
 			if (tbl[i].want == -1)
 				continue;
@@ -277,7 +300,7 @@ uint32_t guest_main(const struct boot_info *bi)
 		eoi_cmd = bi->arg[0];
 	kv("eoi_cmd", eoi_cmd);
 	pic_remap();
-	pit_program(1193);		/* 1 kHz, as a PC guest would */
+	pit_program(PIT_DIVISOR);
 	touch_ports();
 
 	if (MODE == MODE_X2APIC) {

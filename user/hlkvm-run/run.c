@@ -86,9 +86,12 @@ static void answer_leaked(uint16_t port, uint8_t dir, unsigned int size,
 	};
 	static struct hlkvm_port_state st;
 	struct hlkvm_pio_result res;
+	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (dir == KVM_EXIT_IO_IN &&
-	    hlkvm_pio_in(&cfg, &st, port, size, data, &res) == HLKVM_PIO_PASS)
+	    hlkvm_pio_in(&cfg, &st, ts.tv_sec * 1000000000ULL + ts.tv_nsec,
+			 port, size, data, &res) == HLKVM_PIO_PASS)
 		memset(data, 0xff, size);
 }
 

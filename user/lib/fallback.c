@@ -163,8 +163,8 @@ bool hlkvm_fallback_in(struct hlkvm_fallback *fb, uint16_t port,
 {
 	struct hlkvm_pio_result res;
 
-	if (hlkvm_pio_in(&fb->cfg, &fb->st, port, len, data, &res) ==
-	    HLKVM_PIO_PASS)
+	if (hlkvm_pio_in(&fb->cfg, &fb->st, now_ns(), port, len, data,
+			 &res) == HLKVM_PIO_PASS)
 		return false;
 	pthread_mutex_lock(&fb->lock);
 	fb->stats.group[res.group].in++;
@@ -201,7 +201,8 @@ bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
 {
 	struct hlkvm_pio_result res;
 
-	switch (hlkvm_pio_out(&fb->cfg, &fb->st, port, len, data, &res)) {
+	switch (hlkvm_pio_out(&fb->cfg, &fb->st, now_ns(), port, len, data,
+			      &res)) {
 	case HLKVM_PIO_PASS:
 	case HLKVM_PIO_EOI_SEEN:
 		/* (never set up here: KVM's own PIC does not exit) */
