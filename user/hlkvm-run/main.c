@@ -441,7 +441,7 @@ int main(int argc, char **argv)
 			.inject = vm_inject, .lapic_eoi = vm_lapic_eoi, .arg = &vm,
 		};
 
-		ret = hlkvm_fallback_init(&fb, o.timer_policy,
+		ret = hlkvm_fallback_init(&fb, HLKVM_IRQCHIP_SPLIT, o.timer_policy,
 					  HLKVM_BACKLOG_DEFAULT, &ops);
 		if (ret) {
 			fprintf(stderr, "hlkvm-run: timer thread: %s\n",
