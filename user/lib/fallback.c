@@ -210,16 +210,18 @@ static void pic_eoi(struct hlkvm_fallback *fb)
 
 void hlkvm_fallback_acked(struct hlkvm_fallback *fb, uint64_t n)
 {
+	if (!n)
+		return;
 	pthread_mutex_lock(&fb->lock);
-	/* KVM's PIC already ended the interrupt: only the accounting is ours */
-	for (; n; n--) {
-		if (!hlkvm_ticks_should_bridge(&fb->ticks, fb->running)) {
-			fb->stats.eoi_ignored++;
-			continue;
-		}
-		fb->stats.eoi_seen++;
-		tick_acked_locked(fb);
-	}
+	/*
+	 * KVM's PIC already ended the interrupt: only the accounting is
+	 * ours, and as in the module every EOI counts (the outstanding count
+	 * saturates at 0, so one with nothing outstanding is harmless). One
+	 * acknowledgment or several since the last call release the same
+	 * single paced backlog tick.
+	 */
+	fb->stats.eoi_seen += n;
+	tick_acked_locked(fb);
 	pthread_mutex_unlock(&fb->lock);
 }
 

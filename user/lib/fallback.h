@@ -102,9 +102,8 @@ bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
 
 /*
  * Full irqchip: KVM's PIC completed @n EOIs of the timer's IRQ0 since the
- * last call. Each is an acknowledgment (counted as eoi_seen) while the
- * timer runs or a tick is unacknowledged, as the EOI bridge decides, and
- * otherwise counted as eoi_ignored. Any thread.
+ * last call, each an acknowledgment counted as eoi_seen, as the module
+ * counts the ones it watches on port 0x20. Any thread.
  */
 void hlkvm_fallback_acked(struct hlkvm_fallback *fb, uint64_t n);
 
