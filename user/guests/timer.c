@@ -9,7 +9,8 @@
  *                      Linux's specific EOI of IRQ0, 0xA0 and 0xE0 the
  *                      rotate forms)
  *   timer-noack.elf    the handler never acknowledges: exactly one tick in
- *                      200 periods
+ *                      200 periods, then exactly one more after each of
+ *                      NOACK_EOIS EOIs sent from the main loop
  *   timer-restart.elf  the handler stops the timer, acknowledges, restarts:
  *                      ticks must keep coming
  *   timer-min.elf      asks for 1 us: ticks counted over 20 periods of the
@@ -24,13 +25,24 @@
  *                      "wrmsr 0x80B, 0"
  *   timer-apicoff.elf  clears the LAPIC's global enable (IA32_APIC_BASE bit
  *                      11) before arming the timer, as guests that find no
- *                      I/O APIC do: ticks must still come (hlkvm re-enables
- *                      it when the timer is armed, as hyperlight does)
+ *                      I/O APIC do: ticks must still come (split irqchip:
+ *                      hlkvm re-enables it when the timer is armed, as
+ *                      hyperlight does; full irqchip: KVM's PIC delivers to
+ *                      a disabled LAPIC as to a 486's pin)
  * Every mode first calibrates TSC cycles per 1000 us period on acknowledged
  * ticks. Output: key=value lines on port 0xE9, including the guest's own
  * count of every port access by group (pic_in=, pic_out=, ...), so a test
  * can compare them with the module's counters. Status on port 108: 0, or
  * the number of the first failed check.
+ *
+ * The PIC is programmed as a PC guest does (ICW1-4 remapping IRQ0 to
+ * vector 0x20, OCW1 unmasking IRQ0 only), and every tick is acknowledged
+ * with an 8259 EOI, so the same image runs against hlkvm's PIC table
+ * (split irqchip) and against KVM's own 8259 (full irqchip). The boot
+ * info says which one answers (BOOT_IRQCHIP_*): only the PIC reads
+ * differ, hlkvm's table reading 0xFF where a real 8259 reads back the
+ * IMR it was given; with KVM's 8259 the tick must also be in service
+ * (ISR bit 0) while its handler runs.
  */
 #include "lib.h"
 
@@ -49,6 +61,8 @@
 #define TICKS		50
 #define CAL_TICKS	10
 #define TOUCHES		3	/* IN and OUT of every absorbed port, each */
+#define NOACK_EOIS	2	/* timer-noack.elf: EOIs sent, a tick each */
+#define IMR_IRQ0_ONLY	0xfe	/* OCW1 of the master: only IRQ0 unmasked */
 
 #define MSR_APIC_BASE		0x1b
 #define APIC_BASE_EXTD		(1ULL << 10)	/* x2APIC mode */
@@ -72,6 +86,8 @@ static volatile bool ack = true;
 static volatile bool restart_in_handler;
 static volatile uint32_t period_us;
 static uint32_t failed;
+static bool kvm_pic;			/* BOOT_IRQCHIP_KERNEL */
+static volatile int isr_in_tick = -1;	/* KVM's PIC: ISR in the first tick */
 
 static void check(bool ok, uint32_t code, const char *what)
 {
@@ -162,6 +178,9 @@ static void set_period(uint32_t us)
 
 void tick_handler(void)
 {
+	/* OCW3 0x0B (touch_ports) left the ISR selected for reads of 0x20 */
+	if (kvm_pic && isr_in_tick < 0)
+		isr_in_tick = pin(0x20);
 	__atomic_fetch_add(&ticks, 1, __ATOMIC_SEQ_CST);	/* lock add */
 	if (restart_in_handler) {
 		uint32_t p = period_us;
@@ -180,7 +199,7 @@ static void pic_remap(void)
 {
 	pout(0x20, 0x11); pout(0x21, 0x20); pout(0x21, 0x04); pout(0x21, 0x01);
 	pout(0xa0, 0x11); pout(0xa1, 0x28); pout(0xa1, 0x02); pout(0xa1, 0x01);
-	pout(0x21, 0xfe);
+	pout(0x21, IMR_IRQ0_ONLY);
 	pout(0xa1, 0xff);
 }
 
@@ -191,36 +210,48 @@ static void pit_program(uint16_t divisor)
 	pout(0x40, divisor >> 8);
 }
 
-/* IN and OUT of every absorbed port TOUCHES times; INs checked */
+/*
+ * IN and OUT of every absorbed port TOUCHES times; INs checked. The PIC's
+ * answers: hlkvm's table (want), or KVM's 8259 (want_8259): the command
+ * ports after OCW3 0x0B read the ISR, nothing in service yet; the data
+ * ports read the IMR just written.
+ */
 static void touch_ports(void)
 {
-	static const struct { uint16_t port; int want; uint8_t out; } tbl[] = {
-		{ 0x20, 0x00, 0x0b },	/* OCW3, never an EOI */
-		{ 0x21, 0xff, 0xfe },
-		{ 0xa0, 0x00, 0x0b },
-		{ 0xa1, 0xff, 0xff },
-		{ 0x40, 0x00, 0x00 },
-		{ 0x41, 0x00, 0x00 },
-		{ 0x42, 0x00, 0x00 },
-		{ 0x43, -1, 0x00 },	/* write-only: OUT only */
-		{ 0x61, -2, 0x00 },	/* refresh bit toggles */
-		{ 0x80, 0xff, 0x00 },
+	static const struct {
+		uint16_t port;
+		int want, want_8259;
+		uint8_t out;
+	} tbl[] = {
+		{ 0x20, 0x00, 0x00, 0x0b },	/* OCW3, never an EOI */
+		{ 0x21, 0xff, IMR_IRQ0_ONLY, IMR_IRQ0_ONLY },
+		{ 0xa0, 0x00, 0x00, 0x0b },
+		{ 0xa1, 0xff, 0xff, 0xff },
+		{ 0x40, 0x00, 0x00, 0x00 },
+		{ 0x41, 0x00, 0x00, 0x00 },
+		{ 0x42, 0x00, 0x00, 0x00 },
+		{ 0x43, -1, -1, 0x00 },		/* write-only: OUT only */
+		{ 0x61, -2, -2, 0x00 },		/* refresh bit toggles */
+		{ 0x80, 0xff, 0xff, 0x00 },
 	};
 	unsigned int i, k;
 
 	for (k = 0; k < TOUCHES; k++) {
 		for (i = 0; i < sizeof(tbl) / sizeof(tbl[0]); i++) {
+			int want = kvm_pic ? tbl[i].want_8259 : tbl[i].want;
+
 			pout(tbl[i].port, tbl[i].out);
-			if (tbl[i].want == -1)
+			if (want == -1)
 				continue;
-			if (tbl[i].want == -2) {
+			if (want == -2) {
 				uint8_t a = pin(0x61), b = pin(0x61);
 
 				check(((a ^ b) & 0x10) && !(a & 0x20), 10,
 				      "port 0x61 refresh toggle");
 				continue;
 			}
-			check(pin(tbl[i].port) == tbl[i].want, 11 + i,
+			check(pin(tbl[i].port) == want, 11 + i, kvm_pic ?
+			      "IN value against KVM's 8259 and the hlkvm.h table" :
 			      "IN value against the hlkvm.h table");
 		}
 	}
@@ -271,11 +302,13 @@ static void stop_and_check_quiet(uint64_t cycles_per_tick, uint32_t periods,
 uint32_t guest_main(const struct boot_info *bi)
 {
 	uint64_t cal, c, t;
-	unsigned int g;
+	unsigned int g, k;
 
 	if (MODE == MODE_NORMAL && bi->argc > 0)
 		eoi_cmd = bi->arg[0];
+	kvm_pic = bi->irqchip == BOOT_IRQCHIP_KERNEL;
 	kv("eoi_cmd", eoi_cmd);
+	kv("irqchip", bi->irqchip);
 	pic_remap();
 	pit_program(1193);		/* 1 kHz, as a PC guest would */
 	touch_ports();
@@ -298,7 +331,9 @@ uint32_t guest_main(const struct boot_info *bi)
 	if (MODE == MODE_APICOFF) {
 		/* Without a re-enabled APIC no tick ever comes: bound it */
 		kv("apic_base_armed", rdmsr(MSR_APIC_BASE));
-		kv("svr", *xapic_reg(XAPIC_SVR));
+		/* A disabled xAPIC has no MMIO page: read it only if enabled */
+		if (rdmsr(MSR_APIC_BASE) & APIC_BASE_EN)
+			kv("svr", *xapic_reg(XAPIC_SVR));
 		check(wait_ticks(1, FIRST_TICK_CYCLES), 23,
 		      "a tick after arming with the APIC globally disabled");
 		if (failed) {
@@ -342,6 +377,18 @@ uint32_t guest_main(const struct boot_info *bi)
 		spin_cycles(200 * cal);
 		kv("noack_ticks", ticks - t);
 		check(ticks - t == 1, 4, "exactly one tick without acknowledgement");
+		/*
+		 * The backlog holds some 200 due ticks now; each EOI releases
+		 * exactly one (and the guard's kicks none that is not owed).
+		 */
+		for (k = 1; k <= NOACK_EOIS; k++) {
+			ack_tick();
+			wait_ticks(t + 1 + k, 40 * cal);
+			spin_cycles(100 * cal);
+			check(ticks - t == 1 + k, 24,
+			      "exactly one more tick per EOI");
+		}
+		kv("noack_ticks_after_eois", ticks - t);
 		set_period(0);
 		break;
 	case MODE_RESTART:
@@ -406,6 +453,11 @@ uint32_t guest_main(const struct boot_info *bi)
 		stop_and_check_quiet(cal, 20, 3);
 		break;
 	}
+	}
+	if (kvm_pic) {
+		kv("isr_in_tick", isr_in_tick);
+		check(isr_in_tick >= 0 && (isr_in_tick & 1), 25,
+		      "IRQ0 in service at KVM's 8259 while its tick runs");
 	}
 	cli();
 	kv("ticks", ticks);
