@@ -46,6 +46,11 @@ static void *watch_thread(void *arg)
 			drain(w);
 		if (p[1].revents)
 			break;
+		/* An eventfd never hangs up: this would only spin */
+		if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			w->errors++;
+			break;
+		}
 	}
 	return NULL;
 }

@@ -548,6 +548,9 @@ int main(int argc, char **argv)
 	seed_timer_destroy(&seed);
 	/* Before the counters are read: the guest's last EOIs count too */
 	eoi_watch_stop(&watch);
+	if (watch.errors)
+		fprintf(stderr, "hlkvm-run: warning: %llu failed reads of the resamplefd: EOIs may be missing from eoi_seen\n",
+			(unsigned long long)watch.errors);
 	if (fb_live) {
 		hlkvm_fallback_get(&fb, &res.timer, &res.absorbed,
 				   &res.timer_out);
