@@ -35,6 +35,8 @@ expect 2 'unrecognized option' "an unknown option is a usage error" -- "$RUN" --
 expect 2 'IMAGE|image' "no image is a usage error" -- "$RUN"
 expect 2 'want 2M to 3G' "--mem out of range names the range" -- "$RUN" --mem 1K "$G/timer.elf"
 expect 2 'accel' "an unknown --accel is a usage error" -- "$RUN" --accel=warp "$G/timer.elf"
+expect 2 "bad value 'full' for option --irqchip" "an unknown --irqchip is a usage error" -- "$RUN" --irqchip=full "$G/timer.elf"
+expect 2 'accel=kvm is KVM.s full irqchip' "--accel=kvm refuses --irqchip=split" -- "$RUN" --accel=kvm --irqchip=split "$G/timer.elf"
 expect 1 'No such file' "a missing image names the file" -- "$RUN" /nonexistent.elf
 expect 1 'bad magic|not an ELF' "a text file is refused as an ELF" -- "$RUN" "$tmp/text"
 expect 1 'outside the file|truncated' "a truncated ELF is refused" -- "$RUN" "$tmp/trunc.elf"

@@ -38,23 +38,31 @@ static const struct hlkvm_fallback_ops ops = {
 	.inject = fake_inject, .lapic_eoi = fake_eoi,
 };
 
-static int setup_policy(uint32_t policy)
+static int setup_mode(uint32_t irqchip, uint32_t policy)
 {
 	atomic_store(&injected, 0);
 	atomic_store(&eois, 0);
-	return hlkvm_fallback_init(&fb, policy, HLKVM_BACKLOG_DEFAULT, &ops);
+	return hlkvm_fallback_init(&fb, irqchip, policy, HLKVM_BACKLOG_DEFAULT,
+				   &ops);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	return setup_policy(HLKVM_TIMER_CATCHUP);
+	return setup_mode(HLKVM_IRQCHIP_SPLIT, HLKVM_TIMER_CATCHUP);
 }
 
 static int setup_skip(void **state)
 {
 	(void)state;
-	return setup_policy(HLKVM_TIMER_SKIP);
+	return setup_mode(HLKVM_IRQCHIP_SPLIT, HLKVM_TIMER_SKIP);
+}
+
+/* KVM's full irqchip: its PIC answers the PIC ports, acks come from KVM */
+static int setup_kernel(void **state)
+{
+	(void)state;
+	return setup_mode(HLKVM_IRQCHIP_KERNEL, HLKVM_TIMER_CATCHUP);
 }
 
 static int teardown(void **state)
@@ -356,6 +364,121 @@ static void timer_catchup_keeps_backlog_without_ack(void **state)
 	assert_int_equal(t.merged, 0);
 }
 
+static void init_refuses_unknown_irqchip(void **state)
+{
+	struct hlkvm_fallback other;
+
+	(void)state;
+	assert_int_equal(hlkvm_fallback_init(&other, __HLKVM_IRQCHIP_COUNT,
+					     HLKVM_TIMER_CATCHUP,
+					     HLKVM_BACKLOG_DEFAULT, &ops),
+			 -EINVAL);
+}
+
+/* --- full irqchip (HLKVM_IRQCHIP_KERNEL) --- */
+
+static void kernel_pic_ports_left_to_kvm(void **state)
+{
+	static const uint16_t pic[] = { 0x20, 0x21, 0xa0, 0xa1 };
+	struct hlkvm_stats st;
+	unsigned int i;
+	uint8_t v = 0x5a;
+
+	(void)state;
+	hlkvm_fallback_set_period(&fb, 10 * 1000 * 1000);
+	for (i = 0; i < sizeof(pic) / sizeof(pic[0]); i++) {
+		assert_false(hlkvm_fallback_in(&fb, pic[i], 1, &v));
+		assert_false(out8(pic[i], 0x20));
+	}
+	assert_int_equal(v, 0x5a);	/* nothing written into the IN */
+	/* The rest of the table is still ours */
+	assert_int_equal(in8(0x40), 0);
+	assert_int_equal(in8(0x80), 0xff);
+	assert_true(out8(0x43, 0x34));
+	assert_true(out8(0x61, 0x00));
+	assert_true(out32(HLKVM_PORT_PV_TIMER, 0));
+	hlkvm_fallback_get(&fb, NULL, &st, NULL);
+	assert_int_equal(st.group[HLKVM_GROUP_PIC].in, 0);
+	assert_int_equal(st.group[HLKVM_GROUP_PIC].out, 0);
+	assert_int_equal(st.eoi_bridged + st.eoi_ignored, 0);
+	assert_int_equal(atomic_load(&eois), 0);	/* never a LAPIC EOI */
+}
+
+/* Every EOI KVM's PIC reports is seen, as the module counts port 0x20's */
+static void kernel_acks_all_seen(void **state)
+{
+	struct hlkvm_stats st;
+
+	(void)state;
+	hlkvm_fallback_acked(&fb, 1);	/* timer never armed */
+	hlkvm_fallback_set_period(&fb, 10 * 1000 * 1000);
+	hlkvm_fallback_acked(&fb, 3);
+	hlkvm_fallback_acked(&fb, 0);
+	hlkvm_fallback_get(&fb, NULL, &st, NULL);
+	assert_int_equal(st.eoi_seen, 4);
+	assert_int_equal(st.eoi_ignored, 0);
+	assert_int_equal(st.eoi_bridged, 0);
+	assert_int_equal(atomic_load(&eois), 0);
+}
+
+/* Stop in the handler, then EOI: that tick is acknowledged all the same */
+static void kernel_ack_after_stop_with_tick_outstanding(void **state)
+{
+	struct hlkvm_timer_info t;
+	unsigned int i;
+
+	(void)state;
+	hlkvm_fallback_set_period(&fb, 1000);
+	while (atomic_load(&injected) == 0)
+		sleep_ms(1);
+	hlkvm_fallback_set_period(&fb, 0);
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_int_equal(t.outstanding, 1);
+	hlkvm_fallback_acked(&fb, 1);
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_int_equal(t.outstanding, 0);
+	/* restarted: the next expiry injects, nothing outstanding blocks it */
+	hlkvm_fallback_set_period(&fb, 1000);
+	for (i = 0; i < 2000 && atomic_load(&injected) < 2; i++)
+		sleep_ms(1);
+	hlkvm_fallback_set_period(&fb, 0);
+	assert_true(atomic_load(&injected) >= 2);
+}
+
+/*
+ * One acknowledgment from KVM releases exactly one backlog tick. Ticks,
+ * not signals, are compared: the stale guard's kicks may add signals on a
+ * loaded machine, never ticks.
+ */
+static void kernel_ack_releases_one_backlog_tick(void **state)
+{
+	struct hlkvm_timer_info t;
+	unsigned int waited;
+
+	(void)state;
+	hlkvm_fallback_set_period(&fb, 10000);	/* 10 ms: room to look */
+	while (atomic_load(&injected) == 0)
+		sleep_ms(1);
+	sleep_ms(35);		/* 3 or more expiries go to the backlog */
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_int_equal(t.ticks, 1);
+	assert_true(t.backlog >= 2);
+	hlkvm_fallback_acked(&fb, 1);
+	/* Due a quarter period after the last injection: already past */
+	for (waited = 0; waited < 2000; waited++) {
+		hlkvm_fallback_get(&fb, &t, NULL, NULL);
+		if (t.ticks > 1)
+			break;
+		sleep_ms(1);
+	}
+	assert_int_equal(t.ticks, 2);
+	sleep_ms(25);		/* more expiries, no acknowledgment */
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_set_period(&fb, 0);
+	assert_int_equal(t.ticks, 2);
+	assert_int_equal(t.outstanding, 1);
+}
+
 static void destroy_joins_running_timer(void **state)
 {
 	(void)state;
@@ -369,6 +492,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define S(f) cmocka_unit_test_setup_teardown(f, setup_skip, teardown)
+#define K(f) cmocka_unit_test_setup_teardown(f, setup_kernel, teardown)
 		T(pic_data_reads_all_masked),
 		T(pic_command_reads_zero),
 		T(pit_counters_read_zero_mode_not_answered),
@@ -388,8 +512,14 @@ int main(void)
 		S(timer_without_ack_injects_once_then_only_kicks),
 		T(timer_catchup_keeps_backlog_without_ack),
 		T(destroy_joins_running_timer),
+		T(init_refuses_unknown_irqchip),
+		K(kernel_pic_ports_left_to_kvm),
+		K(kernel_acks_all_seen),
+		K(kernel_ack_after_stop_with_tick_outstanding),
+		K(kernel_ack_releases_one_backlog_tick),
 #undef T
 #undef S
+#undef K
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

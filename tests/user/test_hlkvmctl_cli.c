@@ -448,7 +448,7 @@ static void json_show_exact(void **state)
 		"\"timer_port\":107,\"timer_policy\":\"catchup\","
 		"\"period_min_us\":100,\"period_max_us\":10000000,"
 		"\"backlog_max\":1000,\"vm_count\":1,"
-		"\"vms\":[{\"vm_id\":3,\"owner_pid\":99,"
+		"\"vms\":[{\"vm_id\":3,\"owner_pid\":99,\"irqchip\":\"split\","
 		"\"timer_running\":true,\"period_us\":100}]}\n");
 	cap_close(&o);
 
@@ -471,7 +471,7 @@ static void json_vm_exact(void **state)
 		"{\"vm_id\":3,\"owner_pid\":99,"
 		"\"groups\":[\"pic\",\"pit\",\"speaker\",\"diag\",\"timer\"],"
 		"\"timer_port\":107,\"timer_policy\":\"skip\","
-		"\"attach_time_ns\":1500000000,"
+		"\"attach_time_ns\":1500000000,\"irqchip\":\"split\","
 		"\"timer\":{\"running\":true,\"requested_us\":50,"
 		"\"period_us\":100,\"ticks\":18446744073709551615,"
 		"\"merged\":2,\"lost\":0,\"backlog\":0,\"outstanding\":0,"
@@ -480,8 +480,57 @@ static void json_vm_exact(void **state)
 		"\"pit\":{\"in\":0,\"out\":0},\"speaker\":{\"in\":0,\"out\":0},"
 		"\"diag\":{\"in\":0,\"out\":80},\"timer_out\":4,"
 		"\"eoi_bridged\":7,\"eoi_ignored\":0,\"eoi_direct\":0,"
-		"\"apic_reenabled\":0}}\n");
+		"\"apic_reenabled\":0,\"eoi_seen\":0}}\n");
 	cap_close(&o);
+}
+
+/* A full-irqchip VM: its mode and its seen EOIs, in both outputs */
+static void vm_full_irqchip_shows_mode_and_eoi_seen(void **state)
+{
+	struct hlkvm_vm_info v = test_vm();
+	struct cap o;
+
+	(void)state;
+	v.irqchip = HLKVM_IRQCHIP_KERNEL;
+	v.groups &= ~HLKVM_GROUP_F_PIC;
+	v.stats.eoi_bridged = 0;
+	v.stats.eoi_seen = 41;
+	cap_open(&o);
+	ctl_print_vm(o.f, true, &v);
+	assert_non_null(strstr(cap_text(&o), ",\"irqchip\":\"kernel\","));
+	assert_non_null(strstr(cap_text(&o),
+			       "\"eoi_bridged\":0,\"eoi_ignored\":0,"
+			       "\"eoi_direct\":0,\"apic_reenabled\":0,"
+			       "\"eoi_seen\":41}"));
+	cap_close(&o);
+	cap_open(&o);
+	ctl_print_vm(o.f, false, &v);
+	assert_non_null(strstr(cap_text(&o), "  irqchip:     kernel\n"));
+	assert_non_null(strstr(cap_text(&o),
+			       "eoi:         bridged 0  ignored 0  direct 0  seen 41\n"));
+	cap_close(&o);
+	cap_open(&o);
+	ctl_print_show(o.f, false, &test_cfg, &v, 1);
+	assert_non_null(strstr(cap_text(&o), " IRQCHIP "));
+	assert_non_null(strstr(cap_text(&o), "99  kernel   running, 100 us\n"));
+	cap_close(&o);
+}
+
+/* A newer module's irqchip mode is shown as unknown, not as a known one */
+static void vm_unknown_irqchip_is_question_mark(void **state)
+{
+	struct hlkvm_vm_info v = test_vm();
+	struct cap o;
+
+	(void)state;
+	v.irqchip = __HLKVM_IRQCHIP_COUNT;
+	cap_open(&o);
+	ctl_print_vm(o.f, true, &v);
+	assert_non_null(strstr(cap_text(&o), "\"irqchip\":\"?\""));
+	cap_close(&o);
+	assert_string_equal(ctl_irqchip_name(HLKVM_IRQCHIP_SPLIT), "split");
+	assert_string_equal(ctl_irqchip_name(HLKVM_IRQCHIP_KERNEL), "kernel");
+	assert_string_equal(ctl_irqchip_name(UINT32_MAX), "?");
 }
 
 static void json_vm_list_is_array(void **state)
@@ -580,6 +629,7 @@ static void text_outputs_name_the_fields(void **state)
 	assert_non_null(strstr(cap_text(&o), "attached at: 1.500000000 s"));
 	assert_non_null(strstr(cap_text(&o), "(requested 50 us)"));
 	assert_non_null(strstr(cap_text(&o), "eoi:         bridged 7"));
+	assert_non_null(strstr(cap_text(&o), "  irqchip:     split\n"));
 	cap_close(&o);
 	cap_open(&o);
 	ctl_print_event(o.f, false, &ev);
@@ -620,6 +670,8 @@ int main(void)
 		cmocka_unit_test(valid_command_without_module_exits_1),
 		cmocka_unit_test(json_show_exact),
 		cmocka_unit_test(json_vm_exact),
+		cmocka_unit_test(vm_full_irqchip_shows_mode_and_eoi_seen),
+		cmocka_unit_test(vm_unknown_irqchip_is_question_mark),
 		cmocka_unit_test(json_vm_list_is_array),
 		cmocka_unit_test(json_escapes_strings),
 		cmocka_unit_test(json_documents_parse_with_jq),

@@ -53,6 +53,8 @@ static void put_full_vm(struct nl_msg *msg)
 				     HLKVM_TIMER_SKIP), 0);
 	assert_int_equal(nla_put_u64(msg, HLKVM_A_ATTACH_TIME_NS,
 				     123456789012ULL), 0);
+	assert_int_equal(nla_put_u32(msg, HLKVM_A_IRQCHIP,
+				     HLKVM_IRQCHIP_KERNEL), 0);
 
 	nest = nla_nest_start(msg, HLKVM_A_TIMER);
 	assert_non_null(nest);
@@ -234,6 +236,7 @@ static void parse_vm_all_attributes(void **state)
 	assert_int_equal(v.timer_port, 107);
 	assert_int_equal(v.timer_policy, HLKVM_TIMER_SKIP);
 	assert_int_equal(v.attach_time_ns, 123456789012ULL);
+	assert_int_equal(v.irqchip, HLKVM_IRQCHIP_KERNEL);
 	assert_true(v.timer.running);
 	assert_int_equal(v.timer.requested_us, 50);
 	assert_int_equal(v.timer.period_us, 100);
@@ -262,6 +265,47 @@ static void parse_vm_all_attributes(void **state)
 	assert_int_equal(s->eoi_direct, 1000 + HLKVM_STATS_A_EOI_DIRECT);
 	assert_int_equal(s->apic_reenabled,
 			 1000 + HLKVM_STATS_A_APIC_REENABLED);
+	assert_int_equal(s->eoi_seen, 1000 + HLKVM_STATS_A_EOI_SEEN);
+	nlmsg_free(msg);
+}
+
+/*
+ * A module from before full-irqchip mode sends neither HLKVM_A_IRQCHIP
+ * nor HLKVM_STATS_A_EOI_SEEN: it served split irqchips only, so that is
+ * what the VM reads as, and the counter it never had is 0.
+ */
+static void parse_vm_from_older_module_is_split(void **state)
+{
+	struct nl_msg *msg = reply(HLKVM_CMD_GET_VM);
+	struct hlkvm_vm_info v;
+	struct nlattr *nest;
+	int i;
+
+	(void)state;
+	memset(&v, 0xa5, sizeof(v));
+	nla_put_u32(msg, HLKVM_A_VM_ID, 5);
+	nest = nla_nest_start(msg, HLKVM_A_STATS);
+	for (i = HLKVM_STATS_A_PIC_IN; i <= HLKVM_STATS_A_APIC_REENABLED; i++)
+		assert_int_equal(nla_put_u64(msg, i, 1000 + i), 0);
+	nla_nest_end(msg, nest);
+	assert_int_equal(hlkvm_nl_parse_vm(nlmsg_hdr(msg), &v), 0);
+	assert_int_equal(v.irqchip, HLKVM_IRQCHIP_SPLIT);
+	assert_int_equal(v.stats.eoi_seen, 0);
+	assert_int_equal(v.stats.apic_reenabled,
+			 1000 + HLKVM_STATS_A_APIC_REENABLED);
+	nlmsg_free(msg);
+}
+
+/* The uapi says NLA_U32: a shorter attribute is refused, not over-read */
+static void parse_vm_short_irqchip_is_ebadmsg(void **state)
+{
+	struct nl_msg *msg = reply(HLKVM_CMD_GET_VM);
+	struct hlkvm_vm_info v;
+
+	(void)state;
+	nla_put_u32(msg, HLKVM_A_VM_ID, 5);
+	nla_put_u8(msg, HLKVM_A_IRQCHIP, HLKVM_IRQCHIP_KERNEL);
+	assert_int_equal(hlkvm_nl_parse_vm(nlmsg_hdr(msg), &v), -EBADMSG);
 	nlmsg_free(msg);
 }
 
@@ -281,6 +325,8 @@ static void parse_vm_optional_attributes_absent(void **state)
 	assert_false(v.timer.running);
 	assert_int_equal(v.timer.ticks, 0);
 	assert_int_equal(v.stats.eoi_direct, 0);
+	assert_int_equal(v.irqchip, HLKVM_IRQCHIP_SPLIT);
+	assert_int_equal(v.stats.eoi_seen, 0);
 	nlmsg_free(msg);
 }
 
@@ -516,6 +562,8 @@ int main(void)
 		cmocka_unit_test(vm_set_period_zero_is_sent),
 		cmocka_unit_test(parse_vm_all_attributes),
 		cmocka_unit_test(parse_vm_optional_attributes_absent),
+		cmocka_unit_test(parse_vm_from_older_module_is_split),
+		cmocka_unit_test(parse_vm_short_irqchip_is_ebadmsg),
 		cmocka_unit_test(parse_vm_without_id_is_ebadmsg),
 		cmocka_unit_test(parse_vm_wrong_attribute_size_is_ebadmsg),
 		cmocka_unit_test(parse_config_all_attributes),

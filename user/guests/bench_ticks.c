@@ -6,8 +6,9 @@
  *
  * TIMER is a PV timer period in us (written to port 107: hlkvm's module,
  * hlkvm-run's fallback or seed timer), or 0x80000000 | DIVISOR for an 8254
- * PIT programmed in mode 2 behind a remapped 8259 PIC (hlkvm-run
- * --accel=kvm: KVM's own PIT and PIC). Both arrive at vector 0x20 and are
+ * PIT programmed in mode 2 (hlkvm-run --accel=kvm: KVM's own PIT and PIC).
+ * The 8259 PIC is remapped either way (with --irqchip=kernel KVM's PIC
+ * delivers the PV timer's ticks too). Both arrive at vector 0x20 and are
  * acknowledged with a non-specific EOI on port 0x20.
  *
  * The handler stores the TSC of every tick; after N + 1 ticks (N intervals)
@@ -95,15 +96,21 @@ static void heapsort(uint64_t *a, uint64_t n)
 
 static void timer_start(uint32_t timer)
 {
-	if (!(timer & TIMER_PIT)) {
-		outl(PORT_PV_TIMER, timer);
-		return;
-	}
-	/* PIC: vectors 0x20/0x28, only IRQ0 unmasked; PIT ch0 mode 2 */
+	/*
+	 * PIC: vectors 0x20/0x28, only IRQ0 unmasked, whatever the timer, as
+	 * a PC guest does: with KVM's 8259 (--accel=kvm, or --irqchip=kernel
+	 * for the PV timer) an unprogrammed PIC would deliver IRQ0 at vector
+	 * 0; hlkvm's split-irqchip PIC absorbs these writes.
+	 */
 	outb(0x20, 0x11); outb(0x21, 0x20); outb(0x21, 0x04); outb(0x21, 0x01);
 	outb(0xa0, 0x11); outb(0xa1, 0x28); outb(0xa1, 0x02); outb(0xa1, 0x01);
 	outb(0xa1, 0xff);
 	outb(0x21, 0xfe);
+	if (!(timer & TIMER_PIT)) {
+		outl(PORT_PV_TIMER, timer);
+		return;
+	}
+	/* PIT ch0 mode 2 */
 	outb(0x43, 0x34);
 	outb(0x40, timer & 0xff);
 	outb(0x40, (timer >> 8) & 0xff);

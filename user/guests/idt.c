@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guests' IDT: exceptions report on port 108, 0x20 is the tick,
- * 0xFF is the LAPIC's spurious vector. CS 0x08 is hlkvm-run's code segment.
+ * 0xFF is the LAPIC's spurious vector, and 0x27 the spurious IRQ7 of an
+ * 8259 remapped to 0x20 (KVM's PIC, like a real one, answers an interrupt
+ * acknowledge that finds nothing pending with IRQ7; a PC guest ignores
+ * it, without an EOI, since nothing is in service). The slave's IRQ15
+ * needs no gate: its lines and the cascade stay masked. CS 0x08 is
+ * hlkvm-run's code segment.
  */
 #include "lib.h"
 
@@ -29,6 +34,7 @@ void idt_init(void)
 	for (i = 0; i < 32; i++)
 		set_gate(i, exc_table[i]);
 	set_gate(0x20, irq_timer);
+	set_gate(0x27, irq_spurious);
 	set_gate(0xff, irq_spurious);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }

@@ -20,7 +20,13 @@ struct boot_info {
 	uint64_t mem_size;
 	uint64_t arg[4];
 	uint64_t tsc_khz;	/* 0: unknown, measure it */
+	uint64_t irqchip;	/* BOOT_IRQCHIP_*: whose PIC answers 0x20-0xA1 */
 };
+
+/* hlkvm's PIC table (split irqchip): data ports read 0xFF, commands 0 */
+#define BOOT_IRQCHIP_SPLIT	0
+/* KVM's 8259 pair (full irqchip): they read as a real PIC's registers */
+#define BOOT_IRQCHIP_KERNEL	1
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -38,7 +38,10 @@
 /* Below the LAPIC/IOAPIC MMIO window at 0xFEC00000 */
 #define GUEST_MEM_MAX		(3ULL << 30)
 
-/* The MSI route for the timer tick: first GSI past the 24 IOAPIC pins */
+/*
+ * Split irqchip: the MSI route for the timer tick, the first GSI past the
+ * 24 IOAPIC pins (with KVM's PIC the tick is GSI 0 instead: irqchip.h)
+ */
 #define TIMER_GSI		24
 #define IRQCHIP_ROUTES		24
 
@@ -52,6 +55,7 @@ struct hlkvm_boot_info {
 	uint64_t mem_size;
 	uint64_t arg[BOOT_ARGS_MAX];
 	uint64_t tsc_khz;	/* KVM_GET_TSC_KHZ of the vCPU, 0 if unknown */
+	uint64_t irqchip;	/* enum hlkvm_irqchip: whose PIC the guest has */
 };
 
 /* ACCEL_KVM: KVM's own PIC/PIT instead of hlkvm's ports (kvm_devices.c) */
@@ -74,6 +78,18 @@ struct run_opts {
 	uint16_t ioeventfd[8];		/* --ioeventfd PORT (kvm_devices.c) */
 	unsigned int n_ioeventfd;
 	bool seed_timer;		/* --timer=seed (seed_timer.c) */
+	uint32_t irqchip;		/* --irqchip: enum hlkvm_irqchip */
+	bool irqchip_given;		/* --irqchip was on the command line */
+};
+
+/* What vm_create() builds */
+struct vm_config {
+	uint64_t mem_size;
+	uint32_t irqchip;	/* enum hlkvm_irqchip */
+	/* --accel=kvm: KVM's PIT too, and no irqfd (irqchip must be KERNEL) */
+	bool kvm_pit;
+	/* KERNEL: the irqfd in resample mode, EOIs on vm.resample_fd */
+	bool resample;
 };
 
 struct vm {
@@ -81,6 +97,7 @@ struct vm {
 	int vm_fd;
 	int vcpu_fd;
 	int irq_fd;
+	int resample_fd;	/* -1 unless vm_config.resample */
 	struct kvm_run *run;
 	size_t run_size;
 	uint8_t *mem;
@@ -99,6 +116,7 @@ struct io_count {
 
 struct run_result {
 	enum accel_mode accel;		/* the mode actually used */
+	uint32_t irqchip;		/* enum hlkvm_irqchip of the VM */
 	const char *end;		/* why the run ended */
 	char end_detail[160];
 	bool have_status;
@@ -118,7 +136,7 @@ struct run_result {
 };
 
 /* vm.c */
-int vm_create(struct vm *vm, uint64_t mem_size, bool kvm_irqchip);
+int vm_create(struct vm *vm, const struct vm_config *cfg);
 int vm_setup_long_mode(struct vm *vm, uint64_t entry,
 		       const struct hlkvm_boot_info *boot);
 int vm_inject(void *arg);

@@ -2,12 +2,11 @@
 /*
  * hlkvm-run --accel=kvm: KVM's own legacy devices instead of hlkvm's.
  *
- * KVM_CREATE_IRQCHIP gives the VM KVM's 8259 PIC pair and I/O APIC (and
- * excludes the split irqchip hlkvm needs, hence a separate setup path);
- * KVM_CREATE_PIT2 adds KVM's 8254, which the guest programs itself (mode 2,
- * its divisor) and whose channel 0 drives PIC input 0. Ticks reach the vCPU
- * through LINT0 in ExtINT mode, as on a PC. No MSI route and no irqfd: the
- * guest's ports 0x20/0x21/0xa0/0xa1/0x40-0x43/0x61 never leave the kernel.
+ * On top of KVM's full irqchip (irqchip.c: the 8259 pair, the I/O APIC,
+ * LINT0 in ExtINT mode), KVM_CREATE_PIT2 adds KVM's 8254, which the guest
+ * programs itself (mode 2, its divisor) and whose channel 0 drives PIC
+ * input 0. No irqfd: the guest's ports 0x20/0x21/0xa0/0xa1/0x40-0x43/0x61
+ * never leave the kernel.
  *
  * --ioeventfd PORT: KVM_IOEVENTFD on the PIO bus, any value, one byte: KVM
  * completes the OUT itself and signals an eventfd nobody reads (an eventfd
@@ -25,9 +24,6 @@
 #include "hlkvm-run.h"
 #include "kvm_devices.h"
 
-#define APIC_LVT0		0x350
-#define APIC_DM_EXTINT		0x700
-
 static int dev_err(const char *what)
 {
 	int err = errno;
@@ -36,28 +32,13 @@ static int dev_err(const char *what)
 	return -err;
 }
 
-int kvm_devices_create(struct vm *vm)
+int kvm_devices_pit(struct vm *vm)
 {
 	/* The speaker port 0x61 too, so no legacy port reaches us */
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 
-	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0))
-		return dev_err("KVM_CREATE_IRQCHIP");
 	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit))
 		return dev_err("KVM_CREATE_PIT2");
-	return 0;
-}
-
-int kvm_devices_lapic(struct vm *vm)
-{
-	struct kvm_lapic_state lapic;
-	uint32_t lvt0 = APIC_DM_EXTINT;	/* unmasked, ExtINT */
-
-	if (ioctl(vm->vcpu_fd, KVM_GET_LAPIC, &lapic))
-		return dev_err("KVM_GET_LAPIC");
-	memcpy(&lapic.regs[APIC_LVT0], &lvt0, sizeof(lvt0));
-	if (ioctl(vm->vcpu_fd, KVM_SET_LAPIC, &lapic))
-		return dev_err("KVM_SET_LAPIC (LINT0 ExtINT)");
 	return 0;
 }
 

@@ -12,10 +12,8 @@ struct vm;
 
 #define IOEVENTFD_MAX	8
 
-/* Before the vCPU exists: full in-kernel irqchip (PIC, IOAPIC) + PIT */
-int kvm_devices_create(struct vm *vm);
-/* After the LAPIC defaults: LINT0 in ExtINT mode, so the PIC reaches it */
-int kvm_devices_lapic(struct vm *vm);
+/* After KVM_CREATE_IRQCHIP, before the vCPU exists: KVM's 8254 PIT */
+int kvm_devices_pit(struct vm *vm);
 /* One-byte OUTs to @port complete in KVM, signalling an eventfd */
 int kvm_devices_ioeventfd(struct vm *vm, uint16_t port);
 

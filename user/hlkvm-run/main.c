@@ -2,8 +2,9 @@
 /*
  * hlkvm-run: run a freestanding 64-bit guest on one vCPU, its legacy ports
  * and PV timer answered by the hlkvm module (--accel=kernel) or by the
- * userspace fallback (--accel=user). Exit status: 0 when the guest reported
- * status 0 on port 108, 1 otherwise, 2 for usage errors.
+ * userspace fallback (--accel=user), on KVM's split irqchip (hlkvm's PIC)
+ * or its full one (--irqchip=kernel: KVM's PIC). Exit status: 0 when the
+ * guest reported status 0 on port 108, 1 otherwise, 2 for usage errors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attach_hint.h"
+#include "ctl.h"
 #include "elf_load.h"
+#include "eoi_watch.h"
 #include "hlkvm-run.h"
 #include "kvm_devices.h"
 #include "seed_timer.h"
@@ -34,6 +38,10 @@ static void usage(FILE *f)
 "  --accel=kernel|user|auto  who answers the ports and runs the timer:\n"
 "                            the hlkvm module, this process, or the module\n"
 "                            when it is loaded (default auto)\n"
+"  --irqchip=split|kernel    KVM's split irqchip, hlkvm answering the PIC\n"
+"                            and the tick an MSI (default split), or its\n"
+"                            full one: KVM's PIC, the tick on GSI 0, as\n"
+"                            hyperlight runs on KVM\n"
 "  --mem SIZE                guest RAM, suffix K, M or G (default 64M,\n"
 "                            2M to 3G, a multiple of 2M)\n"
 "  --flat ADDR               IMAGE is a flat binary loaded and entered at ADDR\n"
@@ -107,8 +115,8 @@ static int parse_u64(const char *s, uint64_t *out)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_ACCEL = 256, OPT_MEM, OPT_FLAT, OPT_ARG, OPT_POLICY,
-	       OPT_TIMEOUT, OPT_JSON, OPT_SUMMARY, OPT_IOEVENTFD = 0x300,
-	       OPT_TIMER };
+	       OPT_TIMEOUT, OPT_JSON, OPT_SUMMARY, OPT_IRQCHIP,
+	       OPT_IOEVENTFD = 0x300, OPT_TIMER };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, OPT_ACCEL },
 		{ "mem", required_argument, NULL, OPT_MEM },
@@ -118,6 +126,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "summary", required_argument, NULL, OPT_SUMMARY },
+		{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 		{ "ioeventfd", required_argument, NULL, OPT_IOEVENTFD },
 		{ "timer", required_argument, NULL, OPT_TIMER },
 		{ "break-entry", no_argument, NULL, DEBUG_OPT_BREAK_ENTRY },
@@ -218,6 +227,16 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_SUMMARY:
 			o->summary_path = optarg;
 			break;
+		case OPT_IRQCHIP:
+			if (!strcmp(optarg, ctl_irqchip_name(HLKVM_IRQCHIP_SPLIT)))
+				o->irqchip = HLKVM_IRQCHIP_SPLIT;
+			else if (!strcmp(optarg,
+					 ctl_irqchip_name(HLKVM_IRQCHIP_KERNEL)))
+				o->irqchip = HLKVM_IRQCHIP_KERNEL;
+			else
+				goto bad;
+			o->irqchip_given = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -244,6 +263,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	if (o->seed_timer && o->accel != ACCEL_USER) {
 		fprintf(stderr, "hlkvm-run: --timer=seed needs --accel=user\n");
 		return -EINVAL;
+	}
+	if (o->accel == ACCEL_KVM) {
+		if (o->irqchip_given && o->irqchip != HLKVM_IRQCHIP_KERNEL) {
+			fprintf(stderr, "hlkvm-run: --accel=kvm is KVM's full irqchip (and PIT): --irqchip=split does not apply\n");
+			return -EINVAL;
+		}
+		o->irqchip = HLKVM_IRQCHIP_KERNEL;
 	}
 	return 0;
 bad:
@@ -337,15 +363,18 @@ static int load_image(struct vm *vm, const struct run_opts *o,
 	return ret;
 }
 
-/* Picks the mode; in kernel mode leaves *client open and the VM attached */
-static int setup_accel(const struct run_opts *o, struct vm *vm,
-		       struct hlkvm_client **client, struct run_result *res)
+/*
+ * Who answers the ports, decided before the VM exists: the irqfd of a full
+ * irqchip is bound differently for the module and for the fallback
+ * (irqchip.c). In kernel mode *client is left open for attach_vm().
+ */
+static int choose_accel(const struct run_opts *o,
+			struct hlkvm_client **client, struct run_result *res)
 {
-	struct hlkvm_attach_opts ao;
-	struct hlkvm_vm_info info;
 	int ret;
 
 	res->accel = o->accel;
+	res->irqchip = o->irqchip;
 	if (o->accel == ACCEL_USER || o->accel == ACCEL_KVM)
 		return 0;
 	ret = hlkvm_open(client);
@@ -363,16 +392,42 @@ static int setup_accel(const struct run_opts *o, struct vm *vm,
 			strerror(-ret));
 		return ret;
 	}
+	res->accel = ACCEL_KERNEL;
+	return 0;
+}
+
+/*
+ * Kernel mode: hand the VM to the module. A refusal that names the other
+ * irqchip mode gets a hint to choose it; the mode is never switched
+ * behind the user's back (the guest, the irqfd and the counters differ).
+ */
+static int attach_vm(const struct run_opts *o, struct vm *vm,
+		     struct hlkvm_client *client, struct run_result *res)
+{
+	struct hlkvm_attach_opts ao;
+	struct hlkvm_vm_info info;
+	const char *msg;
+	int ret, other;
+
 	hlkvm_attach_opts_init(&ao);
 	ao.timer_policy = o->timer_policy;
-	ret = hlkvm_attach(*client, vm->vm_fd, vm->irq_fd, &ao, &info);
+	ret = hlkvm_attach(client, vm->vm_fd, vm->irq_fd, &ao, &info);
 	if (ret) {
+		msg = hlkvm_strerror(client, ret);
 		fprintf(stderr, "hlkvm-run: attaching the VM to hlkvm: %s\n",
-			hlkvm_strerror(*client, ret));
+			msg);
+		other = hlkvm_attach_hint_irqchip(o->irqchip, ret, msg);
+		if (other == HLKVM_IRQCHIP_KERNEL)
+			fprintf(stderr, "hlkvm-run: hint: here the module serves full-irqchip VMs only: run with --irqchip=kernel (KVM's PIC)\n");
+		else if (other == HLKVM_IRQCHIP_SPLIT)
+			fprintf(stderr, "hlkvm-run: hint: this module predates full-irqchip mode: run with --irqchip=split\n");
 		return ret;
 	}
-	res->accel = ACCEL_KERNEL;
 	res->vm_id = info.vm_id;
+	if (info.irqchip != o->irqchip)
+		fprintf(stderr, "hlkvm-run: warning: the module serves the VM as a %s irqchip, not %s\n",
+			ctl_irqchip_name(info.irqchip),
+			ctl_irqchip_name(o->irqchip));
 	return 0;
 }
 
@@ -391,12 +446,15 @@ int main(int argc, char **argv)
 	struct hlkvm_fallback fb;
 	bool fb_live = false;
 	static struct seed_timer seed;
+	struct eoi_watch watch = { .started = false };
 	unsigned int i;
 	struct hlkvm_boot_info boot;
 	struct hlkvm_image img;
+	struct vm_config cfg;
 	struct run_opts o;
 	struct run_ctx ctx;
-	struct vm vm;
+	struct vm vm = { .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1,
+			 .irq_fd = -1, .resample_fd = -1 };
 	FILE *sf = stderr;
 	double t0;
 	int ret, status = 1;
@@ -413,35 +471,46 @@ int main(int argc, char **argv)
 	}
 	res.policy_name = o.timer_policy == HLKVM_TIMER_SKIP ? "skip" : "catchup";
 
-	if (vm_create(&vm, o.mem_size, o.accel == ACCEL_KVM))
-		goto out_vm;
+	if (choose_accel(&o, &client, &res))
+		goto out_client;
+	cfg = (struct vm_config){
+		.mem_size = o.mem_size,
+		.irqchip = o.irqchip,
+		.kvm_pit = res.accel == ACCEL_KVM,
+		/* The fallback's acks; the seed's timer never waits for one */
+		.resample = res.accel == ACCEL_USER && !o.seed_timer &&
+			    o.irqchip == HLKVM_IRQCHIP_KERNEL,
+	};
+	if (vm_create(&vm, &cfg))
+		goto out_client;
 	for (i = 0; i < o.n_ioeventfd; i++)
 		if (kvm_devices_ioeventfd(&vm, o.ioeventfd[i]))
-			goto out_vm;
+			goto out_client;
 	if (o.tsc_khz_arg) {
 		ret = ioctl(vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
 		o.arg[o.tsc_khz_arg - 1] = ret > 0 ? ret : 0;
 	}
 	if (load_image(&vm, &o, &img))
-		goto out_vm;
+		goto out_client;
 	ret = ioctl(vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
 	boot = (struct hlkvm_boot_info){ .magic = BOOT_INFO_MAGIC,
 					 .argc = o.argc,
 					 .mem_size = o.mem_size,
-					 .tsc_khz = ret > 0 ? ret : 0 };
+					 .tsc_khz = ret > 0 ? ret : 0,
+					 .irqchip = res.irqchip };
 	memcpy(boot.arg, o.arg, sizeof(boot.arg));
 	if (vm_setup_long_mode(&vm, img.entry, &boot))
-		goto out_vm;
+		goto out_client;
 	if (debug_setup(&vm, img.entry))
-		goto out_vm;
-	if (setup_accel(&o, &vm, &client, &res))
+		goto out_client;
+	if (res.accel == ACCEL_KERNEL && attach_vm(&o, &vm, client, &res))
 		goto out_client;
 	if (res.accel == ACCEL_USER) {
 		struct hlkvm_fallback_ops ops = {
 			.inject = vm_inject, .lapic_eoi = vm_lapic_eoi, .arg = &vm,
 		};
 
-		ret = hlkvm_fallback_init(&fb, o.timer_policy,
+		ret = hlkvm_fallback_init(&fb, o.irqchip, o.timer_policy,
 					  HLKVM_BACKLOG_DEFAULT, &ops);
 		if (ret) {
 			fprintf(stderr, "hlkvm-run: timer thread: %s\n",
@@ -449,6 +518,13 @@ int main(int argc, char **argv)
 			goto out_client;
 		}
 		fb_live = true;
+		ret = vm.resample_fd >= 0 ?
+		      eoi_watch_start(&watch, vm.resample_fd, &fb) : 0;
+		if (ret) {
+			fprintf(stderr, "hlkvm-run: EOI watch thread: %s\n",
+				strerror(-ret));
+			goto out_fb;
+		}
 	}
 	if (o.seed_timer && seed_timer_init(&seed, &vm)) {
 		fprintf(stderr, "hlkvm-run: seed timer thread failed\n");
@@ -470,6 +546,11 @@ int main(int argc, char **argv)
 	res.wall_s = mono_s() - t0;
 
 	seed_timer_destroy(&seed);
+	/* Before the counters are read: the guest's last EOIs count too */
+	eoi_watch_stop(&watch);
+	if (watch.errors)
+		fprintf(stderr, "hlkvm-run: warning: %llu failed reads of the resamplefd: EOIs may be missing from eoi_seen\n",
+			(unsigned long long)watch.errors);
 	if (fb_live) {
 		hlkvm_fallback_get(&fb, &res.timer, &res.absorbed,
 				   &res.timer_out);
@@ -495,12 +576,13 @@ int main(int argc, char **argv)
 	summary_print(sf, &res, o.json);
 	status = res.have_status && res.status == 0 ? 0 : 1;
 out_fb:
+	eoi_watch_stop(&watch);
 	if (fb_live)
 		hlkvm_fallback_destroy(&fb);
 out_client:
+	/* Detach before the VM goes: the module holds its own reference */
 	if (client)
 		hlkvm_close(client);
-out_vm:
 	vm_destroy(&vm);
 	if (sf != stderr)
 		fclose(sf);

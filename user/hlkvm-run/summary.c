@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "ctl.h"
 #include "hlkvm-run.h"
 
 static const char *const reason_names[] = {
@@ -69,7 +70,8 @@ static void print_json(FILE *f, const struct run_result *r)
 	const char *sep = "";
 	unsigned int i, g;
 
-	fprintf(f, "{\n  \"accel\": \"%s\",\n  \"end\": ", accel_name(r->accel));
+	fprintf(f, "{\n  \"accel\": \"%s\",\n  \"irqchip\": \"%s\",\n  \"end\": ",
+		accel_name(r->accel), ctl_irqchip_name(r->irqchip));
 	json_str(f, r->end ? r->end : "none");
 	fprintf(f, ",\n  \"end_detail\": ");
 	json_str(f, r->end_detail);
@@ -104,12 +106,13 @@ static void print_json(FILE *f, const struct run_result *r)
 				(unsigned long long)r->absorbed.group[g].in,
 				group_names[g],
 				(unsigned long long)r->absorbed.group[g].out);
-		fprintf(f, "\"timer_out\": %llu, \"eoi_bridged\": %llu, \"eoi_ignored\": %llu, \"eoi_direct\": %llu, \"apic_reenabled\": %llu}",
+		fprintf(f, "\"timer_out\": %llu, \"eoi_bridged\": %llu, \"eoi_ignored\": %llu, \"eoi_direct\": %llu, \"apic_reenabled\": %llu, \"eoi_seen\": %llu}",
 			(unsigned long long)r->timer_out,
 			(unsigned long long)r->absorbed.eoi_bridged,
 			(unsigned long long)r->absorbed.eoi_ignored,
 			(unsigned long long)r->absorbed.eoi_direct,
-			(unsigned long long)r->absorbed.apic_reenabled);
+			(unsigned long long)r->absorbed.apic_reenabled,
+			(unsigned long long)r->absorbed.eoi_seen);
 		fprintf(f, ",\n  \"timer\": {\"policy\": \"%s\", \"running\": %s, \"requested_us\": %u, \"period_us\": %u, \"ticks\": %llu, \"merged\": %llu, \"lost\": %llu, \"backlog\": %u, \"outstanding\": %u, \"clamped\": %llu, \"kicks\": %llu}",
 			r->policy_name, r->timer.running ? "true" : "false",
 			r->timer.requested_us, r->timer.period_us,
@@ -135,8 +138,8 @@ static void print_text(FILE *f, const struct run_result *r)
 			r->status, r->status);
 	else
 		fprintf(f, "hlkvm-run: no guest status: %s\n", r->end_detail);
-	fprintf(f, "accel: %s   wall time: %.3f s\n", accel_name(r->accel),
-		r->wall_s);
+	fprintf(f, "accel: %s   irqchip: %s   wall time: %.3f s\n",
+		accel_name(r->accel), ctl_irqchip_name(r->irqchip), r->wall_s);
 	fprintf(f, "exits:");
 	for (i = 0; i < EXIT_REASONS; i++)
 		if (r->exits[i])
@@ -157,12 +160,13 @@ static void print_text(FILE *f, const struct run_result *r)
 			(unsigned long long)r->absorbed.group[g].in,
 			group_names[g],
 			(unsigned long long)r->absorbed.group[g].out);
-	fprintf(f, " timer_out %llu eoi_bridged %llu eoi_ignored %llu eoi_direct %llu apic_reenabled %llu\n",
+	fprintf(f, " timer_out %llu eoi_bridged %llu eoi_ignored %llu eoi_direct %llu apic_reenabled %llu eoi_seen %llu\n",
 		(unsigned long long)r->timer_out,
 		(unsigned long long)r->absorbed.eoi_bridged,
 		(unsigned long long)r->absorbed.eoi_ignored,
 		(unsigned long long)r->absorbed.eoi_direct,
-		(unsigned long long)r->absorbed.apic_reenabled);
+		(unsigned long long)r->absorbed.apic_reenabled,
+		(unsigned long long)r->absorbed.eoi_seen);
 	fprintf(f, "timer (%s): requested %u us, period %u us, ticks %llu, merged %llu, lost %llu, clamped %llu, kicks %llu\n",
 		r->policy_name, r->timer.requested_us, r->timer.period_us,
 		(unsigned long long)r->timer.ticks,

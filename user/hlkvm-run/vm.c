@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hlkvm-run: guest memory, the vCPU in 64-bit mode, the split irqchip with
- * the seed's LAPIC defaults, and the timer's MSI route + irqfd.
+ * hlkvm-run: guest memory, the vCPU in 64-bit mode, the seed's LAPIC
+ * defaults, and the irqchip: split (the timer's MSI route + irqfd, here)
+ * or KVM's full one (irqchip.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "hlkvm-run.h"
+#include "irqchip.h"
 #include "kvm_devices.h"
 #include "lapic.h"
 
@@ -141,14 +143,47 @@ static int setup_msi_irqfd(struct vm *vm)
 	return 0;
 }
 
-int vm_create(struct vm *vm, uint64_t mem_size, bool kvm_irqchip)
+/* Before the vCPU exists, or it gets no in-kernel LAPIC */
+static int create_irqchip(struct vm *vm, const struct vm_config *cfg)
+{
+	struct kvm_enable_cap cap;
+
+	if (cfg->irqchip == HLKVM_IRQCHIP_KERNEL) {
+		if (irqchip_create(vm))
+			return -EINVAL;
+		return cfg->kvm_pit && kvm_devices_pit(vm) ? -EINVAL : 0;
+	}
+	memset(&cap, 0, sizeof(cap));
+	cap.cap = KVM_CAP_SPLIT_IRQCHIP;
+	cap.args[0] = IRQCHIP_ROUTES;
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
+		return kvm_err("KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)");
+	return 0;
+}
+
+/* Once the vCPU has its LAPIC defaults: how the tick reaches it */
+static int wire_timer(struct vm *vm, const struct vm_config *cfg)
+{
+	int ret;
+
+	if (cfg->irqchip != HLKVM_IRQCHIP_KERNEL)
+		return setup_msi_irqfd(vm);
+	ret = irqchip_lapic_extint(vm);
+	/* With KVM's PIT its channel 0 is the tick: nothing to bind */
+	if (!ret && !cfg->kvm_pit)
+		ret = irqchip_bind_timer(vm, cfg->resample);
+	return ret;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *cfg)
 {
 	struct kvm_userspace_memory_region region;
-	struct kvm_enable_cap cap;
+	uint64_t mem_size = cfg->mem_size;
 	int ret, mmap_size;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->irq_fd = -1;
+	vm->resample_fd = -1;
 	vm->mem_size = mem_size;
 
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -181,14 +216,9 @@ int vm_create(struct vm *vm, uint64_t mem_size, bool kvm_irqchip)
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
 		return kvm_err("KVM_SET_USER_MEMORY_REGION");
 
-	/* Before the vCPU exists, or it gets no in-kernel LAPIC */
-	if (kvm_irqchip && kvm_devices_create(vm))
-		return -EINVAL;
-	memset(&cap, 0, sizeof(cap));
-	cap.cap = KVM_CAP_SPLIT_IRQCHIP;
-	cap.args[0] = IRQCHIP_ROUTES;
-	if (!kvm_irqchip && ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
-		return kvm_err("KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)");
+	ret = create_irqchip(vm, cfg);
+	if (ret)
+		return ret;
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu_fd < 0)
@@ -208,8 +238,7 @@ int vm_create(struct vm *vm, uint64_t mem_size, bool kvm_irqchip)
 	if (!ret)
 		ret = setup_lapic(vm);
 	if (!ret)
-		ret = kvm_irqchip ? kvm_devices_lapic(vm) :
-				    setup_msi_irqfd(vm);
+		ret = wire_timer(vm, cfg);
 	return ret;
 }
 
@@ -292,6 +321,8 @@ void vm_destroy(struct vm *vm)
 		munmap(vm->mem, vm->mem_size);
 	if (vm->irq_fd >= 0)
 		close(vm->irq_fd);
+	if (vm->resample_fd >= 0)
+		close(vm->resample_fd);
 	if (vm->vcpu_fd >= 0)
 		close(vm->vcpu_fd);
 	if (vm->vm_fd >= 0)

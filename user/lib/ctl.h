@@ -61,9 +61,13 @@ CTL_INTERNAL int ctl_parse_vm(int argc, char **argv, struct ctl_vm_req *req,
 CTL_INTERNAL int ctl_parse_monitor(int argc, char **argv, uint32_t *count,
 				   FILE *err);
 
-/* Names for the enums, "?" for values this build does not know */
+/*
+ * Names for the enums, "?" for values this build does not know (a newer
+ * module's). The irqchip names are hlkvm-run's --irqchip words too.
+ */
 CTL_INTERNAL const char *ctl_group_name(unsigned int group);
 CTL_INTERNAL const char *ctl_policy_name(uint32_t policy);
+CTL_INTERNAL const char *ctl_irqchip_name(uint32_t irqchip);
 /* Comma-separated group names of @mask ("none" when empty) */
 CTL_INTERNAL void ctl_format_groups(uint32_t mask, char *buf, size_t len);
 

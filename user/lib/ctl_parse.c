@@ -26,6 +26,11 @@ static const char *const policy_names[__HLKVM_TIMER_POLICY_COUNT] = {
 	[HLKVM_TIMER_SKIP]	= "skip",
 };
 
+static const char *const irqchip_names[__HLKVM_IRQCHIP_COUNT] = {
+	[HLKVM_IRQCHIP_SPLIT]	= "split",
+	[HLKVM_IRQCHIP_KERNEL]	= "kernel",
+};
+
 const char *ctl_group_name(unsigned int group)
 {
 	return group < __HLKVM_GROUP_COUNT ? group_names[group] : "?";
@@ -34,6 +39,11 @@ const char *ctl_group_name(unsigned int group)
 const char *ctl_policy_name(uint32_t policy)
 {
 	return policy < __HLKVM_TIMER_POLICY_COUNT ? policy_names[policy] : "?";
+}
+
+const char *ctl_irqchip_name(uint32_t irqchip)
+{
+	return irqchip < __HLKVM_IRQCHIP_COUNT ? irqchip_names[irqchip] : "?";
 }
 
 void ctl_format_groups(uint32_t mask, char *buf, size_t len)

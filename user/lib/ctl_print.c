@@ -56,6 +56,7 @@ static void json_stats(struct json_writer *w, const struct hlkvm_stats *s)
 	json_u64(w, "eoi_ignored", s->eoi_ignored);
 	json_u64(w, "eoi_direct", s->eoi_direct);
 	json_u64(w, "apic_reenabled", s->apic_reenabled);
+	json_u64(w, "eoi_seen", s->eoi_seen);
 	json_object_end(w);
 }
 
@@ -68,6 +69,7 @@ static void json_vm(struct json_writer *w, const struct hlkvm_vm_info *vm)
 	json_u64(w, "timer_port", vm->timer_port);
 	json_string(w, "timer_policy", ctl_policy_name(vm->timer_policy));
 	json_u64(w, "attach_time_ns", vm->attach_time_ns);
+	json_string(w, "irqchip", ctl_irqchip_name(vm->irqchip));
 	json_timer(w, &vm->timer);
 	json_stats(w, &vm->stats);
 	json_object_end(w);
@@ -111,6 +113,8 @@ void ctl_print_show(FILE *f, bool json, const struct hlkvm_config *cfg,
 				json_object_begin(&w, NULL);
 				json_u64(&w, "vm_id", vms[i].vm_id);
 				json_u64(&w, "owner_pid", vms[i].owner_pid);
+				json_string(&w, "irqchip",
+					    ctl_irqchip_name(vms[i].irqchip));
 				json_bool(&w, "timer_running",
 					  vms[i].timer.running);
 				json_u64(&w, "period_us",
@@ -135,10 +139,10 @@ void ctl_print_show(FILE *f, bool json, const struct hlkvm_config *cfg,
 	fprintf(f, "attached VMs:    %" PRIu32 "\n", cfg->vm_count);
 	if (!vms || !n)
 		return;
-	fprintf(f, "%8s %10s  %s\n", "ID", "OWNER", "TIMER");
+	fprintf(f, "%8s %10s  %-8s %s\n", "ID", "OWNER", "IRQCHIP", "TIMER");
 	for (i = 0; i < n; i++) {
-		fprintf(f, "%8" PRIu32 " %10" PRIu32 "  ", vms[i].vm_id,
-			vms[i].owner_pid);
+		fprintf(f, "%8" PRIu32 " %10" PRIu32 "  %-8s ", vms[i].vm_id,
+			vms[i].owner_pid, ctl_irqchip_name(vms[i].irqchip));
 		text_timer_state(f, &vms[i].timer);
 		fputc('\n', f);
 	}
@@ -155,6 +159,7 @@ static void text_vm(FILE *f, const struct hlkvm_vm_info *vm)
 	fprintf(f, "vm %" PRIu32 ": owner pid %" PRIu32 "\n", vm->vm_id,
 		vm->owner_pid);
 	fprintf(f, "  groups:      %s\n", groups);
+	fprintf(f, "  irqchip:     %s\n", ctl_irqchip_name(vm->irqchip));
 	fprintf(f, "  timer port:  %" PRIu16 ", policy %s\n", vm->timer_port,
 		ctl_policy_name(vm->timer_policy));
 	fprintf(f, "  attached at: %" PRIu64 ".%09" PRIu64 " s (boot time)\n",
@@ -174,8 +179,8 @@ static void text_vm(FILE *f, const struct hlkvm_vm_info *vm)
 	fprintf(f, "  %-10s %20s %20" PRIu64 "\n", "timer", "-",
 		s->group[HLKVM_GROUP_TIMER].out);
 	fprintf(f, "  eoi:         bridged %" PRIu64 "  ignored %" PRIu64
-		   "  direct %" PRIu64 "\n",
-		s->eoi_bridged, s->eoi_ignored, s->eoi_direct);
+		   "  direct %" PRIu64 "  seen %" PRIu64 "\n",
+		s->eoi_bridged, s->eoi_ignored, s->eoi_direct, s->eoi_seen);
 	fprintf(f, "  apic:        re-enabled %" PRIu64 "\n", s->apic_reenabled);
 }
 

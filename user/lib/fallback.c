@@ -86,16 +86,21 @@ static void *timer_thread(void *arg)
 	return NULL;
 }
 
-int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t policy,
-			uint32_t backlog_max,
+int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t irqchip,
+			uint32_t policy, uint32_t backlog_max,
 			const struct hlkvm_fallback_ops *ops)
 {
 	pthread_condattr_t ca;
 	sigset_t all, old;
 	int ret;
 
+	if (irqchip >= __HLKVM_IRQCHIP_COUNT)
+		return -EINVAL;
 	memset(fb, 0, sizeof(*fb));
 	fb->cfg.groups = __HLKVM_GROUP_F_ALL;
+	/* KVM's PIC answers those ports in the kernel: never ours to claim */
+	if (irqchip == HLKVM_IRQCHIP_KERNEL)
+		fb->cfg.groups &= ~HLKVM_GROUP_F_PIC;
 	fb->cfg.timer_port = HLKVM_PORT_PV_TIMER;
 	fb->bounds.min_us = HLKVM_PERIOD_MIN_US;
 	fb->bounds.max_us = HLKVM_PERIOD_MAX_US;
@@ -172,6 +177,22 @@ bool hlkvm_fallback_in(struct hlkvm_fallback *fb, uint16_t port,
 	return true;
 }
 
+/* Caller holds fb->lock: the guest acknowledged a tick */
+static void tick_acked_locked(struct hlkvm_fallback *fb)
+{
+	int64_t at, now;
+
+	if (!hlkvm_ticks_ack(&fb->ticks))
+		return;
+	/* Pace backlog ticks a quarter period apart, as the module */
+	at = ts_ns(&fb->last_inject) +
+	     (int64_t)hlkvm_period_ns(fb->period_us) / 4;
+	now = now_ns();
+	fb->release_at = ns_ts(at > now ? at : now);
+	fb->release_pending = true;
+	pthread_cond_signal(&fb->cond);
+}
+
 /* An EOI of IRQ0 on port 0x20: bridge it to the LAPIC, or ignore it */
 static void pic_eoi(struct hlkvm_fallback *fb)
 {
@@ -183,16 +204,24 @@ static void pic_eoi(struct hlkvm_fallback *fb)
 	}
 	fb->ops.lapic_eoi(fb->ops.arg);
 	fb->stats.eoi_bridged++;
-	if (hlkvm_ticks_ack(&fb->ticks)) {
-		/* Pace backlog ticks a quarter period apart, as the module */
-		int64_t at = ts_ns(&fb->last_inject) +
-			     (int64_t)hlkvm_period_ns(fb->period_us) / 4;
-		int64_t now = now_ns();
+	tick_acked_locked(fb);
+	pthread_mutex_unlock(&fb->lock);
+}
 
-		fb->release_at = ns_ts(at > now ? at : now);
-		fb->release_pending = true;
-		pthread_cond_signal(&fb->cond);
-	}
+void hlkvm_fallback_acked(struct hlkvm_fallback *fb, uint64_t n)
+{
+	if (!n)
+		return;
+	pthread_mutex_lock(&fb->lock);
+	/*
+	 * KVM's PIC already ended the interrupt: only the accounting is
+	 * ours, and as in the module every EOI counts (the outstanding count
+	 * saturates at 0, so one with nothing outstanding is harmless). One
+	 * acknowledgment or several since the last call release the same
+	 * single paced backlog tick.
+	 */
+	fb->stats.eoi_seen += n;
+	tick_acked_locked(fb);
 	pthread_mutex_unlock(&fb->lock);
 }
 

@@ -10,12 +10,19 @@
  * host stall, go through the module's tick accounting (kmod/ticks.c):
  * catch-up backlog or skip/merge, exactly as in the kernel.
  *
+ * With a split irqchip (HLKVM_IRQCHIP_SPLIT) the fallback is the PIC too.
  * The EOI bridge costs more here than in the module: a non-specific EOI on
  * port 0x20 is a userspace exit plus KVM_GET_LAPIC + KVM_SET_LAPIC (three
  * ioctls, 1 KiB copied each way) done by the caller's lapic_eoi hook. The
  * timer lock is held across it and across every injection, so a tick
  * injected by this timer can never fall between the GET and the SET and be
  * erased by it.
+ *
+ * With KVM's full irqchip (HLKVM_IRQCHIP_KERNEL) KVM's PIC owns ports
+ * 0x20/0x21/0xA0/0xA1 and takes the guest's EOIs without an exit: the PIC
+ * group is never answered here, and the caller reports each
+ * acknowledgment KVM saw through hlkvm_fallback_acked() instead (hlkvm-run
+ * reads them from a KVM_IRQFD resamplefd).
  */
 #ifndef HLKVM_FALLBACK_H
 #define HLKVM_FALLBACK_H
@@ -34,7 +41,8 @@
  * struct hlkvm_fallback_ops - how the fallback reaches the VM
  * @inject: deliver one tick (signal the irqfd); 0 or -errno
  * @lapic_eoi: EOI the highest in-service LAPIC vector (KVM_GET_LAPIC,
- *             clear the ISR bit, KVM_SET_LAPIC); called on the vCPU thread
+ *             clear the ISR bit, KVM_SET_LAPIC); called on the vCPU thread;
+ *             never called with a full irqchip (may be NULL there)
  * @arg: passed to both
  */
 struct hlkvm_fallback_ops {
@@ -72,9 +80,13 @@ struct hlkvm_fallback {
 	uint64_t inject_errors;
 };
 
-/* @policy: enum hlkvm_timer_policy; @backlog_max: catch-up bound */
-int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t policy,
-			uint32_t backlog_max,
+/*
+ * @irqchip: enum hlkvm_irqchip, how the VM is wired (which ports are
+ * ours, where acknowledgments come from); @policy: enum
+ * hlkvm_timer_policy; @backlog_max: catch-up bound
+ */
+int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t irqchip,
+			uint32_t policy, uint32_t backlog_max,
 			const struct hlkvm_fallback_ops *ops);
 /* Stops and joins the timer thread */
 void hlkvm_fallback_destroy(struct hlkvm_fallback *fb);
@@ -87,6 +99,13 @@ bool hlkvm_fallback_in(struct hlkvm_fallback *fb, uint16_t port,
 		       unsigned int len, void *data);
 bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
 			unsigned int len, const void *data);
+
+/*
+ * Full irqchip: KVM's PIC completed @n EOIs of the timer's IRQ0 since the
+ * last call, each an acknowledgment counted as eoi_seen, as the module
+ * counts the ones it watches on port 0x20. Any thread.
+ */
+void hlkvm_fallback_acked(struct hlkvm_fallback *fb, uint64_t n);
 
 /* Start (clamped) or, with 0, stop the timer, as a guest write would */
 void hlkvm_fallback_set_period(struct hlkvm_fallback *fb, uint32_t req_us);

@@ -57,6 +57,8 @@ struct hlkvm_stats {
 	uint64_t eoi_direct;
 	/* timer armed with the LAPIC globally disabled: re-enabled */
 	uint64_t apic_reenabled;
+	/* full irqchip: IRQ0 EOIs that went on to KVM's PIC, each an ack */
+	uint64_t eoi_seen;
 };
 
 struct hlkvm_vm_info {
@@ -66,6 +68,12 @@ struct hlkvm_vm_info {
 	uint16_t timer_port;
 	uint32_t timer_policy;
 	uint64_t attach_time_ns;
+	/*
+	 * enum hlkvm_irqchip, as the module read it from the VM; a module
+	 * that predates HLKVM_A_IRQCHIP serves split irqchips only, so its
+	 * replies give HLKVM_IRQCHIP_SPLIT (0) here
+	 */
+	uint32_t irqchip;
 	struct hlkvm_timer_info timer;
 	struct hlkvm_stats stats;
 };

@@ -140,6 +140,7 @@ static struct nla_policy reply_policy[HLKVM_A_MAX + 1] = {
 	[HLKVM_A_STATS]		= { .type = NLA_NESTED },
 	[HLKVM_A_VERSION]	= { .type = NLA_STRING },
 	[HLKVM_A_VM_COUNT]	= { .type = NLA_U32 },
+	[HLKVM_A_IRQCHIP]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy timer_policy[HLKVM_TIMER_A_MAX + 1] = {
@@ -156,7 +157,7 @@ static struct nla_policy timer_policy[HLKVM_TIMER_A_MAX + 1] = {
 };
 
 static struct nla_policy stats_policy[HLKVM_STATS_A_MAX + 1] = {
-	[HLKVM_STATS_A_PIC_IN ... HLKVM_STATS_A_APIC_REENABLED] = {
+	[HLKVM_STATS_A_PIC_IN ... HLKVM_STATS_A_EOI_SEEN] = {
 		.type = NLA_U64 },
 };
 
@@ -212,6 +213,7 @@ static int parse_stats(struct nlattr *nest, struct hlkvm_stats *s)
 	s->eoi_ignored = get_u64(tb[HLKVM_STATS_A_EOI_IGNORED]);
 	s->eoi_direct = get_u64(tb[HLKVM_STATS_A_EOI_DIRECT]);
 	s->apic_reenabled = get_u64(tb[HLKVM_STATS_A_APIC_REENABLED]);
+	s->eoi_seen = get_u64(tb[HLKVM_STATS_A_EOI_SEEN]);
 	return 0;
 }
 
@@ -242,6 +244,9 @@ int hlkvm_nl_parse_vm(struct nlmsghdr *nlh, struct hlkvm_vm_info *info)
 			   nla_get_u16(tb[HLKVM_A_TIMER_PORT]) : 0;
 	info->timer_policy = get_u32(tb[HLKVM_A_TIMER_POLICY]);
 	info->attach_time_ns = get_u64(tb[HLKVM_A_ATTACH_TIME_NS]);
+	/* Absent from modules older than full-irqchip mode: 0, split */
+	_Static_assert(HLKVM_IRQCHIP_SPLIT == 0, "absent must read as split");
+	info->irqchip = get_u32(tb[HLKVM_A_IRQCHIP]);
 	if (tb[HLKVM_A_TIMER]) {
 		ret = parse_timer(tb[HLKVM_A_TIMER], &info->timer);
 		if (ret)
