@@ -383,6 +383,20 @@ static void parse_config_all_attributes(void **state)
 	nlmsg_free(msg);
 }
 
+/* An unprivileged caller's reply has no VM count: not the same as 0 */
+static void parse_config_without_vm_count_is_hidden(void **state)
+{
+	struct nl_msg *msg = reply(HLKVM_CMD_GET_CONFIG);
+	struct hlkvm_config c;
+
+	(void)state;
+	nla_put_string(msg, HLKVM_A_VERSION, "0.3.1-test");
+	nla_put_u32(msg, HLKVM_A_GROUPS, __HLKVM_GROUP_F_ALL);
+	assert_int_equal(hlkvm_nl_parse_config(nlmsg_hdr(msg), &c), 0);
+	assert_int_equal(c.vm_count, HLKVM_VM_COUNT_HIDDEN);
+	nlmsg_free(msg);
+}
+
 static void parse_config_long_version_is_truncated(void **state)
 {
 	struct nl_msg *msg = reply(HLKVM_CMD_GET_CONFIG);
@@ -567,6 +581,7 @@ int main(void)
 		cmocka_unit_test(parse_vm_without_id_is_ebadmsg),
 		cmocka_unit_test(parse_vm_wrong_attribute_size_is_ebadmsg),
 		cmocka_unit_test(parse_config_all_attributes),
+		cmocka_unit_test(parse_config_without_vm_count_is_hidden),
 		cmocka_unit_test(parse_config_long_version_is_truncated),
 		cmocka_unit_test(parse_event_attach_and_config),
 		cmocka_unit_test(extack_message_capped),

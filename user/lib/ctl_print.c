@@ -85,7 +85,9 @@ static void json_config_fields(struct json_writer *w,
 	json_u64(w, "period_min_us", cfg->period_min_us);
 	json_u64(w, "period_max_us", cfg->period_max_us);
 	json_u64(w, "backlog_max", cfg->backlog_max);
-	json_u64(w, "vm_count", cfg->vm_count);
+	/* absent, not 0, when the module would not say */
+	if (cfg->vm_count != HLKVM_VM_COUNT_HIDDEN)
+		json_u64(w, "vm_count", cfg->vm_count);
 }
 
 static void text_timer_state(FILE *f, const struct hlkvm_timer_info *t)
@@ -136,7 +138,10 @@ void ctl_print_show(FILE *f, bool json, const struct hlkvm_config *cfg,
 	fprintf(f, "period bounds:   %" PRIu32 " - %" PRIu32 " us\n",
 		cfg->period_min_us, cfg->period_max_us);
 	fprintf(f, "backlog max:     %" PRIu32 " ticks\n", cfg->backlog_max);
-	fprintf(f, "attached VMs:    %" PRIu32 "\n", cfg->vm_count);
+	if (cfg->vm_count == HLKVM_VM_COUNT_HIDDEN)
+		fprintf(f, "attached VMs:    (told to CAP_NET_ADMIN only)\n");
+	else
+		fprintf(f, "attached VMs:    %" PRIu32 "\n", cfg->vm_count);
 	if (!vms || !n)
 		return;
 	fprintf(f, "%8s %10s  %-8s %s\n", "ID", "OWNER", "IRQCHIP", "TIMER");

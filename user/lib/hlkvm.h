@@ -94,8 +94,10 @@ struct hlkvm_config {
 	uint32_t period_min_us;
 	uint32_t period_max_us;
 	uint32_t backlog_max;
+	/* HLKVM_VM_COUNT_HIDDEN: the module tells only CAP_NET_ADMIN callers */
 	uint32_t vm_count;
 };
+#define HLKVM_VM_COUNT_HIDDEN UINT32_MAX
 
 /* For hlkvm_set_config(): fields left at HLKVM_DEFAULT are not sent */
 struct hlkvm_config_set {

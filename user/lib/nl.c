@@ -277,7 +277,8 @@ int hlkvm_nl_parse_config(struct nlmsghdr *nlh, struct hlkvm_config *cfg)
 	cfg->period_min_us = get_u32(tb[HLKVM_A_PERIOD_MIN_US]);
 	cfg->period_max_us = get_u32(tb[HLKVM_A_PERIOD_MAX_US]);
 	cfg->backlog_max = get_u32(tb[HLKVM_A_BACKLOG_MAX]);
-	cfg->vm_count = get_u32(tb[HLKVM_A_VM_COUNT]);
+	cfg->vm_count = tb[HLKVM_A_VM_COUNT] ?
+			get_u32(tb[HLKVM_A_VM_COUNT]) : HLKVM_VM_COUNT_HIDDEN;
 	return 0;
 }
 
