@@ -60,8 +60,13 @@ endef
 
 .PHONY: module module-style module-sparse install install-module module-clean
 
+# The rules that run kbuild start with '+': they reach $(MAKE) only through
+# $(call), which make does not see as a recursive make, so under -jN kbuild
+# got no jobserver and said "warning: jobserver unavailable", which the W=1
+# check takes for a warning of ours.
+
 module:
-	@set -e; $(foreach k,$(HLKVM_KVERS), \
+	+@set -e; $(foreach k,$(HLKVM_KVERS), \
 	echo "  MODULE  $(k)"; \
 	$(call hlkvm_kbuild,$(k),W=1,build.log); \
 	if grep -q 'warning:' build/kmod/$(k)/build.log; then \
@@ -91,7 +96,7 @@ module-sparse:
 	@command -v sparse >/dev/null || \
 		{ echo "module-sparse: sparse is not installed (scripts/deps build)" >&2; exit 1; }
 	@# C=2 runs $$(CHECK) on every file; a sparse that cannot run fails kbuild
-	@$(call hlkvm_kbuild,$(HLKVM_SPARSE_KVER),C=2,sparse.log)
+	+@$(call hlkvm_kbuild,$(HLKVM_SPARSE_KVER),C=2,sparse.log)
 	@if grep -E '(^|/)(kmod|uapi)/[^:]*:[0-9]+:[0-9]+: (warning|error):' \
 		build/kmod/$(HLKVM_SPARSE_KVER)/sparse.log; then \
 		echo "module-sparse: sparse findings in our files" >&2; exit 1; fi
@@ -99,7 +104,7 @@ module-sparse:
 
 install: install-module
 install-module:
-	@set -e; $(foreach k,$(HLKVM_KVERS), \
+	+@set -e; $(foreach k,$(HLKVM_KVERS), \
 	$(call hlkvm_kbuild,$(k),,build.log); \
 	$(MAKE) --no-print-directory -C $(HLKVM_KSRC)/linux-headers-$(k) \
 		M=$(HLKVM_ROOT)/build/kmod/$(k)/src INSTALL_MOD_DIR=updates \
