@@ -96,7 +96,7 @@ _hlkvm_buildroot_make() {
 			{ echo "buildroot: cannot install mmdebstrap (apt-get update first?)" >&2; return 1; }
 	fi
 	rm -rf --one-file-system "$dir" "$dir.new"
-	_hlkvm_buildroot_say "creating the $HLKVM_BUILDROOT_SUITE build root in $dir (once, about a minute)"
+	_hlkvm_buildroot_say "creating the $HLKVM_BUILDROOT_SUITE build root in $dir (once, 15-40 s)"
 	t0=$SECONDS
 	# The package lists stay (--skip=cleanup/apt/lists): the root's apt is
 	# asked about kernels right away.
