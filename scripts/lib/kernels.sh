@@ -33,12 +33,23 @@ _hlkvm_apt_cache() {
 }
 
 # _hlkvm_apt_table PKG...: "PKG CANDIDATE" for each PKG apt has a record
-# of, CANDIDATE "(none)" when it cannot be installed. Read whole into a
-# variable first: a `| grep -q` under pipefail would fail by SIGPIPE once
-# grep stops reading.
+# of, CANDIDATE "(none)" when it cannot be installed. Names apt has no
+# record of are left out first: apt-cache policy takes such a name for a
+# regular expression, which is slow and answers with other packages'
+# records (`policy linux-image-6.1.0-5` lists linux-image-6.1.0-54-rt-
+# amd64-dbg). Read whole into a variable first: a `| grep -q` under
+# pipefail would fail by SIGPIPE once grep stops reading.
 _hlkvm_apt_table() {
-	local out
-	out=$(_hlkvm_apt_cache policy "$@" 2>/dev/null) || true
+	local out known all=${_hlkvm_names:-}
+	[ $# -gt 0 ] || return 0
+	# (a caller that has asked pkgnames already passes it in _hlkvm_names:
+	# every apt-cache run costs 0.45 s here, this machine keeping no
+	# pkgcache.bin)
+	[ -n "$all" ] || all=$(_hlkvm_apt_cache pkgnames linux- 2>/dev/null) || true
+	known=$(grep -xF -f <(printf '%s\n' "$@") <<<"$all") || true
+	[ -n "$known" ] || return 0
+	# shellcheck disable=SC2086 # package names, one word each
+	out=$(_hlkvm_apt_cache policy $known 2>/dev/null) || true
 	awk '/^[^ ].*:$/ { pkg = substr($0, 1, length($0) - 1) }
 	     /^  Candidate: / { print pkg, $2 }' <<<"$out"
 }
@@ -91,17 +102,17 @@ hlkvm_image_pkgs() {
 }
 
 hlkvm_kver() {
-	local series=$1 pattern prefix names tab k src=/usr/src HLKVM_APT_IN_ROOT='' bpo=''
+	local series=$1 pattern names tab k src=/usr/src HLKVM_APT_IN_ROOT='' bpo='' _hlkvm_names
 	case "$series" in
-	6.1) pattern='6\.1\.0-[0-9]+-amd64' prefix=linux-headers-6.1. ;;
-	6.12) pattern='6\.12\.[0-9]+\+deb12-amd64' prefix=linux-headers-6.12. ;;
-	newest) pattern='[0-9]+\.[0-9]+\.[0-9]+\+deb13-amd64' prefix=linux-headers- HLKVM_APT_IN_ROOT=1 bpo=1 ;;
+	6.1) pattern='6\.1\.0-[0-9]+-amd64' ;;
+	6.12) pattern='6\.12\.[0-9]+\+deb12-amd64' ;;
+	newest) pattern='[0-9]+\.[0-9]+\.[0-9]+\+deb13-amd64' HLKVM_APT_IN_ROOT=1 bpo=1 ;;
 	[0-9]*.[0-9]*)
 		if ! [[ $series =~ ^[0-9]+\.[0-9]+$ ]]; then
 			echo "hlkvm_kver: '$series' is not a kernel series (want 6.1, 6.12, e.g. 7.3, or newest)" >&2
 			return 2
 		fi
-		pattern="${series//./\\.}\\.[0-9]+\\+deb13-amd64" prefix=linux-headers-$series. HLKVM_APT_IN_ROOT=1
+		pattern="${series//./\\.}\\.[0-9]+\\+deb13-amd64" HLKVM_APT_IN_ROOT=1
 		;;
 	*)
 		echo "hlkvm_kver: unknown kernel series '$series' (want 6.1, 6.12, a series such as 7.3, or newest)" >&2
@@ -112,8 +123,8 @@ hlkvm_kver() {
 		hlkvm_buildroot_ensure || return 1
 		src=$(hlkvm_buildroot_dir)/usr/src
 	fi
-	names=$(_hlkvm_apt_cache pkgnames "$prefix" 2>/dev/null |
-		grep -E "^linux-headers-$pattern\$" | sed 's/^linux-headers-//' | sort -rV) || true
+	_hlkvm_names=$(_hlkvm_apt_cache pkgnames linux- 2>/dev/null) || true
+	names=$(grep -E "^linux-headers-$pattern\$" <<<"$_hlkvm_names" | sed 's/^linux-headers-//' | sort -rV) || true
 	if [ -n "$names" ]; then
 		# one apt-cache call for every candidate ABI's headers and images
 		# shellcheck disable=SC2046
