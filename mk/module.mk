@@ -2,7 +2,8 @@
 # hlkvm.ko: build, style, sparse and install rules; included by the
 # top-level Makefile, run from the repository root.
 #
-#   make module [KVER=<kver>|6.1|6.12]  W=1 build, warnings are errors
+#   make module [KVER=<kver>|6.1|6.12|7.3|newest]
+#                                       W=1 build, warnings are errors
 #   make module KVER=debug              against scripts/debug-kernel's tree
 #   make module-style                   checkpatch --strict
 #   make module-sparse                  sparse (C=2) against 6.1
@@ -16,16 +17,32 @@ HLKVM_KSERIES ?= 6.1 6.12
 HLKVM_KSRC ?= /usr/src
 HLKVM_ROOT := $(abspath .)
 
-# A series (6.1, 6.12) resolves to Debian's ABI name; a full name is kept
+# A series (6.1, 6.12, 7.3) or newest resolves to Debian's ABI name
+# (scripts/lib/kernels.sh); a full name is kept. One that does not resolve
+# becomes unresolved:NAME, which the rules refuse, so it is never skipped.
 hlkvm_resolve = $(shell bash -c '. scripts/lib/kernels.sh; \
 	for k in $(1); do case $$k in \
-	(6.1|6.12) hlkvm_kver $$k;; \
 	(debug) scripts/debug-kernel --print-kver 2>/dev/null || echo debug;; \
-	(*) echo $$k;; esac; done')
-# Where to build against: Debian's headers, or the debug kernel's own tree
-# (scripts/debug-kernel; its release ends in -hlkvm-debug)
-hlkvm_kdir = $(if $(filter debug %-hlkvm-debug,$(1)),$(HLKVM_ROOT)/.cache/debug-kernel/$(1)/build,$(HLKVM_KSRC)/linux-headers-$(1))
+	(*-*) echo $$k;; \
+	(*) hlkvm_kver $$k || echo unresolved:$$k;; esac; done')
+# Debian 13's kernels (+deb13 in the name: the 7.x of trixie-backports) need
+# trixie's gcc-14 and glibc >= 2.38: they are built inside the trixie build
+# root (scripts/buildroot) against its /usr/src/linux-headers-<kver>, which
+# is installed there on demand, unless this machine has those headers
+# itself (a trixie host).
+hlkvm_in_root = $(if $(findstring +deb13-,$(1)),$(if $(wildcard $(HLKVM_KSRC)/linux-headers-$(1)/Makefile),,y))
+# Where to build against: Debian's headers (here or in the build root), or
+# the debug kernel's own tree (scripts/debug-kernel; its release ends in
+# -hlkvm-debug)
+hlkvm_kdir = $(if $(filter debug %-hlkvm-debug,$(1)),$(HLKVM_ROOT)/.cache/debug-kernel/$(1)/build,$(if $(call hlkvm_in_root,$(1)),/usr/src,$(HLKVM_KSRC))/linux-headers-$(1))
+# The kbuild make: here, or in the build root with the kernel's build
+# directory bound at its own path (objects and .ko land here as for 6.x).
+# (In the root, $(MAKE) names the root's own make.)
+hlkvm_kmake = $(if $(call hlkvm_in_root,$(1)),scripts/buildroot run --bind $(HLKVM_ROOT)/build/kmod/$(1) --) $(MAKE) --no-print-directory
 HLKVM_KVERS = $(call hlkvm_resolve,$(if $(KVER),$(KVER),$(HLKVM_KSERIES)))
+# $(1): a resolved name; refuse one that did not resolve (the reason is
+# already on stderr, from hlkvm_kver)
+hlkvm_unresolved = $(if $(filter unresolved:%,$(1)),echo "module: cannot resolve kernel $(patsubst unresolved:%,%,$(1))" >&2; exit 1;)
 
 HLKVM_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/hlkvm.h
 # Strict everywhere, but for three checks that cannot apply where ignored:
@@ -48,10 +65,11 @@ endef
 
 # $(1): kernel release, $(2): extra kbuild arguments, $(3): log name
 define hlkvm_kbuild
-	test -d $(call hlkvm_kdir,$(1)) || \
-		{ echo "module: no kernel tree in $(call hlkvm_kdir,$(1))$(if $(filter debug,$(1)), (build it with scripts/debug-kernel))" >&2; exit 1; }
+	$(call hlkvm_unresolved,$(1))
+	$(if $(call hlkvm_in_root,$(1)),scripts/buildroot headers $(1) >/dev/null || exit 1,test -d $(call hlkvm_kdir,$(1)) || \
+		{ echo "module: no kernel tree in $(call hlkvm_kdir,$(1))$(if $(filter debug,$(1)), (build it with scripts/debug-kernel))" >&2; exit 1; })
 	$(call hlkvm_stage,$(1))
-	if ! $(MAKE) --no-print-directory -C $(call hlkvm_kdir,$(1)) \
+	if ! $(call hlkvm_kmake,$(1)) -C $(call hlkvm_kdir,$(1)) \
 		M=$(HLKVM_ROOT)/build/kmod/$(1)/src $(2) modules \
 		> build/kmod/$(1)/$(3) 2>&1; then \
 		cat build/kmod/$(1)/$(3); exit 1; fi
@@ -60,9 +78,14 @@ endef
 
 .PHONY: module module-style module-sparse install install-module module-clean
 
+# The rules that run kbuild start with '+': they reach $(MAKE) only through
+# $(call), which make does not see as a recursive make, so under -jN kbuild
+# got no jobserver and said "warning: jobserver unavailable", which the W=1
+# check takes for a warning of ours.
+
 module:
-	@set -e; $(foreach k,$(HLKVM_KVERS), \
-	echo "  MODULE  $(k)"; \
+	+@set -e; $(foreach k,$(HLKVM_KVERS), \
+	$(call hlkvm_unresolved,$(k)) echo "  MODULE  $(k)"; \
 	$(call hlkvm_kbuild,$(k),W=1,build.log); \
 	if grep -q 'warning:' build/kmod/$(k)/build.log; then \
 		echo "module: W=1 warnings against $(k)" >&2; exit 1; fi; \
@@ -91,7 +114,7 @@ module-sparse:
 	@command -v sparse >/dev/null || \
 		{ echo "module-sparse: sparse is not installed (scripts/deps build)" >&2; exit 1; }
 	@# C=2 runs $$(CHECK) on every file; a sparse that cannot run fails kbuild
-	@$(call hlkvm_kbuild,$(HLKVM_SPARSE_KVER),C=2,sparse.log)
+	+@$(call hlkvm_kbuild,$(HLKVM_SPARSE_KVER),C=2,sparse.log)
 	@if grep -E '(^|/)(kmod|uapi)/[^:]*:[0-9]+:[0-9]+: (warning|error):' \
 		build/kmod/$(HLKVM_SPARSE_KVER)/sparse.log; then \
 		echo "module-sparse: sparse findings in our files" >&2; exit 1; fi
@@ -99,7 +122,8 @@ module-sparse:
 
 install: install-module
 install-module:
-	@set -e; $(foreach k,$(HLKVM_KVERS), \
+	+@set -e; $(foreach k,$(HLKVM_KVERS), \
+	$(if $(call hlkvm_in_root,$(k)),echo "install-module: $(k) is built in the trixie build root, not for this machine: copy build/kmod/$(k)/hlkvm.ko to a host running it, or use dkms there" >&2; exit 1;) \
 	$(call hlkvm_kbuild,$(k),,build.log); \
 	$(MAKE) --no-print-directory -C $(HLKVM_KSRC)/linux-headers-$(k) \
 		M=$(HLKVM_ROOT)/build/kmod/$(k)/src INSTALL_MOD_DIR=updates \

@@ -4,7 +4,8 @@
 # Checks of the test host harness itself (scripts/testhost), not of hlkvm: all
 # runs use --module none, so they pass before the module exists.
 #
-#   tests/host/testhost_selftest.sh [--kernel 6.1|6.12|all]   (default: all)
+#   tests/host/testhost_selftest.sh [--kernel 6.1|6.12|newest|KVER|all]...
+#                                   (default: all, that is 6.1 and 6.12)
 #
 # Prints "ok N - ..." / "not ok N - ..." per check and a closing
 # "testhost-selftest: N passed, M failed"; exits 1 if any check failed.
@@ -16,18 +17,19 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 th=$repo/scripts/testhost
 
-kernels=(6.1 6.12)
+kernels=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel)
-		[ $# -ge 2 ] || { echo "usage: $0 [--kernel 6.1|6.12|all]" >&2; exit 2; }
-		case "$2" in all) kernels=(6.1 6.12) ;; *) kernels=("$2") ;; esac
+		[ $# -ge 2 ] || { echo "usage: $0 [--kernel 6.1|6.12|newest|KVER|all]..." >&2; exit 2; }
+		case "$2" in all) kernels+=(6.1 6.12) ;; *) kernels+=("$2") ;; esac
 		shift 2
 		;;
-	-h | --help) sed -n '2,10p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--kernel 6.1|6.12|all]" >&2; exit 2 ;;
+	-h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--kernel 6.1|6.12|newest|KVER|all]..." >&2; exit 2 ;;
 	esac
 done
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
