@@ -6,6 +6,30 @@
 # directory of guest images; default: found on PATH).
 
 RUN=${HLKVM_RUN:-hlkvm-run}
+
+# The irqchip modes the module serves here, as tests/host/testvm.h decides
+# them: both below Linux 6.18, KVM's full irqchip alone from 6.18 (the
+# split irqchip's EOI bridge needs symbols those kernels keep inside KVM).
+# HLKVM_TEST_IRQCHIPS (split,kernel | kernel | split) overrides. Outside
+# the test host (the user tier runs some scripts with the fallback alone,
+# which serves both anywhere) both.
+kernel_has_split() {
+	[ "${HLKVM_TESTHOST:-0}" = 1 ] || return 0
+	rel=$(uname -r); maj=${rel%%.*}; rest=${rel#*.}; min=${rest%%[!0-9]*}
+	[ "$maj" -lt 6 ] || { [ "$maj" -eq 6 ] && [ "${min:-0}" -lt 18 ]; }
+}
+if [ -n "${HLKVM_TEST_IRQCHIPS:-}" ]; then IRQCHIPS=$HLKVM_TEST_IRQCHIPS
+elif kernel_has_split; then IRQCHIPS=split,kernel
+else IRQCHIPS=kernel; fi
+case ",$IRQCHIPS," in *,split,*) SPLIT_OK=1 ;; *) SPLIT_OK=0 ;; esac
+# Where split is not served, every hlkvm-run of a script that does not
+# choose runs on KVM's full irqchip (a later --irqchip in its own
+# arguments still wins)
+if [ "$SPLIT_OK" = 0 ]; then
+	RUN_BIN=$RUN
+	RUN=run_on_kvm_pic
+fi
+run_on_kvm_pic() { "$RUN_BIN" --irqchip=kernel "$@"; }
 GUESTS=${HLKVM_GUESTS:-}
 TMP=${TMPDIR:-/tmp}/hlkvm-$(basename "$0" .sh).$$
 mkdir -p "$TMP"
@@ -21,6 +45,14 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 # finish: the TAP plan line, and the exit status
 finish() { echo "1..$n"; exit $fail; }
+# need_split WHAT: a script about the split irqchip (hlkvm's own PIC, the
+# EOI bridge, LAPIC EOIs) skips, saying why, where the module does not
+# serve it; full_irqchip.sh covers KVM's full irqchip
+need_split() {
+	[ "$SPLIT_OK" = 1 ] && return 0
+	skip "$1" "the module serves no split irqchip on $(uname -r) (Linux 6.18+ keeps kvm_lapic_set_eoi inside KVM); KVM's full irqchip: e2e/full_irqchip.sh"
+	finish
+}
 
 # guest IMAGE: its path
 guest() {

@@ -9,6 +9,7 @@
 # Run: scripts/testhost --add tests/host -- 'sh e2e/apic_off.sh'
 
 . "$(dirname "$0")/../lib.sh"
+need_split "a guest that disabled its LAPIC (split irqchip)"
 
 run_guest off kernel "$(guest timer-apicoff.elf)"
 check $? "timer-apicoff.elf (APIC globally disabled, then timer armed) runs to status 0"

@@ -15,6 +15,7 @@
 # Run: scripts/testhost --add tests/host -- 'sh e2e/direct_eoi.sh'
 
 . "$(dirname "$0")/../lib.sh"
+need_split "direct LAPIC EOIs (split irqchip)"
 
 # direct_checks NAME HOW: the guest ran to 0, acks all seen as direct EOIs
 direct_checks() {

@@ -24,6 +24,7 @@
 # CAP_NET_ADMIN" and status 1.
 # Run: scripts/testhost --add tests/host -- 'sh e2e/hlkvmctl.sh'
 . "$(dirname "$0")/../lib.sh"
+need_split "hlkvmctl against split-irqchip VMs (PIC group, pic_out)"
 CTL=${HLKVM_CTL:-hlkvmctl}
 # How much longer guests run where the test watches them while they run:
 # set by scripts/test-host for the (several times slower) debug kernel
