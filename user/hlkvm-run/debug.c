@@ -24,6 +24,7 @@
 
 #include "dr6.h"
 #include "elf_load.h"
+#include "page_walk.h"
 #include "hlkvm-run.h"
 
 #define DEBUG_BP_MAX		16
@@ -172,12 +173,19 @@ static int mem_read(void *opaque, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * An int3 in the VMM's page tables, GDT or boot info would wreck the
+ * guest before it ran an instruction (--break 0x3000 once made it triple
+ * fault): no breakpoint may be written there.
+ */
 static int mem_write(void *opaque, uint64_t addr, const void *buf, size_t len)
 {
 	struct vm *vm = opaque;
 
 	if (addr > vm->mem_size || len > vm->mem_size - addr)
 		return -EFAULT;
+	if (hlkvm_range_overlaps(addr, len, GUEST_RESV_START, GUEST_RESV_END))
+		return -EACCES;
 	memcpy(vm->mem + addr, buf, len);
 	return 0;
 }
@@ -239,6 +247,7 @@ int debug_setup(struct vm *vm, uint64_t entry)
 				fprintf(stderr, "hlkvm-run: --break %s (0x%llx): %s\n",
 					b->spec, (unsigned long long)b->addr,
 					r == -EFAULT ? "outside guest RAM" :
+					r == -EACCES ? "inside the VMM's reserved area 0x1000-0x7fff (page tables, GDT, boot info)" :
 					strerror(-r));
 				return r;
 			}
