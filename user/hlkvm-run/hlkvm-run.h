@@ -155,6 +155,8 @@ struct run_ctx {
 };
 int run_vcpu(struct run_ctx *ctx);
 void run_request_stop(void);
+/* A signal (SIGINT, SIGTERM, --timeout) asked the run to end */
+bool run_stop_pending(void);
 int run_install_timeout(double seconds);
 
 /* debug.c: --break-entry, --hbreak, --break, --step, --trace-stops */

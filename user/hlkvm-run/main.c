@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "elf_load.h"
 #include "eoi_watch.h"
+#include "gdb_stub.h"
 #include "hlkvm-run.h"
 #include "kvm_devices.h"
 #include "seed_timer.h"
@@ -69,6 +70,12 @@ static void usage(FILE *f)
 "                            (alone: from the entry point)\n"
 "  --trace-stops             print each stop as a line \"stop: reason=...\";\n"
 "                            the JSON summary has a \"stops\" array either way\n"
+"  --gdb PORT                a GDB remote stub on 127.0.0.1:PORT (0: any free\n"
+"                            port, printed on stderr): the guest waits at its\n"
+"                            entry point for gdb's `target remote :PORT`;\n"
+"                            addresses are virtual; breakpoints (Z0/Z1) and\n"
+"                            watchpoints (Z2-Z4) share DR0-DR3; one client at\n"
+"                            a time; not with the options above\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
 "\n"
@@ -134,6 +141,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "break", required_argument, NULL, DEBUG_OPT_BREAK },
 		{ "step", required_argument, NULL, DEBUG_OPT_STEP },
 		{ "trace-stops", no_argument, NULL, DEBUG_OPT_TRACE },
+		{ "gdb", required_argument, NULL, GDB_OPT_PORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
@@ -236,6 +244,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			else
 				goto bad;
 			o->irqchip_given = true;
+			break;
+		case GDB_OPT_PORT:
+			if (gdb_stub_parse_opt(optarg))
+				return -EINVAL;
 			break;
 		case 'h':
 			usage(stdout);
@@ -502,6 +514,8 @@ int main(int argc, char **argv)
 	if (vm_setup_long_mode(&vm, img.entry, &boot))
 		goto out_client;
 	if (debug_setup(&vm, img.entry))
+		goto out_client;
+	if (gdb_stub_setup(&vm, img.entry))
 		goto out_client;
 	if (res.accel == ACCEL_KERNEL && attach_vm(&o, &vm, client, &res))
 		goto out_client;

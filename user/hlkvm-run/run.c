@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "gdb_stub.h"
 #include "hlkvm-run.h"
 
 #define PORT_CONSOLE	0xe9
@@ -33,6 +34,11 @@ static void on_signal(int sig)
 void run_request_stop(void)
 {
 	on_signal(SIGTERM);
+}
+
+bool run_stop_pending(void)
+{
+	return stop_requested;
 }
 
 int run_install_timeout(double seconds)
@@ -163,6 +169,8 @@ int run_vcpu(struct run_ctx *ctx)
 	struct run_result *r = ctx->res;
 
 	stop_run = run;
+	if (gdb_stub_enabled() && gdb_stub_start(ctx))
+		goto out;
 	for (;;) {
 		if (stop_requested) {
 			r->end = stop_signal == SIGALRM ? "timeout" : "signal";
@@ -173,6 +181,8 @@ int run_vcpu(struct run_ctx *ctx)
 		if (ioctl(ctx->vm->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				run->immediate_exit = 0;
+				if (gdb_stub_enabled() && gdb_stub_kicked(ctx))
+					break;
 				continue;
 			}
 			r->end = "error";
@@ -193,7 +203,8 @@ int run_vcpu(struct run_ctx *ctx)
 		case KVM_EXIT_INTR:
 			continue;
 		case KVM_EXIT_DEBUG:
-			if (debug_handle_exit(ctx) == 0)
+			if ((gdb_stub_enabled() ? gdb_stub_debug_exit(ctx) :
+			     debug_handle_exit(ctx)) == 0)
 				continue;
 			break;
 		case KVM_EXIT_HLT:
@@ -240,6 +251,8 @@ int run_vcpu(struct run_ctx *ctx)
 		break;
 	}
 out:
+	if (gdb_stub_enabled())
+		gdb_stub_end(ctx);
 	stop_run = NULL;
 	fflush(stdout);
 	return r->have_status ? 0 : -1;
