@@ -730,7 +730,10 @@ static int handle_packet(struct run_ctx *ctx)
 
 /*
  * Feed buffered bytes to the receiver until a packet has been handled
- * that resumes (1) or kills (2), or the buffer is empty (0).
+ * that resumes (1) or kills (2), or the buffer is empty (0). While the
+ * guest runs, packets are acknowledged and dropped (all-stop gdb sends
+ * none) and a 0x03 ends the feeding: the bytes after it are the stopped
+ * guest's, a new client's first packets likewise.
  */
 static int process_input(struct run_ctx *ctx, bool running)
 {
@@ -741,9 +744,11 @@ static int process_input(struct run_ctx *ctx, bool running)
 
 		switch (ev) {
 		case GDB_RX_INTERRUPT:
+			/* What follows is for the stopped guest: leave it */
 			if (running) {
 				G.stop_wanted = true;
 				G.stop_signal = GDB_SIGINT;
+				return 0;
 			}
 			break;
 		case GDB_RX_BAD_CHECKSUM:
@@ -850,13 +855,19 @@ int gdb_stub_kicked(struct run_ctx *ctx)
 			G.stop_signal = GDB_SIGTRAP;
 		}
 	}
-	if (G.client_fd >= 0) {
+	/*
+	 * Drain the socket: SIGIO comes when data arrives, not while it
+	 * waits, so bytes left unread (a 0x03 behind noise) would never
+	 * kick again.
+	 */
+	while (G.client_fd >= 0 && !G.stop_wanted) {
 		if (fill_input()) {
 			drop_client("the client went away");
-		} else if (process_input(ctx, true) == 0 &&
-			   G.in_pos < G.in_len) {
-			G.vm->run->immediate_exit = 1;
+			break;
 		}
+		if (G.in_pos >= G.in_len)
+			break;
+		process_input(ctx, true);
 	}
 	if (!G.stop_wanted || G.client_fd < 0) {
 		G.stop_wanted = false;
