@@ -27,16 +27,34 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 # dump FILE...: show what a failed check saw
 dump() { for f in "$@"; do [ -f "$f" ] && sed "s|^|#   $(basename "$f"): |" "$f"; done; }
 
+if [ ! -x "$RUN" ] || [ ! -r "$ELF" ]; then
+	echo "not ok 1 - $RUN and $ELF built (make user guests)"
+	exit 1
+fi
+# Usage errors (status 2) need no /dev/kvm
+# usage DESCRIPTION PATTERN ARGS...
+usage() {
+	local what=$1 pat=$2 rc
+	shift 2
+	"$RUN" "$@" "$ELF" >/dev/null 2>"$TMP/usage.err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -qE -- "$pat" "$TMP/usage.err"; then
+		ok "$what"
+	else
+		not_ok "$what: status $rc"; dump "$TMP/usage.err"
+	fi
+}
+usage "--gdb with a bad port is a usage error" 'want a TCP port' --gdb 65536
+usage "--gdb with a non-number is a usage error" 'want a TCP port' --gdb :1234
+usage "--gdb with --hbreak is a usage error" 'drop --break-entry' --gdb 0 --hbreak gdb_add
 if [ ! -c /dev/kvm ] || ! [ -r /dev/kvm ]; then
-	echo "ok 1 - gdb sessions on /dev/kvm # SKIP no usable /dev/kvm on this machine"
+	skip "gdb sessions on /dev/kvm" "no usable /dev/kvm on this machine"
+	echo "1..$n"
 	exit 0
 fi
 if ! command -v gdb >/dev/null; then
-	echo "not ok 1 - gdb is installed (scripts/deps installs it)"
-	exit 1
-fi
-if [ ! -x "$RUN" ] || [ ! -r "$ELF" ]; then
-	echo "not ok 1 - $RUN and $ELF built (make user guests)"
+	not_ok "gdb is installed (scripts/deps installs it)"
+	echo "1..$n"
 	exit 1
 fi
 no_int3= no_watch=

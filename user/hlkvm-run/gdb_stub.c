@@ -227,10 +227,6 @@ int gdb_stub_setup(struct vm *vm, uint64_t entry)
 
 	if (!G.enabled)
 		return 0;
-	if (debug_enabled()) {
-		fprintf(stderr, "hlkvm-run: --gdb drives the debug stops itself: drop --break-entry, --hbreak, --break, --step and --trace-stops\n");
-		return -EINVAL;
-	}
 	G.vm = vm;
 	G.vmem = (struct hlkvm_mem){ .read = vmem_read, .write = vmem_write };
 	hlkvm_debug_init(&G.dbg, entry);

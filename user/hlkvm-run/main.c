@@ -73,9 +73,9 @@ static void usage(FILE *f)
 "  --gdb PORT                a GDB remote stub on 127.0.0.1:PORT (0: any free\n"
 "                            port, printed on stderr): the guest waits at its\n"
 "                            entry point for gdb's `target remote :PORT`;\n"
-"                            addresses are virtual; breakpoints (Z0/Z1) and\n"
-"                            watchpoints (Z2-Z4) share DR0-DR3; one client at\n"
-"                            a time; not with the options above\n"
+"                            addresses are virtual; hardware breakpoints and\n"
+"                            watchpoints share DR0-DR3; one client at a time;\n"
+"                            not with the debug-stop options above\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
 "\n"
@@ -272,6 +272,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		return -EINVAL;
 	}
 	o->image = argv[optind];
+	if (gdb_stub_enabled() && debug_enabled()) {
+		fprintf(stderr, "hlkvm-run: --gdb drives the debug stops itself: drop --break-entry, --hbreak, --break, --step and --trace-stops\n");
+		return -EINVAL;
+	}
 	if (o->seed_timer && o->accel != ACCEL_USER) {
 		fprintf(stderr, "hlkvm-run: --timer=seed needs --accel=user\n");
 		return -EINVAL;
