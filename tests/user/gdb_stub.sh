@@ -136,6 +136,10 @@ set $rbx = 0x1234abcd5678
 printf "RBX %#lx\n", $rbx
 set $r12 = 77
 info registers r12
+set $fs_base = 0x5000
+set $xmm1.v2_int64[0] = 0x1122334455
+printf "FSBASE %#lx XMM1 %#lx\n", $fs_base, $xmm1.v2_int64[0]
+set $fs_base = 0
 detach'
 vmm_wait
 if [ "$(has basic "^ENTRY $ENTRY\$" && echo y)" ] && has basic '^\$[0-9]+ = 0x0$' &&
@@ -150,8 +154,9 @@ if has basic '^AT_ADD 1$' && has basic '^a = 20$' && has basic '^b = 22$' &&
 else
 	not_ok "hbreak gdb_add by name"; dump "$TMP/basic.gout"
 fi
-if has basic '^RBX 0x1234abcd5678$' && has basic '^r12 +0x4d +77'; then
-	ok "register writes (P) read back"
+if has basic '^RBX 0x1234abcd5678$' && has basic '^r12 +0x4d +77' &&
+   has basic '^FSBASE 0x5000 XMM1 0x1122334455$'; then
+	ok "register writes (P: general, segment base, SSE) read back"
 else
 	not_ok "register writes read back"; dump "$TMP/basic.gout"
 fi

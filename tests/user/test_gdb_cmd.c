@@ -318,6 +318,78 @@ static void xfer_chunks(void **state)
 	assert_int_equal(n, 1);
 }
 
+static uint32_t rnd(void)
+{
+	static uint64_t x = 0x2545f4914f6cdd1dULL;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (uint32_t)x;
+}
+
+/*
+ * 200,000 random payloads (under ASan/UBSan): command letters followed
+ * by digits, separators and bytes of any value. Whatever comes back must
+ * be a known kind, and every pointer and length must stay inside the
+ * packet. A fixed seed: a failure reproduces.
+ */
+static void parse_random_packets_stays_in_bounds(void **state)
+{
+	static const char first[] = "?gGpPmMXcCsSZzDkHTqQv";
+	static const char alphabet[] = "0123456789abcdefABCDEF,:;=-}#$*xXqSupportedCont?Kill";
+	struct gdb_cmd c;
+	unsigned int i, j, len;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		len = 1 + rnd() % 64;
+		pkt[0] = first[rnd() % (sizeof(first) - 1)];
+		for (j = 1; j < len; j++)
+			pkt[j] = rnd() % 4 ? alphabet[rnd() % (sizeof(alphabet) - 1)] :
+					     (char)rnd();
+		pkt[len] = '\0';
+		gdb_cmd_parse(pkt, len, &c);
+		assert_true(c.kind <= GDB_CMD_ATTACHED);
+		if (c.data) {
+			assert_true(c.data >= (uint8_t *)pkt);
+			assert_true(c.data + c.data_len <= (uint8_t *)pkt + len);
+		}
+		if (c.annex) {
+			assert_true(c.annex > pkt && c.annex < pkt + len);
+			assert_true(strlen(c.annex) < len);
+		}
+		if (c.kind == GDB_CMD_WRITE_MEM)
+			assert_int_equal(c.data_len, c.len);
+		if (c.kind == GDB_CMD_INSERT || c.kind == GDB_CMD_REMOVE)
+			assert_true(c.type <= GDB_BP_ACCESS);
+	}
+}
+
+/* Random bytes into the receiver: bounded, and it still syncs after */
+static void rx_random_bytes_stay_bounded(void **state)
+{
+	struct gdb_rx rx;
+	unsigned int i;
+	enum gdb_rx_event ev = GDB_RX_NONE;
+	const char *good = "$g#67";
+
+	(void)state;
+	gdb_rx_init(&rx);
+	for (i = 0; i < 1000000; i++) {
+		uint8_t b = (uint8_t)rnd();
+
+		ev = gdb_rx_byte(&rx, b);
+		assert_true(rx.len <= GDB_PACKET_MAX);
+		if (ev == GDB_RX_PACKET)
+			assert_int_equal(rx.buf[rx.len], '\0');
+	}
+	for (i = 0; good[i]; i++)
+		ev = gdb_rx_byte(&rx, (uint8_t)good[i]);
+	assert_int_equal(ev, GDB_RX_PACKET);
+	assert_string_equal(rx.buf, "g");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +407,8 @@ int main(void)
 		cmocka_unit_test(qxfer_features),
 		cmocka_unit_test(replies),
 		cmocka_unit_test(xfer_chunks),
+		cmocka_unit_test(parse_random_packets_stays_in_bounds),
+		cmocka_unit_test(rx_random_bytes_stay_bounded),
 	};
 
 	return cmocka_run_group_tests_name("gdb_cmd", tests, NULL, NULL);

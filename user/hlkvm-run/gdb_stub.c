@@ -424,12 +424,19 @@ static int get_state(struct kvm_regs *r, struct kvm_sregs *s,
 	return 0;
 }
 
+/*
+ * Only what changed goes back: KVM_SET_SREGS also reloads the MMU and
+ * requeues a pending interrupt, which a write of rax has no business
+ * doing.
+ */
 static int set_state(const struct kvm_regs *r, const struct kvm_sregs *s,
-		     const struct kvm_fpu *f)
+		     const struct kvm_fpu *f, const struct kvm_sregs *s0,
+		     const struct kvm_fpu *f0)
 {
 	if (ioctl(G.vm->vcpu_fd, KVM_SET_REGS, r) ||
-	    ioctl(G.vm->vcpu_fd, KVM_SET_SREGS, s) ||
-	    ioctl(G.vm->vcpu_fd, KVM_SET_FPU, f))
+	    (memcmp(s, s0, sizeof(*s)) &&
+	     ioctl(G.vm->vcpu_fd, KVM_SET_SREGS, s)) ||
+	    (memcmp(f, f0, sizeof(*f)) && ioctl(G.vm->vcpu_fd, KVM_SET_FPU, f)))
 		return -errno;
 	return 0;
 }
@@ -456,8 +463,8 @@ static void cmd_write_regs(const struct gdb_cmd *c)
 {
 	struct gdb_amd64_regs g;
 	struct kvm_regs r;
-	struct kvm_sregs s;
-	struct kvm_fpu f;
+	struct kvm_sregs s, s0;
+	struct kvm_fpu f, f0;
 	int ret = get_state(&r, &s, &f), size, off;
 
 	if (ret) {
@@ -481,9 +488,11 @@ static void cmd_write_regs(const struct gdb_cmd *c)
 		}
 		memcpy(g.raw + off, c->data, c->data_len);
 	}
+	s0 = s;
+	f0 = f;
 	ret = gdb_amd64_to_kvm(&g, &r, &s, &f);
 	if (!ret)
-		ret = set_state(&r, &s, &f);
+		ret = set_state(&r, &s, &f, &s0, &f0);
 	if (ret) {
 		send_error(-ret);
 		return;
