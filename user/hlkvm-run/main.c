@@ -3,12 +3,14 @@
  * hlkvm-run: run a freestanding 64-bit guest on one vCPU, its legacy ports
  * and PV timer answered by the hlkvm module (--accel=kernel) or by the
  * userspace fallback (--accel=user), on KVM's split irqchip (hlkvm's PIC)
- * or its full one (--irqchip=kernel: KVM's PIC). Exit status: 0 when the
- * guest reported status 0 on port 108, 1 otherwise, 2 for usage errors.
+ * or its full one (--irqchip=kernel: KVM's PIC). Exit statuses: enum
+ * run_exit in hlkvm-run.h.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +23,11 @@
 #include "ctl.h"
 #include "elf_load.h"
 #include "eoi_watch.h"
+#include "errlog.h"
 #include "hlkvm-run.h"
 #include "kvm_devices.h"
 #include "seed_timer.h"
+#include "summary_dest.h"
 
 #define HLKVM_RUN_VERSION	"1.0.0"
 #define IMAGE_MAX		(256u << 20)
@@ -48,8 +52,10 @@ static void usage(FILE *f)
 "  --arg N                   a u64 for the guest's boot info (up to %d times)\n"
 "  --timer-policy catchup|skip  tick policy (default catchup)\n"
 "  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
-"  --json                    print the run summary as JSON\n"
-"  --summary FILE            write the summary to FILE instead of stderr\n"
+"  --json                    print the run summary as JSON (a setup failure\n"
+"                            as {\"error\": ...})\n"
+"  --summary FILE            write the summary to FILE instead of stderr;\n"
+"                            - is stdout, and the console then goes to stderr\n"
 "\n"
 "For scripts/bench (comparisons, not for running guests):\n"
 "  --accel=kvm               KVM's own in-kernel PIC + PIT (KVM_CREATE_IRQCHIP,\n"
@@ -72,8 +78,10 @@ static void usage(FILE *f)
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
 "\n"
-"Exit status: 0 if the guest wrote status 0 to port 108, 1 otherwise,\n"
-"2 for usage errors. See hlkvm-run(1) for the guest ABI.\n", BOOT_ARGS_MAX);
+"Exit status: 0 the guest wrote status 0 to port 108; 1 the guest failed\n"
+"(another status, a crash, a halt); 2 usage error; 3 setup failure (the\n"
+"guest never ran); 4 --timeout expired; 128+N stopped by signal N.\n"
+"See hlkvm-run(1) for the guest ABI.\n", BOOT_ARGS_MAX);
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -198,7 +206,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_TIMEOUT:
 			o->timeout_s = strtod(optarg, &end);
-			if (end == optarg || *end || o->timeout_s <= 0)
+			if (end == optarg || *end || !isfinite(o->timeout_s) ||
+			    !(o->timeout_s > 0))
 				goto bad;
 			break;
 		case OPT_JSON:
@@ -455,19 +464,26 @@ int main(int argc, char **argv)
 	struct run_ctx ctx;
 	struct vm vm = { .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1,
 			 .irq_fd = -1, .resample_fd = -1 };
-	FILE *sf = stderr;
+	struct summary_dest sd;
 	double t0;
-	int ret, status = 1;
+	int ret, status = RUN_EXIT_SETUP;
 
-	if (parse_args(argc, argv, &o))
-		return 2;
-	if (o.summary_path) {
-		sf = fopen(o.summary_path, "w");
-		if (!sf) {
-			fprintf(stderr, "hlkvm-run: --summary %s: %s\n",
-				o.summary_path, strerror(errno));
-			return 2;
+	/* Before any message: a --json failure quotes the first one */
+	errlog_capture_stderr();
+	/* getopt's messages then start "hlkvm-run: " like all the others */
+	argv[0] = (char *)"hlkvm-run";
+	if (parse_args(argc, argv, &o)) {
+		if (o.json && !summary_dest_open(&sd, o.summary_path)) {
+			summary_print_error(summary_dest_begin(&sd),
+					    errlog_get()->error, NULL);
+			summary_dest_close(&sd);
 		}
+		return RUN_EXIT_USAGE;
+	}
+	if (summary_dest_open(&sd, o.summary_path)) {
+		if (o.json)
+			summary_print_error(stderr, errlog_get()->error, NULL);
+		return RUN_EXIT_SETUP;
 	}
 	res.policy_name = o.timer_policy == HLKVM_TIMER_SKIP ? "skip" : "catchup";
 
@@ -536,7 +552,10 @@ int main(int argc, char **argv)
 	}
 
 	ctx = (struct run_ctx){ .vm = &vm, .fb = fb_live ? &fb : NULL,
-				.res = &res };
+				.res = &res,
+				/* One stream, one reader: the summary keeps stdout */
+				.console = summary_dest_is_stdout(&sd) ?
+					   stderr : stdout };
 	if (o.seed_timer) {
 		ctx.io_hook = seed_timer_io;
 		ctx.io_hook_arg = &seed;
@@ -573,8 +592,15 @@ int main(int argc, char **argv)
 			res.have_absorbed = true;
 		}
 	}
-	summary_print(sf, &res, o.json);
-	status = res.have_status && res.status == 0 ? 0 : 1;
+	summary_print(summary_dest_begin(&sd), &res, o.json);
+	if (res.have_status && res.status == 0)
+		status = RUN_EXIT_OK;
+	else if (res.stop_signal == SIGALRM)
+		status = RUN_EXIT_TIMEOUT;
+	else if (res.stop_signal)
+		status = 128 + res.stop_signal;
+	else
+		status = RUN_EXIT_GUEST;
 out_fb:
 	eoi_watch_stop(&watch);
 	if (fb_live)
@@ -584,7 +610,9 @@ out_client:
 	if (client)
 		hlkvm_close(client);
 	vm_destroy(&vm);
-	if (sf != stderr)
-		fclose(sf);
+	if (status == RUN_EXIT_SETUP && o.json)
+		summary_print_error(summary_dest_begin(&sd),
+				    errlog_get()->error, errlog_get()->hint);
+	summary_dest_close(&sd);
 	return status;
 }

@@ -7,6 +7,7 @@
 
 #include "ctl.h"
 #include "hlkvm-run.h"
+#include "json.h"
 
 static const char *const reason_names[] = {
 	[KVM_EXIT_UNKNOWN] = "unknown",
@@ -182,5 +183,19 @@ void summary_print(FILE *f, const struct run_result *r, bool json)
 		print_json(f, r);
 	else
 		print_text(f, r);
+	fflush(f);
+}
+
+void summary_print_error(FILE *f, const char *error, const char *hint)
+{
+	struct json_writer w;
+
+	json_init(&w, f);
+	json_object_begin(&w, NULL);
+	json_string(&w, "error", error && *error ? error : "setup failed");
+	if (hint && *hint)
+		json_string(&w, "hint", hint);
+	json_object_end(&w);
+	json_end_document(&w);
 	fflush(f);
 }

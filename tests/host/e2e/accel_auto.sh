@@ -45,7 +45,7 @@ check $? "module gone: the fallback delivered ticks ($t)"
 
 "$RUN" --accel=kernel timer.elf >"$TMP/k.out" 2>&1
 rc=$?
-[ $rc -eq 1 ] && grep -q "not loaded" "$TMP/k.out"
+[ $rc -eq 3 ] && grep -q "not loaded" "$TMP/k.out"
 check $? "module gone: --accel=kernel refuses and says why (exit $rc)"
 
 out=$(insmod "$HLKVM_KO" 2>&1)

@@ -212,9 +212,10 @@ if [ "$SPLIT_OK" = 1 ]; then
 		grep -q '"irqchip": "split"' "$TMP/auto.json"
 	check $? "--accel=auto: this kernel's module serves the split irqchip"
 else
-	[ $rc -eq 1 ] && grep -q 'full-irqchip' "$TMP/auto.err" &&
+	# exit 3: a setup failure; --json makes it an error object
+	[ $rc -eq 3 ] && grep -q 'full-irqchip' "$TMP/auto.err" &&
 		grep -q 'hint: .*--irqchip=kernel' "$TMP/auto.err" &&
-		[ ! -s "$TMP/auto.json" ]
+		grep -q '^{"error":.*"hint":".*--irqchip=kernel' "$TMP/auto.json"
 	check $? "--accel=auto: a refused split irqchip names full-irqchip mode and hints --irqchip=kernel, running nothing (exit $rc: $(tr '\n' ' ' <"$TMP/auto.err"))"
 fi
 "$RUN" --accel=auto --irqchip=kernel --json --summary "$TMP/autok.json" \

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# hlkvm-run's output as scripts and pipes see it (--accel=user on this
+# machine's /dev/kvm): the console reaches a pipe while the guest runs and
+# survives a SIGKILL; --summary - and /dev/stdout write the summary
+# through stdout without truncating or overwriting it; a failed setup
+# leaves no empty file, and with --json writes {"error": ...}; each kind
+# of ending has its own exit status (hlkvm-run(1), EXIT STATUS).
+set -u
+cd "$(dirname "$0")/../.."
+RUN=$PWD/build/bin/hlkvm-run
+G=$PWD/build/guests
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+
+# Flat images entered at 0x8000 in long mode (hlkvm-run(1), GUEST ABI)
+# prints "X\n", then loops forever: mov al,'X'; out 0xe9,al; mov al,10; out 0xe9,al; jmp $
+printf '\xb0\x58\xe6\xe9\xb0\x0a\xe6\xe9\xeb\xfe' >"$tmp/hang.bin"
+# ends with status 5: mov eax,5; mov dx,108; out dx,eax
+printf '\xb8\x05\x00\x00\x00\x66\xba\x6c\x00\xef' >"$tmp/status5.bin"
+
+# Without /dev/kvm only the checks that never start a guest can run
+have_kvm=1
+[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || have_kvm=0
+nokvm="no usable /dev/kvm on this machine"
+
+# --- exit statuses and failed setups (no guest runs) ---
+"$RUN" --json --summary - --bogus >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc -eq 2 ] && [ -s "$tmp/o" ] && jq -e '.error | test("unrecognized option")' "$tmp/o" >/dev/null
+check $? "usage error: exit 2 and, with --json, {\"error\": ...} (exit $rc: $(cat "$tmp/o"))"
+"$RUN" --timeout nan "$G/timer.elf" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ]
+check $? "--timeout nan is a usage error (exit $rc, want 2)"
+"$RUN" --accel=user /nonexistent.elf >/dev/null 2>&1
+rc=$?
+[ $rc -eq 3 ]
+check $? "a missing image is a setup failure (exit $rc, want 3)"
+"$RUN" --accel=user --summary /nonexistent/x "$G/timer.elf" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 3 ]
+check $? "--summary /nonexistent/x is a setup failure (exit $rc, want 3)"
+(cd "$tmp" && "$RUN" --summary bad.txt /etc/passwd >/dev/null 2>&1)
+rc=$?
+[ $rc -eq 3 ] && [ ! -e "$tmp/bad.txt" ]
+check $? "a failed setup leaves no summary file behind (exit $rc)"
+(cd "$tmp" && "$RUN" --json --summary bad.json /etc/passwd >/dev/null 2>&1)
+rc=$?
+[ $rc -eq 3 ] && jq -e '.error | test("/etc/passwd: not an ELF")' "$tmp/bad.json" >/dev/null
+check $? "--json: a failed setup writes {\"error\": ...} to the summary file ($(cat "$tmp/bad.json" 2>/dev/null))"
+echo keep >"$tmp/old.json"
+"$RUN" --summary "$tmp/old.json" /etc/passwd >/dev/null 2>&1
+[ "$(cat "$tmp/old.json")" = keep ]
+check $? "a failed setup without --json leaves an existing summary file as it was"
+if [ $have_kvm = 1 ]; then
+	"$RUN" --accel=user --hbreak no_such_symbol "$G/timer.elf" >/dev/null 2>"$tmp/e"
+	rc=$?
+	[ $rc -eq 3 ] && grep -q "no such symbol" "$tmp/e"
+	check $? "--hbreak with an unknown symbol is a setup failure (exit $rc, want 3)"
+else
+	skip "--hbreak with an unknown symbol is a setup failure" "$nokvm"
+fi
+
+if [ $have_kvm = 0 ]; then
+	skip "guest output and summaries" "$nokvm"
+	echo "1..$n"
+	exit 0
+fi
+
+# --- guest endings ---
+"$RUN" --accel=user --flat 0x8000 "$tmp/status5.bin" >/dev/null 2>"$tmp/e"
+rc=$?
+[ $rc -eq 1 ] && grep -q "guest status 5" "$tmp/e"
+check $? "a guest status other than 0 exits 1 (exit $rc)"
+"$RUN" --accel=user --timeout 0.5 --flat 0x8000 "$tmp/hang.bin" >/dev/null 2>"$tmp/e"
+rc=$?
+[ $rc -eq 4 ] && grep -q "timed out after 0.5 s" "$tmp/e"
+check $? "a --timeout 0.5 run exits 4 saying \"timed out after 0.5 s\" (exit $rc: $(grep -m1 'no guest status' "$tmp/e"))"
+
+# --- the console reaches a pipe at once, and survives SIGKILL ---
+"$RUN" --accel=user --timeout 60 --flat 0x8000 "$tmp/hang.bin" >"$tmp/con" 2>/dev/null &
+pid=$!
+seen=0
+for _ in $(seq 100); do
+	if grep -q '^X$' "$tmp/con"; then seen=1; break; fi
+	sleep 0.1
+done
+alive=0
+kill -0 $pid 2>/dev/null && alive=1
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+[ $seen = 1 ] && [ $alive = 1 ]
+check $? "the console line is in the file while the guest still runs, and after SIGKILL (seen $seen, alive $alive)"
+
+# --- the summary on stdout ---
+out=$("$RUN" --accel=user --json --summary - "$G/timer.elf" 2>/dev/null | jq -r .status 2>/dev/null)
+[ "$out" = 0 ]
+check $? "--json --summary - | jq .status reads 0 (console not in the stream; got '$out')"
+(cd "$tmp" && "$RUN" --accel=user --summary - "$G/timer.elf" >"$tmp/s" 2>"$tmp/c")
+rc=$?
+[ $rc -eq 0 ] && [ ! -e "$tmp/-" ] && grep -q "guest status 0" "$tmp/s" &&
+	! grep -q "guest status" "$tmp/c" && [ -s "$tmp/c" ]
+check $? "--summary - is stdout, not a file named '-'; the console goes to stderr"
+{ echo before; "$RUN" --accel=user --summary /dev/stdout "$G/timer.elf" 2>/dev/null; } >"$tmp/f"
+[ "$(head -n 1 "$tmp/f")" = before ] && grep -q "guest status 0" "$tmp/f"
+check $? "--summary /dev/stdout >f neither truncates f nor overwrites it ($(head -n 2 "$tmp/f" | tr '\n' '|'))"
+echo "1..$n"
