@@ -15,6 +15,24 @@ void json_init(struct json_writer *w, FILE *f)
 	w->depth = 0;
 	w->need_comma[0] = false;
 	w->overflow = false;
+	w->pretty = false;
+}
+
+void json_set_pretty(struct json_writer *w, bool pretty)
+{
+	w->pretty = pretty;
+}
+
+/* Pretty: every member on its own line, two spaces per level */
+static void newline(struct json_writer *w)
+{
+	int i;
+
+	if (!w->pretty)
+		return;
+	fputc('\n', w->f);
+	for (i = 0; i < w->depth; i++)
+		fputs("  ", w->f);
 }
 
 void json_write_escaped(FILE *f, const char *s)
@@ -54,10 +72,12 @@ static void prefix(struct json_writer *w, const char *key)
 {
 	if (w->need_comma[w->depth])
 		fputc(',', w->f);
+	if (w->depth > 0)
+		newline(w);
 	w->need_comma[w->depth] = true;
 	if (key) {
 		json_write_escaped(w->f, key);
-		fputc(':', w->f);
+		fputs(w->pretty ? ": " : ":", w->f);
 	}
 }
 
@@ -75,11 +95,17 @@ static void nest_open(struct json_writer *w, const char *key, char c)
 
 static void nest_close(struct json_writer *w, char c)
 {
-	fputc(c, w->f);
-	if (w->overflow)
+	bool empty = !w->need_comma[w->depth];
+
+	if (w->overflow) {
 		w->overflow = false;
-	else if (w->depth > 0)
+	} else if (w->depth > 0) {
 		w->depth--;
+		/* "[]" and "{}" stay on one line */
+		if (!empty)
+			newline(w);
+	}
+	fputc(c, w->f);
 }
 
 void json_object_begin(struct json_writer *w, const char *key)

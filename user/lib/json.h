@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * A tiny streaming JSON writer for hlkvmctl's --json output: compact, one
- * document per line, keys as given (snake_case by convention), strings
+ * The one JSON writer of hlkvmctl --json and hlkvm-run --json: compact,
+ * one document per line (or indented with json_set_pretty()), keys as given (snake_case by convention), strings
  * escaped per RFC 8259, numbers as numbers. Nesting is tracked so commas
  * are never the caller's business. Not part of the installed API.
  */
@@ -20,9 +20,12 @@ struct json_writer {
 	int depth;
 	bool need_comma[JSON_MAX_DEPTH];
 	bool overflow;		/* nesting beyond JSON_MAX_DEPTH was refused */
+	bool pretty;		/* indented, one member per line (-p) */
 };
 
 JSON_INTERNAL void json_init(struct json_writer *w, FILE *f);
+/* Indented output from here on (hlkvmctl -p, hlkvm-run --pretty) */
+JSON_INTERNAL void json_set_pretty(struct json_writer *w, bool pretty);
 /* @key is NULL inside arrays and at the top level */
 JSON_INTERNAL void json_object_begin(struct json_writer *w, const char *key);
 JSON_INTERNAL void json_object_end(struct json_writer *w);
