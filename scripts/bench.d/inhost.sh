@@ -61,7 +61,7 @@ measure() {
 	set -- $a $b
 	echo "@B run $name rc=$rc busy=$(($6 - $1)) total=$(($7 - $2)) child=$(($8 - $3)) wall_cs=$((w1 - w0)) wall_ns=$(($9 - $4)) busy_ns=$(($9 - $4 - ${10} + $5))"
 	sed -nE 's/^(cost=.*|iv=.*|[a-z_0-9]+=-?[0-9]+)$/@B out '"$name"' \1/p' "$T/$name.out"
-	[ -f "$T/$name.json" ] && sed -n 's/^  "timer": \(.*\)$/@B sum '"$name"' \1/p' "$T/$name.json"
+	[ -f "$T/$name.json" ] && sed -n 's/.*"timer":\({[^}]*}\).*/@B sum '"$name"' \1/p' "$T/$name.json"
 	if [ $rc -ne 0 ]; then
 		echo "# $name failed ($rc):"; tail -n 5 "$T/$name.out" "$T/$name.err" | sed 's/^/#   /'
 	fi
@@ -224,7 +224,7 @@ for k in 1 4 16 64; do
 	i=1
 	while [ $i -le "$k" ]; do
 		sed -n 's/^\(scale_[a-z]*=[0-9]*\)$/@B out scale.'"$k.$i"' \1/p' "$T/scale.$k.$i.out"
-		sed -n 's/^  "timer": \(.*\)$/@B sum scale.'"$k.$i"' \1/p' "$T/scale.$k.$i.json"
+		sed -n 's/.*"timer":\({[^}]*}\).*/@B sum scale.'"$k.$i"' \1/p' "$T/scale.$k.$i.json"
 		i=$((i + 1))
 	done
 done

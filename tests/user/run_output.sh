@@ -109,4 +109,32 @@ check $? "--summary - is stdout, not a file named '-'; the console goes to stder
 { echo before; "$RUN" --accel=user --summary /dev/stdout "$G/timer.elf" 2>/dev/null; } >"$tmp/f"
 [ "$(head -n 1 "$tmp/f")" = before ] && grep -q "guest status 0" "$tmp/f"
 check $? "--summary /dev/stdout >f neither truncates f nor overwrites it ($(head -n 2 "$tmp/f" | tr '\n' '|'))"
+
+# --- one writer, hlkvmctl's schema; -p is the same document indented ---
+"$RUN" --accel=user -j --summary "$tmp/c.json" "$G/timer.elf" >/dev/null 2>&1
+"$RUN" --accel=user -p --summary "$tmp/p.json" "$G/timer.elf" >/dev/null 2>&1
+[ "$(wc -l <"$tmp/c.json")" = 1 ] && [ "$(wc -l <"$tmp/p.json")" -gt 20 ] &&
+	jq -e '(.stats.pic.in | type == "number") and (.stats.timer_out > 0) and
+		(.timer.ticks > 0) and .timer_policy == "catchup" and
+		(has("absorbed") | not)' "$tmp/c.json" >/dev/null &&
+	[ "$(jq -S 'del(.wall_time_s, .timer, .stats, .exits, .io) | keys' "$tmp/c.json")" = \
+	  "$(jq -S 'del(.wall_time_s, .timer, .stats, .exits, .io) | keys' "$tmp/p.json")" ]
+check $? "-j is one line, -p indented, both with hlkvmctl's stats.GROUP.in/out and timer objects"
+
+# --- debug stops: traces on stderr, named; counts that agree ---
+if [ -r "$G/debug.syms" ]; then
+	"$RUN" --accel=user -j --summary - --trace-stops --hbreak dbg_hw_bp \
+		"$G/debug.elf" >"$tmp/d.json" 2>"$tmp/d.err"
+	rc=$?
+	[ $rc -eq 0 ] && jq -e '.stops | length == 1' "$tmp/d.json" >/dev/null &&
+		grep -q '^stop: reason=hw-breakpoint .* sym=dbg_hw_bp$' "$tmp/d.err" &&
+		jq -e '.exits.debug == (.stops | length) + .step_overs' "$tmp/d.json" >/dev/null
+	check $? "--trace-stops: the stop on stderr names dbg_hw_bp, stdout stays JSON, exits.debug = stops + step_overs (exit $rc: $(grep '^stop' "$tmp/d.err"))"
+	"$RUN" --accel=user --trace-stops --hbreak dbg_hw_bp "$G/debug.elf" >/dev/null 2>"$tmp/t.err"
+	grep -q '^exits: .*debug 2' "$tmp/t.err" &&
+		grep -q '^debug stops: 1 (of 2 debug exits; 1 stepped over a breakpoint)' "$tmp/t.err"
+	check $? "the text summary explains the debug exits that were no stop ($(grep -E '^(exits|debug stops)' "$tmp/t.err" | tr '\n' '|'))"
+else
+	not_ok "build/guests/debug.syms built (make guests)"
+fi
 echo "1..$n"

@@ -78,6 +78,7 @@ struct run_opts {
 	uint64_t mem_size;
 	enum accel_mode accel;
 	bool json;
+	bool pretty;			/* -p: indented JSON */
 	const char *summary_path;
 	double timeout_s;
 	bool flat;
@@ -187,11 +188,16 @@ int debug_resolve(const void *elf, size_t len);
 int debug_setup(struct vm *vm, uint64_t entry);
 /* On KVM_EXIT_DEBUG: 0 to resume, -1 with res->end set to end the run */
 int debug_handle_exit(struct run_ctx *ctx);
-void debug_summary(FILE *f, bool json);
+struct json_writer;
+/* The "breakpoints" and "stops" members of the JSON summary */
+void debug_summary_json(struct json_writer *w);
+/* The text line; @debug_exits: KVM_EXIT_DEBUG exits, stops or not */
+void debug_summary_text(FILE *f, uint64_t debug_exits);
 
 /* summary.c */
 const char *exit_reason_name(unsigned int reason);
-void summary_print(FILE *f, const struct run_result *r, bool json);
+void summary_print(FILE *f, const struct run_result *r, bool json,
+		   bool pretty);
 /* --json when the guest never ran: {"error": ..., "hint": ...} */
 void summary_print_error(FILE *f, const char *error, const char *hint);
 

@@ -52,8 +52,9 @@ static void usage(FILE *f)
 "  --arg N                   a u64 for the guest's boot info (up to %d times)\n"
 "  --timer-policy catchup|skip  tick policy (default catchup)\n"
 "  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
-"  --json                    print the run summary as JSON (a setup failure\n"
+"  -j, --json                print the run summary as JSON (a setup failure\n"
 "                            as {\"error\": ...})\n"
+"  -p, --pretty              the same, indented\n"
 "  --summary FILE            write the summary to FILE instead of stderr;\n"
 "                            - is stdout, and the console then goes to stderr\n"
 "\n"
@@ -73,7 +74,8 @@ static void usage(FILE *f)
 "                            re-inserted on every hit\n"
 "  --step N                  single-step N instructions after the first stop\n"
 "                            (alone: from the entry point)\n"
-"  --trace-stops             print each stop as a line \"stop: reason=...\";\n"
+"  --trace-stops             print each stop on stderr as a line\n"
+"                            \"stop: reason=... sym=SYMBOL\";\n"
 "                            the JSON summary has a \"stops\" array either way\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
@@ -123,7 +125,7 @@ static int parse_u64(const char *s, uint64_t *out)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_ACCEL = 256, OPT_MEM, OPT_FLAT, OPT_ARG, OPT_POLICY,
-	       OPT_TIMEOUT, OPT_JSON, OPT_SUMMARY, OPT_IRQCHIP,
+	       OPT_TIMEOUT, OPT_JSON_SLOT /* -j */, OPT_SUMMARY, OPT_IRQCHIP,
 	       OPT_IOEVENTFD = 0x300, OPT_TIMER };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, OPT_ACCEL },
@@ -132,7 +134,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "arg", required_argument, NULL, OPT_ARG },
 		{ "timer-policy", required_argument, NULL, OPT_POLICY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "json", no_argument, NULL, 'j' },
 		{ "summary", required_argument, NULL, OPT_SUMMARY },
 		{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 		{ "ioeventfd", required_argument, NULL, OPT_IOEVENTFD },
@@ -142,6 +144,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "break", required_argument, NULL, DEBUG_OPT_BREAK },
 		{ "step", required_argument, NULL, DEBUG_OPT_STEP },
 		{ "trace-stops", no_argument, NULL, DEBUG_OPT_TRACE },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
@@ -152,7 +155,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	*o = (struct run_opts){ .mem_size = GUEST_MEM_DEFAULT,
 				.accel = ACCEL_AUTO,
 				.timer_policy = HLKVM_TIMER_CATCHUP };
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVjp", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ACCEL:
 			if (!strcmp(optarg, "kernel"))
@@ -210,8 +213,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			    !(o->timeout_s > 0))
 				goto bad;
 			break;
-		case OPT_JSON:
+		case 'j':
 			o->json = true;
+			break;
+		case 'p':
+			o->json = o->pretty = true;
 			break;
 		case OPT_IOEVENTFD: {
 			uint64_t port;
@@ -592,7 +598,7 @@ int main(int argc, char **argv)
 			res.have_absorbed = true;
 		}
 	}
-	summary_print(summary_dest_begin(&sd), &res, o.json);
+	summary_print(summary_dest_begin(&sd), &res, o.json, o.pretty);
 	if (res.have_status && res.status == 0)
 		status = RUN_EXIT_OK;
 	else if (res.stop_signal == SIGALRM)

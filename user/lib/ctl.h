@@ -98,6 +98,15 @@ CTL_INTERNAL void ctl_json_init(struct json_writer *w, FILE *f,
 				enum ctl_fmt fmt);
 
 /*
+ * The "timer" and "stats" objects, hlkvmctl's and hlkvm-run's alike: one
+ * schema for both tools (hlkvm-run's summary calls these too)
+ */
+CTL_INTERNAL void ctl_json_timer(struct json_writer *w,
+				 const struct hlkvm_timer_info *t);
+CTL_INTERNAL void ctl_json_stats(struct json_writer *w,
+				 const struct hlkvm_stats *s);
+
+/*
  * "show": the module configuration and, when @vms is not NULL (the caller
  * may dump), the attached VMs in brief.
  */

@@ -29,7 +29,7 @@ static void json_groups(struct json_writer *w, const char *key, uint32_t mask)
 	json_array_end(w);
 }
 
-static void json_timer(struct json_writer *w, const struct hlkvm_timer_info *t)
+void ctl_json_timer(struct json_writer *w, const struct hlkvm_timer_info *t)
 {
 	json_object_begin(w, "timer");
 	json_bool(w, "running", t->running);
@@ -45,7 +45,7 @@ static void json_timer(struct json_writer *w, const struct hlkvm_timer_info *t)
 	json_object_end(w);
 }
 
-static void json_stats(struct json_writer *w, const struct hlkvm_stats *s)
+void ctl_json_stats(struct json_writer *w, const struct hlkvm_stats *s)
 {
 	unsigned int g;
 
@@ -76,8 +76,8 @@ static void json_vm(struct json_writer *w, const struct hlkvm_vm_info *vm)
 	json_string(w, "timer_policy", ctl_policy_name(vm->timer_policy));
 	json_u64(w, "attach_time_ns", vm->attach_time_ns);
 	json_string(w, "irqchip", ctl_irqchip_name(vm->irqchip));
-	json_timer(w, &vm->timer);
-	json_stats(w, &vm->stats);
+	ctl_json_timer(w, &vm->timer);
+	ctl_json_stats(w, &vm->stats);
 	json_object_end(w);
 }
 

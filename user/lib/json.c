@@ -140,6 +140,29 @@ void json_bool(struct json_writer *w, const char *key, bool v)
 	fputs(v ? "true" : "false", w->f);
 }
 
+void json_int(struct json_writer *w, const char *key, int64_t v)
+{
+	prefix(w, key);
+	fprintf(w->f, "%" PRId64, v);
+}
+
+void json_null(struct json_writer *w, const char *key)
+{
+	prefix(w, key);
+	fputs("null", w->f);
+}
+
+void json_double(struct json_writer *w, const char *key, double v,
+		 int decimals)
+{
+	prefix(w, key);
+	/* JSON has no NaN or infinity: such a value is unknown, null */
+	if (v != v || v > 1e300 || v < -1e300)
+		fputs("null", w->f);
+	else
+		fprintf(w->f, "%.*f", decimals, v);
+}
+
 void json_string(struct json_writer *w, const char *key, const char *s)
 {
 	prefix(w, key);

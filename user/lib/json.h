@@ -33,6 +33,11 @@ JSON_INTERNAL void json_array_begin(struct json_writer *w, const char *key);
 JSON_INTERNAL void json_array_end(struct json_writer *w);
 JSON_INTERNAL void json_u64(struct json_writer *w, const char *key, uint64_t v);
 JSON_INTERNAL void json_bool(struct json_writer *w, const char *key, bool v);
+JSON_INTERNAL void json_int(struct json_writer *w, const char *key, int64_t v);
+JSON_INTERNAL void json_null(struct json_writer *w, const char *key);
+/* A fixed-point number with @decimals digits after the point (not NaN/inf) */
+JSON_INTERNAL void json_double(struct json_writer *w, const char *key,
+			       double v, int decimals);
 JSON_INTERNAL void json_string(struct json_writer *w, const char *key, const char *s);
 /* Ends a top-level document with a newline */
 JSON_INTERNAL void json_end_document(struct json_writer *w);

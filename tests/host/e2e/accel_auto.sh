@@ -23,11 +23,11 @@ run() {
 	[ $rc -eq 0 ] || sed 's/^/#   /' "$TMP/$name.out" "$TMP/$name.err" "$TMP/$name.json" 2>/dev/null
 	return $rc
 }
-ticks() { sed -n 's/.*"ticks": \([0-9]*\).*/\1/p' "$TMP/$1.json"; }
+ticks() { jget "$1" timer.ticks; }
 
 run loaded --accel=auto timer.elf
 check $? "module loaded: --accel=auto timer.elf ends with status 0"
-grep -q '"accel": "kernel"' "$TMP/loaded.json"
+grep -q '"accel":"kernel"' "$TMP/loaded.json"
 check $? "module loaded: the summary says accel kernel"
 
 out=$(rmmod hlkvm 2>&1)
@@ -37,7 +37,7 @@ check $? "hlkvmctl show fails without the module"
 
 run auto --accel=auto timer.elf
 check $? "module gone: --accel=auto timer.elf ends with status 0"
-grep -q '"accel": "user"' "$TMP/auto.json"
+grep -q '"accel":"user"' "$TMP/auto.json"
 check $? "module gone: the summary says accel user"
 t=$(ticks auto)
 [ "${t:-0}" -gt 1 ]
@@ -50,7 +50,7 @@ check $? "module gone: --accel=kernel refuses and says why (exit $rc)"
 
 out=$(insmod "$HLKVM_KO" 2>&1)
 check $? "insmod $HLKVM_KO again${out:+ ($out)}"
-run back --accel=auto timer.elf && grep -q '"accel": "kernel"' "$TMP/back.json"
+run back --accel=auto timer.elf && grep -q '"accel":"kernel"' "$TMP/back.json"
 check $? "module back: --accel=auto uses it again"
 
 finish

@@ -84,8 +84,8 @@ for accel in $ACCELS; do
 	# --- 1. the acceptance guest
 	kvm_pic "timer$a" "$a" "$(guest timer.elf)"
 	check $? "$a: timer.elf on KVM's PIC runs to status 0 (ticks=$(gval "timer$a" ticks))"
-	grep -q "\"accel\": \"$a\"" "$TMP/timer$a.json" &&
-		grep -q '"irqchip": "kernel"' "$TMP/timer$a.json"
+	grep -q "\"accel\":\"$a\"" "$TMP/timer$a.json" &&
+		grep -q '"irqchip":"kernel"' "$TMP/timer$a.json"
 	check $? "$a: the summary says accel $a, irqchip kernel"
 	[ "$(gval "timer$a" irqchip)" = 1 ] &&
 		[ "$(gval "timer$a" isr_in_tick)" = 1 ]
@@ -208,8 +208,8 @@ check $? "timer-soak.elf on KVM's PIC ends with status 0"
 	timer.elf >"$TMP/auto.out" 2>"$TMP/auto.err"
 rc=$?
 if [ "$SPLIT_OK" = 1 ]; then
-	[ $rc -eq 0 ] && grep -q '"accel": "kernel"' "$TMP/auto.json" &&
-		grep -q '"irqchip": "split"' "$TMP/auto.json"
+	[ $rc -eq 0 ] && grep -q '"accel":"kernel"' "$TMP/auto.json" &&
+		grep -q '"irqchip":"split"' "$TMP/auto.json"
 	check $? "--accel=auto: this kernel's module serves the split irqchip"
 else
 	# exit 3: a setup failure; --json makes it an error object
@@ -220,7 +220,7 @@ else
 fi
 "$RUN" --accel=auto --irqchip=kernel --json --summary "$TMP/autok.json" \
 	--timeout 120 timer.elf >"$TMP/autok.out" 2>"$TMP/autok.err" &&
-	grep -q '"accel": "kernel"' "$TMP/autok.json"
+	grep -q '"accel":"kernel"' "$TMP/autok.json"
 check $? "--accel=auto --irqchip=kernel uses the module"
 
 finish
