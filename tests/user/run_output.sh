@@ -66,6 +66,20 @@ else
 	skip "--hbreak with an unknown symbol is a setup failure" "$nokvm"
 fi
 
+# No access to /dev/kvm: the hint names its group (a private /dev, a
+# /dev/kvm of mode 660, and uid/gid nobody without supplementary groups)
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null && command -v setpriv >/dev/null; then
+	unshare -m sh -c "mount -t tmpfs none /dev && mknod /dev/kvm c 10 232 &&
+		chgrp 0 /dev/kvm && chmod 660 /dev/kvm &&
+		exec setpriv --reuid=65534 --regid=65534 --clear-groups $RUN --accel=user $G/timer.elf" \
+		>/dev/null 2>"$tmp/e"
+	rc=$?
+	[ $rc -eq 3 ] && grep -q 'hint: /dev/kvm is for group root: add yourself (usermod -aG root' "$tmp/e"
+	check $? "no access to /dev/kvm: exit 3 and a hint naming its group (exit $rc: $(tr '\n' ' ' <"$tmp/e"))"
+else
+	skip "no access to /dev/kvm: the hint names its group" "needs root, unshare -m and setpriv"
+fi
+
 if [ $have_kvm = 0 ]; then
 	skip "guest output and summaries" "$nokvm"
 	echo "1..$n"
@@ -134,6 +148,13 @@ if [ -r "$G/debug.syms" ]; then
 	grep -q '^exits: .*debug 2' "$tmp/t.err" &&
 		grep -q '^debug stops: 1 (of 2 debug exits; 1 stepped over a breakpoint)' "$tmp/t.err"
 	check $? "the text summary explains the debug exits that were no stop ($(grep -E '^(exits|debug stops)' "$tmp/t.err" | tr '\n' '|'))"
+	if [ -d /sys/module/kvm_pvm ]; then
+		"$RUN" --accel=user --break dbg_sw_bp "$G/debug.elf" >/dev/null 2>"$tmp/b.err"
+		grep -q 'hint: this KVM cannot run the int3 of --break at 0x[0-9a-f]*: use --hbreak' "$tmp/b.err"
+		check $? "--break where KVM cannot run int3 at CPL0 hints --hbreak ($(grep hint "$tmp/b.err"))"
+	else
+		skip "--break where KVM cannot run int3 hints --hbreak" "this KVM is not PVM: int3 at CPL0 works here"
+	fi
 else
 	not_ok "build/guests/debug.syms built (make guests)"
 fi

@@ -423,6 +423,18 @@ int debug_handle_exit(struct run_ctx *ctx)
 	return 0;
 }
 
+void debug_explain_internal_error(struct run_ctx *ctx)
+{
+	struct kvm_regs regs;
+
+	if (!D.enabled || ioctl(ctx->vm->vcpu_fd, KVM_GET_REGS, &regs) ||
+	    !hlkvm_swbp_find(&D.dbg.sw, regs.rip))
+		return;
+	/* PVM, for one, emulates CPL0 code and cannot emulate int3 */
+	fprintf(stderr, "hlkvm-run: hint: this KVM cannot run the int3 of --break at 0x%llx: use --hbreak (a debug register) instead\n",
+		(unsigned long long)regs.rip);
+}
+
 void debug_summary_text(FILE *f, uint64_t debug_exits)
 {
 	if (!D.enabled)

@@ -188,6 +188,8 @@ int debug_resolve(const void *elf, size_t len);
 int debug_setup(struct vm *vm, uint64_t entry);
 /* On KVM_EXIT_DEBUG: 0 to resume, -1 with res->end set to end the run */
 int debug_handle_exit(struct run_ctx *ctx);
+/* On KVM_EXIT_INTERNAL_ERROR: a hint when it is one of our int3s */
+void debug_explain_internal_error(struct run_ctx *ctx);
 struct json_writer;
 /* The "breakpoints" and "stops" members of the JSON summary */
 void debug_summary_json(struct json_writer *w);

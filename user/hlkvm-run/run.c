@@ -240,6 +240,7 @@ int run_vcpu(struct run_ctx *ctx)
 				 "KVM internal error, suberror %u",
 				 run->internal.suberror);
 			describe_regs(ctx);
+			debug_explain_internal_error(ctx);
 			break;
 		case KVM_EXIT_FAIL_ENTRY:
 			r->end = "fail-entry";
