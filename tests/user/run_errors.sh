@@ -41,6 +41,13 @@ expect 3 'No such file' "a missing image names the file" -- "$RUN" /nonexistent.
 expect 3 'bad magic|not an ELF' "a text file is refused as an ELF" -- "$RUN" "$tmp/text"
 expect 3 'outside the file|truncated' "a truncated ELF is refused" -- "$RUN" "$tmp/trunc.elf"
 expect 3 'machine|x86' "an ELF for another machine is refused" -- "$RUN" "$tmp/arm.elf"
+# A host program is a PIE: the refusal says so by name
+expect 3 'ET_DYN .*position-independent' "a PIE (/bin/sh) is refused as ET_DYN, a position-independent executable" -- "$RUN" /bin/sh
+# IMAGE is a path: never a command name looked up in $PATH
+expect 3 '^hlkvm-run: ls: No such file' "a bare name is not looked up in PATH (hlkvm-run ls)" -- \
+	env -C "$tmp" PATH="/usr/bin:/bin" "$PWD/$RUN" ls
+expect 3 '^hlkvm-run: timer.elf: No such file' "a guest's bare name is not looked up in PATH either" -- \
+	env -C "$tmp" PATH="$PWD/$G:/usr/bin:/bin" "$PWD/$RUN" --accel=user timer.elf
 if [ -e /sys/module/hlkvm ]; then
 	echo "ok $((n += 1)) - --accel=kernel without the module # SKIP the module is loaded here"
 else

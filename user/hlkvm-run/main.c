@@ -327,28 +327,6 @@ out:
 	return buf;
 }
 
-/*
- * An IMAGE without a '/' that is not in the current directory is looked
- * up in $PATH, like a command: the test host puts build/guests there, so
- * `hlkvm-run timer.elf` works from anywhere.
- */
-static const char *find_image(const char *name, char *buf, size_t len)
-{
-	const char *path = getenv("PATH"), *p, *end;
-
-	if (strchr(name, '/') || access(name, F_OK) == 0 || !path)
-		return name;
-	for (p = path; *p; p = *end ? end + 1 : end) {
-		end = strchrnul(p, ':');
-		if (end == p)
-			continue;
-		snprintf(buf, len, "%.*s/%s", (int)(end - p), p, name);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	return name;
-}
-
 static int load_image(struct vm *vm, const struct run_opts *o,
 		      struct hlkvm_image *img)
 {
@@ -356,8 +334,9 @@ static int load_image(struct vm *vm, const struct run_opts *o,
 		.base = vm->mem, .size = vm->mem_size,
 		.resv_start = GUEST_RESV_START, .resv_end = GUEST_RESV_END,
 	};
-	char err[256], found[4096];
-	const char *path = find_image(o->image, found, sizeof(found));
+	/* A path, as given: never looked up in $PATH like a command */
+	const char *path = o->image;
+	char err[256];
 	size_t len;
 	void *buf;
 	int ret;

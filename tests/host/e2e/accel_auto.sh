@@ -25,7 +25,7 @@ run() {
 }
 ticks() { jget "$1" timer.ticks; }
 
-run loaded --accel=auto timer.elf
+run loaded --accel=auto "$(guest timer.elf)"
 check $? "module loaded: --accel=auto timer.elf ends with status 0"
 grep -q '"accel":"kernel"' "$TMP/loaded.json"
 check $? "module loaded: the summary says accel kernel"
@@ -35,7 +35,7 @@ check $? "rmmod hlkvm${out:+ ($out)}"
 ! hlkvmctl show >/dev/null 2>&1
 check $? "hlkvmctl show fails without the module"
 
-run auto --accel=auto timer.elf
+run auto --accel=auto "$(guest timer.elf)"
 check $? "module gone: --accel=auto timer.elf ends with status 0"
 grep -q '"accel":"user"' "$TMP/auto.json"
 check $? "module gone: the summary says accel user"
@@ -43,14 +43,14 @@ t=$(ticks auto)
 [ "${t:-0}" -gt 1 ]
 check $? "module gone: the fallback delivered ticks ($t)"
 
-"$RUN" --accel=kernel timer.elf >"$TMP/k.out" 2>&1
+"$RUN" --accel=kernel "$(guest timer.elf)" >"$TMP/k.out" 2>&1
 rc=$?
 [ $rc -eq 3 ] && grep -q "not loaded" "$TMP/k.out"
 check $? "module gone: --accel=kernel refuses and says why (exit $rc)"
 
 out=$(insmod "$HLKVM_KO" 2>&1)
 check $? "insmod $HLKVM_KO again${out:+ ($out)}"
-run back --accel=auto timer.elf && grep -q '"accel":"kernel"' "$TMP/back.json"
+run back --accel=auto "$(guest timer.elf)" && grep -q '"accel":"kernel"' "$TMP/back.json"
 check $? "module back: --accel=auto uses it again"
 
 finish

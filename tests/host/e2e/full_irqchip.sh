@@ -183,7 +183,7 @@ case " $ACCELS " in
 esac
 
 # --- 9. hlkvmctl sees a full-irqchip VM as such
-"$RUN" --accel=kernel --irqchip=kernel --timeout 120 timer-soak.elf \
+"$RUN" --accel=kernel --irqchip=kernel --timeout 120 "$(guest timer-soak.elf)" \
 	--arg $((3 * SCALE)) >"$TMP/soak.out" 2>"$TMP/soak.err" &
 vmm=$!
 t=150
@@ -205,7 +205,7 @@ check $? "timer-soak.elf on KVM's PIC ends with status 0"
 # --- 10. --accel=auto on a split irqchip: served where this kernel's module
 # serves it (lib.sh's SPLIT_OK), else refused with the hint; never switched
 "$RUN" --accel=auto --irqchip=split --json --summary "$TMP/auto.json" --timeout 120 \
-	timer.elf >"$TMP/auto.out" 2>"$TMP/auto.err"
+	"$(guest timer.elf)" >"$TMP/auto.out" 2>"$TMP/auto.err"
 rc=$?
 if [ "$SPLIT_OK" = 1 ]; then
 	[ $rc -eq 0 ] && grep -q '"accel":"kernel"' "$TMP/auto.json" &&
@@ -219,7 +219,7 @@ else
 	check $? "--accel=auto: a refused split irqchip names full-irqchip mode and hints --irqchip=kernel, running nothing (exit $rc: $(tr '\n' ' ' <"$TMP/auto.err"))"
 fi
 "$RUN" --accel=auto --irqchip=kernel --json --summary "$TMP/autok.json" \
-	--timeout 120 timer.elf >"$TMP/autok.out" 2>"$TMP/autok.err" &&
+	--timeout 120 "$(guest timer.elf)" >"$TMP/autok.out" 2>"$TMP/autok.err" &&
 	grep -q '"accel":"kernel"' "$TMP/autok.json"
 check $? "--accel=auto --irqchip=kernel uses the module"
 

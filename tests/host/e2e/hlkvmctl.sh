@@ -73,7 +73,7 @@ mon=$!
 pids="$pids $mon"
 sleep 1	# the monitor has joined the events group
 "$RUN" --accel=kernel --json --summary "$TMP/soak.json" --timeout 120 \
-	timer-soak.elf --arg $((5 * SCALE)) >"$TMP/soak.out" 2>"$TMP/soak.err" &
+	"$(guest timer-soak.elf)" --arg $((5 * SCALE)) >"$TMP/soak.out" 2>"$TMP/soak.err" &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached
@@ -113,21 +113,21 @@ check $? "monitor --count 2 exits 0 after two events"
 "$CTL" set groups pic,pit,speaker,timer >"$TMP/set.out" 2>&1
 check $? "set groups pic,pit,speaker,timer (diag off)"
 "$RUN" --accel=kernel --json --summary "$TMP/diag.json" --timeout 120 \
-	timer.elf >"$TMP/diag.out" 2>&1
+	"$(guest timer.elf)" >"$TMP/diag.out" 2>&1
 e=$(ioexits diag 128 out)
 [ "${e:-0}" -gt 0 ]
 check $? "with diag off, port 0x80 reaches userspace (${e:-0} KVM_EXIT_IO)"
 "$CTL" set groups "$saved_groups" period-min 200 >"$TMP/set.out" 2>&1
 check $? "set groups back to $saved_groups, period-min 200"
 "$RUN" --accel=kernel --json --summary "$TMP/min.json" --timeout 120 \
-	timer-min.elf >"$TMP/min.out" 2>&1
+	"$(guest timer-min.elf)" >"$TMP/min.out" 2>&1
 c=$(jget min timer.clamped)
 e=$(ioexits min 128 out)
 [ "${c:-0}" -ge 1 ] && [ "${e:-0}" = 0 ]
 check $? "timer-min.elf's 1 us request counted as clamped ($c) and diag absorbed again"
 # The summary is read after the guest stopped its timer (period 0): see
 # the period in force while a guest runs, on one that asks for 100 us
-"$RUN" --accel=kernel --timeout 120 timer-soak.elf --arg $((3 * SCALE)) >/dev/null 2>&1 &
+"$RUN" --accel=kernel --timeout 120 "$(guest timer-soak.elf)" --arg $((3 * SCALE)) >/dev/null 2>&1 &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached && id=$(only_vm_id) && wait_for 60 soaking "$id"
@@ -144,7 +144,7 @@ saved_groups=
 
 # --- 3. vm stop, vm detach: the VMM survives
 "$RUN" --accel=kernel --json --summary "$TMP/det.json" --timeout 120 \
-	timer-soak.elf --arg $((8 * SCALE)) >"$TMP/det.out" 2>"$TMP/det.err" &
+	"$(guest timer-soak.elf)" --arg $((8 * SCALE)) >"$TMP/det.out" 2>"$TMP/det.err" &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached && id=$(only_vm_id) && wait_for 60 soaking "$id"
