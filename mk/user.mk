@@ -11,6 +11,12 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 SAN ?= 1
+# The release (tools, library, module, dkms.conf, man pages, README) is
+# VERSION's one line; scripts/set-version rewrites the copies the kernel
+# side and the documents need, tests/user/version.sh checks they agree.
+# LIB_VERSION is the shared object's ABI version, which follows the
+# soname, not the release.
+HLKVM_VERSION := $(shell cat VERSION)
 LIB_VERSION := 1.0.0
 LIB_SONAME := libhlkvm.so.1
 
@@ -18,7 +24,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
-	-Iuapi -Iuser/lib -Ikmod $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+	-Iuapi -Iuser/lib -Ikmod $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
+	-DHLKVM_VERSION='"$(HLKVM_VERSION)"'
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
@@ -56,9 +63,9 @@ build/lib/libhlkvm-san.a: $(LIB_SAN_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
-build/lib/pkgconfig/hlkvm.pc: mk/hlkvm.pc.in
+build/lib/pkgconfig/hlkvm.pc: mk/hlkvm.pc.in VERSION
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(HLKVM_VERSION)|' $< > $@
 
 # The tools link the library statically: nothing to find at run time but
 # libnl and libc, so they can be copied anywhere (the test host, a VM).

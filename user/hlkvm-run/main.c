@@ -29,7 +29,6 @@
 #include "seed_timer.h"
 #include "summary_dest.h"
 
-#define HLKVM_RUN_VERSION	"1.0.0"
 #define IMAGE_MAX		(256u << 20)
 
 static void usage(FILE *f)
@@ -257,7 +256,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			exit(0);
 		case 'V':
 			printf("hlkvm-run %s (hlkvm genl version %d)\n",
-			       HLKVM_RUN_VERSION, HLKVM_GENL_VERSION);
+			       hlkvm_version(), HLKVM_GENL_VERSION);
 			exit(0);
 		default:
 			if (c >= DEBUG_OPT_BREAK_ENTRY && c <= DEBUG_OPT_LAST) {

@@ -9,10 +9,6 @@
 
 #include "hlkvmctl.h"
 
-#ifndef HLKVMCTL_VERSION
-#define HLKVMCTL_VERSION "1.0.0"
-#endif
-
 #define CTL_MAX_CMDS 16
 
 static const struct ctl_cmd *cmds[CTL_MAX_CMDS];
@@ -144,7 +140,7 @@ static const struct ctl_cmd help_cmd = {
 static void print_version(FILE *out)
 {
 	fprintf(out, "hlkvmctl %s (generic netlink family \"%s\" version %d)\n",
-		HLKVMCTL_VERSION, HLKVM_GENL_NAME, HLKVM_GENL_VERSION);
+		hlkvm_version(), HLKVM_GENL_NAME, HLKVM_GENL_VERSION);
 }
 
 /*
