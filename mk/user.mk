@@ -110,5 +110,8 @@ install-user: user
 	$(if $(USER_BINS),install -m 755 $(filter-out build/bin/hlkvm-test-%,$(USER_BINS)) $(DESTDIR)$(PREFIX)/bin/)
 	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in $(wildcard man/*.8); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 completion/hlkvmctl completion/hlkvm-run \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 
 -include $(shell find build/obj -name '*.d' 2>/dev/null)
