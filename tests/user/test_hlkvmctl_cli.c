@@ -545,7 +545,34 @@ static void valid_command_without_module_exits_1(void **state)
 			 CTL_EXIT_FAIL);
 	assert_string_equal(cap_text(&e),
 		"Error - hlkvm module is not loaded (no generic netlink family \"hlkvm\"); load it with \"modprobe hlkvm\" as root\n");
+	/* --json: the same message as bpftool's {"error": ...} on stdout */
+	assert_string_equal(cap_text(&o),
+		"{\"error\":\"hlkvm module is not loaded (no generic netlink family \\\"hlkvm\\\"); load it with \\\"modprobe hlkvm\\\" as root\"}\n");
+	cap_close(&o);
+	cap_close(&e);
+	/* without --json stdout stays empty */
+	assert_int_equal(run(&o, &e, "set", "policy", "skip", NULL),
+			 CTL_EXIT_FAIL);
 	assert_string_equal(cap_text(&o), "");
+	cap_close(&o);
+	cap_close(&e);
+}
+
+static void json_usage_error_is_an_error_object(void **state)
+{
+	struct cap o, e;
+
+	(void)state;
+	assert_int_equal(run(&o, &e, "-j", "set", "groups", "pic,,pit", NULL),
+			 CTL_EXIT_USAGE);
+	assert_string_equal(cap_text(&o),
+		"{\"error\":\"groups: empty group name in \\\"pic,,pit\\\" (a comma too many?)\"}\n");
+	assert_non_null(strstr(cap_text(&e), "Error - groups: empty group name"));
+	cap_close(&o);
+	cap_close(&e);
+	/* success prints no error object: --help with -j is plain usage */
+	assert_int_equal(run(&o, &e, "-j", "help", NULL), CTL_EXIT_OK);
+	assert_null(strstr(cap_text(&o), "\"error\""));
 	cap_close(&o);
 	cap_close(&e);
 }
@@ -866,6 +893,7 @@ int main(void)
 		cmocka_unit_test(subcommand_usage_errors_exit_2),
 		cmocka_unit_test(help_lists_every_command),
 		cmocka_unit_test(valid_command_without_module_exits_1),
+		cmocka_unit_test(json_usage_error_is_an_error_object),
 		cmocka_unit_test(json_show_exact),
 		cmocka_unit_test(json_vm_exact),
 		cmocka_unit_test(vm_full_irqchip_shows_mode_and_eoi_seen),

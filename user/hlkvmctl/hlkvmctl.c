@@ -5,9 +5,11 @@
  * 2 usage error (ip, batctl).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hlkvmctl.h"
+#include "json.h"
 
 #define CTL_MAX_CMDS 16
 
@@ -189,9 +191,10 @@ bad:
 	return CTL_EXIT_USAGE;
 }
 
-int hlkvmctl_main(int argc, char **argv, FILE *out, FILE *err)
+static int dispatch(struct ctl *c, int argc, char **argv)
 {
-	struct ctl ctl = { .out = out, .err = err };
+	struct ctl ctl = *c;
+	FILE *out = ctl.out, *err = ctl.err;
 	char *args[argc > 0 ? argc : 1];
 	const struct ctl_cmd *cmd;
 	bool cmd_seen = false, opts_done = false;
@@ -224,6 +227,7 @@ int hlkvmctl_main(int argc, char **argv, FILE *out, FILE *err)
 				return ret;
 		}
 	}
+	c->fmt = ctl.fmt;
 	if (!n) {
 		fputs("Error - no command given\n", err);
 		usage(err);
@@ -242,5 +246,55 @@ int hlkvmctl_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	ret = cmd->run(&ctl, n, args);
 	fflush(out);
+	return ret;
+}
+
+/*
+ * With -j a failure is also a JSON object on stdout, as bpftool's
+ * {"error": "..."}: the first "Error - " line, the message people read
+ * on stderr either way.
+ */
+static void json_error(FILE *out, enum ctl_fmt fmt, const char *msgs)
+{
+	const char *e = strstr(msgs, "Error - "), *nl;
+	struct json_writer w;
+	char *line;
+
+	if (!e)
+		return;
+	e += strlen("Error - ");
+	nl = strchrnul(e, '\n');
+	line = strndup(e, (size_t)(nl - e));
+	if (!line)
+		return;
+	ctl_json_init(&w, out, fmt);
+	json_object_begin(&w, NULL);
+	json_string(&w, "error", line);
+	json_object_end(&w);
+	json_end_document(&w);
+	fflush(out);
+	free(line);
+}
+
+int hlkvmctl_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	struct ctl ctl = { .out = out, .err = err };
+	char *msgs = NULL;
+	size_t len = 0;
+	int ret;
+
+	/* stderr is kept until the end, to be quoted in a JSON error too */
+	ctl.err = open_memstream(&msgs, &len);
+	if (!ctl.err) {
+		ctl.err = err;
+		return dispatch(&ctl, argc, argv);
+	}
+	ret = dispatch(&ctl, argc, argv);
+	fclose(ctl.err);
+	fwrite(msgs, 1, len, err);
+	fflush(err);
+	if (ret != CTL_EXIT_OK && ctl.fmt != CTL_FMT_TEXT)
+		json_error(out, ctl.fmt, msgs);
+	free(msgs);
 	return ret;
 }
