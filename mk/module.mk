@@ -121,6 +121,9 @@ module-sparse:
 	@echo "  SPARSE  clean ($(HLKVM_SPARSE_KVER))"
 
 install: install-module
+# The kernel this machine runs unless KVER names another: never the
+# development series (6.1, 6.12) a build host happens to compile for
+install-module: HLKVM_KSERIES = $(shell uname -r)
 install-module:
 	+@set -e; $(foreach k,$(HLKVM_KVERS), \
 	$(if $(call hlkvm_in_root,$(k)),echo "install-module: $(k) is built in the trixie build root, not for this machine: copy build/kmod/$(k)/hlkvm.ko to a host running it, or use dkms there" >&2; exit 1;) \
