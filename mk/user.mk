@@ -143,16 +143,18 @@ USER_BINS := $(if $(CTL_SRCS),build/bin/hlkvmctl) \
 	$(patsubst tests/host/%.c,build/bin/hlkvm-test-%,$(HTEST_SRCS))
 UTESTS := $(patsubst tests/user/%.c,build/tests/%,$(UTEST_SRCS))
 
-.PHONY: user lib user-tests install-user
+.PHONY: user lib user-dist user-tests install-user
 lib: build/lib/libhlkvm.so.$(LIB_VERSION) build/lib/libhlkvm.a \
 	build/lib/libhlkvm-tools.a build/lib/pkgconfig/hlkvm.pc
 user: lib $(USER_BINS)
+# What install-user installs: no test programs
+user-dist: lib $(if $(CTL_SRCS),build/bin/hlkvmctl) $(if $(RUN_SRCS),build/bin/hlkvm-run)
 user-tests: $(UTESTS)
 
 DEST := $(DESTDIR)
 INSTALLED_BINS := $(notdir $(filter-out build/bin/hlkvm-test-%,$(USER_BINS)))
 
-install-user: user
+install-user: user-dist
 	install -d $(DEST)$(LIBDIR)/pkgconfig $(DEST)$(INCLUDEDIR)/hlkvm/linux \
 		$(DEST)$(BINDIR) $(DEST)$(MANDIR)/man1 $(DEST)$(MANDIR)/man3 \
 		$(DEST)$(MANDIR)/man8 $(DEST)$(BASHCOMPDIR)
@@ -168,6 +170,11 @@ install-user: user
 	for m in $(wildcard man/*.3); do install -m 644 $$m $(DEST)$(MANDIR)/man3/; done
 	for m in $(wildcard man/*.8); do install -m 644 $$m $(DEST)$(MANDIR)/man8/; done
 	install -m 644 completion/hlkvmctl completion/hlkvm-run $(DEST)$(BASHCOMPDIR)/
+
+# What goes into libhlkvm, for tests/user/licences.sh
+.PHONY: print-lib-files
+print-lib-files:
+	@echo $(LIB_SRCS) $(PUBLIC_HDRS)
 
 .PHONY: uninstall-user
 uninstall-user:

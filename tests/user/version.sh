@@ -40,9 +40,12 @@ fi
 out=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 [ "$out" = "$v" ] && grep -q -- "-m hlkvm -v $v " dkms.conf
 check $? "dkms.conf's PACKAGE_VERSION and its comment are $v ($out)"
-bad=$(grep -L "^\.TH .*\"hlkvm $v\"" man/*.[18])
+bad=$(grep -L "^\.TH .*\"hlkvm $v\"" man/*.[138])
 [ -z "$bad" ]
 check $? "every man page's header says hlkvm $v${bad:+ (not: $bad)}"
 grep -q "dkms build -m hlkvm -v $v " README.md
 check $? "README's dkms line names $v"
+out=$(sed -n '1s/^hlkvm (\([^)]*\)).*/\1/p' debian/changelog)
+[ "$out" = "$v" ]
+check $? "debian/changelog's version is $v ($out)"
 echo "1..$n"
