@@ -23,7 +23,7 @@ refused() {
 	"$RUN" --accel=user --break "$1" "$G/ports.elf" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	n=$((n + 1))
-	if [ "$rc" -eq 1 ] && grep -q "reserved area 0x1000-0x7fff" "$tmp/err" &&
+	if [ "$rc" -eq 3 ] && grep -q "reserved area 0x1000-0x7fff" "$tmp/err" &&
 	   ! grep -q 'triple fault\|guest status' "$tmp/err"; then
 		echo "ok $n - --break $1 is refused: the VMM's reserved area"
 	else

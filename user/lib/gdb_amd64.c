@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * The x86-64 register file as gdb sees it (see gdb_amd64.h). Register
  * names and feature names are the ones gdb's amd64 target checks

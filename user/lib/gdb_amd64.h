@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * The x86-64 register file as gdb sees it (pure): the target description
  * gdb reads with qXfer:features:read (core, SSE and segment-base

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * The GDB remote protocol's commands and replies (see gdb_cmd.h). Every
  * number in a packet is hex; every parser here consumes exactly the

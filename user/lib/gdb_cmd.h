@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * The GDB remote protocol's commands and replies (pure): a received
  * payload parsed into a struct gdb_cmd, and the replies a stub sends

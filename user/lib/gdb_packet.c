@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * The GDB remote protocol's wire layer (see gdb_packet.h); the protocol
  * reference is gdb's manual, "Remote Protocol" > "Overview".

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * The GDB remote protocol's wire layer (pure: bytes in, bytes out):
  * receiving "$payload#xx" frames one byte at a time, the interrupt byte

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * Guest page-table walk (see page_walk.h); the formats are the Intel
  * SDM's, Vol. 3A 4.5 ("4-level paging and 5-level paging").

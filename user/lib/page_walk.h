@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * Guest virtual -> guest physical through the guest's own page tables
  * (pure: the tables are read through a struct hlkvm_mem of guest
