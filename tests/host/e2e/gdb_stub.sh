@@ -82,7 +82,7 @@ else
 	not_ok "memory by virtual address"; show
 fi
 mticks=$(jval g timer ticks)
-if [ "$rc" -eq 0 ] && grep -q '"accel": "kernel"' "$TMP/g.json" && [ "${mticks:-0}" -ge 3 ]; then
+if [ "$rc" -eq 0 ] && grep -q '"accel":"kernel"' "$TMP/g.json" && [ "${mticks:-0}" -ge 3 ]; then
 	ok "after detach the guest finishes, status 0, on the module (its timer: $mticks ticks)"
 else
 	not_ok "after detach the guest finishes on the module (status $rc)"; show
