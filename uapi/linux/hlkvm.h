@@ -306,6 +306,11 @@
 #define HLKVM_BACKLOG_DEFAULT		1000
 /* How many VMs may be attached at once */
 #define HLKVM_MAX_VMS			4096
+/*
+ * How many of them one user (the attaching task's effective uid) may
+ * attach; CAP_NET_ADMIN lifts it, HLKVM_MAX_VMS still holds
+ */
+#define HLKVM_MAX_VMS_PER_USER		64
 
 /**
  * enum hlkvm_group - port groups, bit numbers of HLKVM_A_GROUPS
