@@ -3,8 +3,8 @@
  * Hardening finding 3 (issue 9): an access made by a nested (L2) guest
  * is not the attached guest's. The attached guest here is itself a
  * hypervisor (AMD SVM, as the test host's nested SVM offers to its own
- * guests): in 32-bit protected mode it writes port 0x61 itself, which
- * hlkvm absorbs, then VMRUNs a real-mode L2 guest that writes port 0x61
+ * guests): in 32-bit paged protected mode it writes port 0x61 itself, which
+ * hlkvm absorbs, then VMRUNs an L2 guest that writes port 0x61
  * too and halts. L1 intercepts no I/O, so KVM handles L2's write as if
  * L1 had made it (architecturally it reaches L1's "hardware"); hlkvm must
  * leave it untouched (KVM_EXIT_IO at port 0x61 in this VMM) rather than
@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -36,6 +37,7 @@
 
 #define GUEST_MEM	0x10000
 #define L1_CODE		0x1000
+#define L1_PGDIR	0x2000
 #define HSAVE		0x3000
 #define VMCB		0x4000
 #define L2_CODE		0x5000
@@ -63,7 +65,7 @@ static const unsigned char l1_code[] = {
 	0xf4,					/* hlt */
 };
 
-/* L2, real mode */
+/* L2, 32-bit protected mode */
 static const unsigned char l2_code[] = {
 	0xe6, PORT_SPEAKER,			/* out 0x61, al */
 	0xf4,					/* hlt: intercepted by L1 */
@@ -73,18 +75,20 @@ static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, sizeof(v)); }
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, sizeof(v)); }
 static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, sizeof(v)); }
 
-/* A VMCB segment: selector, attributes (packed), limit, base */
-static void vmcb_seg(uint8_t *seg, uint16_t attrib)
+/* A flat VMCB segment: selector, attributes (packed), limit, base 0 */
+static void vmcb_seg(uint8_t *seg, uint16_t sel, uint16_t attrib,
+		     uint32_t limit)
 {
-	put16(seg, 0);
+	put16(seg, sel);
 	put16(seg + 2, attrib);
-	put32(seg + 4, 0xffff);
+	put32(seg + 4, limit);
 	put64(seg + 8, 0);
 }
 
 /*
  * L1's VMCB for L2: intercept VMRUN (required) and HLT, ASID 1, no I/O
- * intercepts, no nested paging; L2 in real mode at L2_CODE.
+ * intercepts, no nested paging; L2 in flat 32-bit protected mode (as
+ * L1) at L2_CODE.
  */
 static void build_vmcb(uint8_t *vmcb)
 {
@@ -96,13 +100,14 @@ static void build_vmcb(uint8_t *vmcb)
 	put32(vmcb + 0x10, 1u << 0);		/* intercept VMRUN */
 	put32(vmcb + 0x58, 1);			/* guest ASID */
 	for (i = 0; i < 6; i++)			/* es cs ss ds fs gs */
-		vmcb_seg(save + i * 0x10, i == 1 ? 0x9b : 0x93);
+		vmcb_seg(save + i * 0x10, i == 1 ? 8 : 0x10,
+			 i == 1 ? 0xc9b : 0xc93, 0xffffffff);
 	put32(save + 0x64, 0xffff);		/* gdtr limit */
 	put32(save + 0x84, 0xffff);		/* idtr limit */
-	vmcb_seg(save + 0x70, 0x82);		/* ldtr */
-	vmcb_seg(save + 0x90, 0x8b);		/* tr */
+	vmcb_seg(save + 0x70, 0, 0x82, 0xffff);	/* ldtr */
+	vmcb_seg(save + 0x90, 0, 0x8b, 0xffff);	/* tr */
 	put64(save + 0xd0, 1u << 12);		/* efer: SVME */
-	put64(save + 0x158, 0x10);		/* cr0: ET, real mode */
+	put64(save + 0x158, 0x11);		/* cr0: PE, ET */
 	put64(save + 0x160, 0x400);		/* dr7 */
 	put64(save + 0x168, 0xffff0ff0);	/* dr6 */
 	put64(save + 0x170, 2);			/* rflags */
@@ -169,6 +174,8 @@ int main(void)
 	char detail[512];
 	uint8_t *mem;
 
+	/* A guest that never exits fails the run (SIGALRM), never hangs it */
+	alarm(120);
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0) {
 		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
@@ -216,7 +223,14 @@ int main(void)
 	seg32(&sregs.cs, 8, 0xb);
 	seg32(&sregs.ds, 0x10, 3);
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-	sregs.cr0 = 0x11;	/* PE, ET */
+	/*
+	 * KVM runs VMRUN for a guest with paging on only (#UD otherwise):
+	 * one 4 MiB page maps L1's memory 1:1
+	 */
+	*(uint32_t *)(mem + L1_PGDIR) = 0x83;	/* present, writable, 4 MiB */
+	sregs.cr3 = L1_PGDIR;
+	sregs.cr4 = 0x10;	/* PSE */
+	sregs.cr0 = 0x80000011;	/* PG, PE, ET */
 	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) ||
 	    ioctl(vcpu, KVM_SET_REGS, &regs)) {
 		printf("not ok 1 - vCPU registers: %s\n", strerror(errno));
