@@ -253,6 +253,9 @@ static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_ATTR_MISS(extack, NULL, HLKVM_A_IRQ_FD);
 		return -EINVAL;
 	}
+	ret = hlkvm_policy_check_timer_port(attrs[HLKVM_A_TIMER_PORT], extack);
+	if (ret)
+		return ret;
 
 	mutex_lock(&hlkvm_config_lock);
 	cfg = hlkvm_config;
@@ -474,7 +477,12 @@ static int hlkvm_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	struct hlkvm_config cfg;
 	struct sk_buff *msg;
+	int ret;
 
+	ret = hlkvm_policy_check_timer_port(attrs[HLKVM_A_TIMER_PORT],
+					    info->extack);
+	if (ret)
+		return ret;
 	mutex_lock(&hlkvm_config_lock);
 	cfg = hlkvm_config;
 	override_attach_config(&cfg, attrs);
