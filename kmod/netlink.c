@@ -479,6 +479,12 @@ static int hlkvm_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int ret;
 
+	/* GENL_ADMIN_PERM would refuse it without saying why */
+	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "changing the configuration needs CAP_NET_ADMIN");
+		return -EPERM;
+	}
 	ret = hlkvm_policy_check_timer_port(attrs[HLKVM_A_TIMER_PORT],
 					    info->extack);
 	if (ret)
@@ -543,7 +549,7 @@ static const struct genl_ops hlkvm_genl_ops[] = {
 		.doit = hlkvm_set_config_doit,
 		.policy = hlkvm_set_config_policy,
 		.maxattr = HLKVM_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		/* CAP_NET_ADMIN: checked in the doit, for the extack */
 	},
 };
 
