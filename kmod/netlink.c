@@ -255,6 +255,9 @@ static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_ATTR_MISS(extack, NULL, HLKVM_A_IRQ_FD);
 		return -EINVAL;
 	}
+	ret = hlkvm_policy_check_timer_port(attrs[HLKVM_A_TIMER_PORT], extack);
+	if (ret)
+		return ret;
 
 	mutex_lock(&hlkvm_config_lock);
 	cfg = hlkvm_config;
@@ -491,7 +494,18 @@ static int hlkvm_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	struct hlkvm_config cfg;
 	struct sk_buff *msg;
+	int ret;
 
+	/* GENL_ADMIN_PERM would refuse it without saying why */
+	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "changing the configuration needs CAP_NET_ADMIN");
+		return -EPERM;
+	}
+	ret = hlkvm_policy_check_timer_port(attrs[HLKVM_A_TIMER_PORT],
+					    info->extack);
+	if (ret)
+		return ret;
 	mutex_lock(&hlkvm_config_lock);
 	cfg = hlkvm_config;
 	override_attach_config(&cfg, attrs);
@@ -552,7 +566,7 @@ static const struct genl_ops hlkvm_genl_ops[] = {
 		.doit = hlkvm_set_config_doit,
 		.policy = hlkvm_set_config_policy,
 		.maxattr = HLKVM_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		/* CAP_NET_ADMIN: checked in the doit, for the extack */
 	},
 };
 

@@ -55,10 +55,10 @@ bool hlkvm_policy_port_reserved(u16 port)
 	}
 }
 
-static int validate_timer_port(const struct nlattr *attr,
-			       struct netlink_ext_ack *extack)
+int hlkvm_policy_check_timer_port(const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
 {
-	if (hlkvm_policy_port_reserved(nla_get_u16(attr))) {
+	if (attr && hlkvm_policy_port_reserved(nla_get_u16(attr))) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "timer port is a legacy or the halt port");
 		return -EINVAL;
@@ -69,7 +69,16 @@ static int validate_timer_port(const struct nlattr *attr,
 #define VM_FD_POLICY	NLA_POLICY_FULL_RANGE(NLA_U32, &fd_range)
 #define VM_ID_POLICY	NLA_POLICY_FULL_RANGE(NLA_U32, &vm_id_range)
 #define GROUPS_POLICY	NLA_POLICY_MASK(NLA_U32, __HLKVM_GROUP_F_ALL)
-#define PORT_POLICY	NLA_POLICY_VALIDATE_FN(NLA_U16, validate_timer_port)
+/*
+ * A plain u16: the reserved ports are refused by the commands, with
+ * hlkvm_policy_check_timer_port(). Not NLA_POLICY_VALIDATE_FN: when an
+ * attribute fails its policy, netlink_ack() describes that policy in the
+ * extack (NLMSGERR_ATTR_POLICY), and Linux 6.1 cannot describe a
+ * validation function there: it WARNs (nla_get_range_unsigned()) for any
+ * user who sends a timer port of the wrong length, and so does a
+ * CTRL_CMD_GETPOLICY dump of the family.
+ */
+#define PORT_POLICY	{ .type = NLA_U16 }
 #define TPOLICY_POLICY	NLA_POLICY_MAX(NLA_U32, __HLKVM_TIMER_POLICY_COUNT - 1)
 
 const struct nla_policy hlkvm_attach_policy[HLKVM_A_MAX + 1] = {

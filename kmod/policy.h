@@ -19,5 +19,11 @@ extern const struct nla_policy hlkvm_set_config_policy[HLKVM_A_MAX + 1];
 
 /* True if @port may not serve as the PV timer port (legacy or halt) */
 bool hlkvm_policy_port_reserved(u16 port);
+/*
+ * The part of HLKVM_A_TIMER_PORT's policy that the policy cannot say:
+ * -EINVAL with an extack if @attr (may be NULL) names a reserved port
+ */
+int hlkvm_policy_check_timer_port(const struct nlattr *attr,
+				  struct netlink_ext_ack *extack);
 
 #endif /* _HLKVM_POLICY_H */

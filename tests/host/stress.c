@@ -33,6 +33,11 @@
  * Bounded: per mode the rounds stop at a deadline (default 8 s, argument
  * 1), then the loops: ~30 s a mode in the nested test host.
  *
+ * Then, per mode, the race phase (race_phase() below): --race N (default
+ * RACE_DEFAULT) teardowns by several processes at once, with --rmmod
+ * racing rmmod/insmod too; --race-only skips the rounds and loops
+ * (scripts/harden). --seed S makes the choices reproducible (printed).
+ *
  * Prints "ok N - what" / "not ok N - what: ..."; exits 1 on a failure, 77
  * (skip) without /dev/kvm or without the module.
  */
@@ -65,6 +70,8 @@
 #define ROUND_SECONDS	8
 #define LOOPS		1000
 #define LOOPS_UNHOOK	5
+/* racing teardowns per mode by default (the CI size; scripts/harden: more) */
+#define RACE_DEFAULT	150
 
 /*
  * 16-bit real mode, at CODE_ADDR:
@@ -677,14 +684,364 @@ static void mode_cases(struct hlkvm_client *admin, double seconds)
 	attach_loops(admin, LOOPS_UNHOOK, false);
 }
 
+
+/*
+ * The race phase (--race N): N teardowns by RACE_WORKERS processes at
+ * once, each iteration a VM of its own, attached from a socket of its
+ * own, its vCPU running and its timer started and stopped 0-3 times,
+ * then torn down by one of the five ways above (chosen by a seeded PRNG)
+ * after 0-3 ms: no waiting for the guest, so teardowns hit attaches,
+ * timer starts, ticks and each other. With --rmmod the main process
+ * meanwhile unloads the module and loads it again from $HLKVM_KO every
+ * 0.3-1.5 s: then an attach, a timer change or a detach may fail with
+ * what a missing family or a VM already detached returns, and nothing
+ * else. Afterwards no VM may be left attached and no module reference
+ * held.
+ */
+#define RACE_WORKERS	3
+
+struct race_tally {
+	unsigned long iterations, ways[NWAYS], timer_flips, attached;
+	unsigned long fails;		/* calls that failed, expectedly or not */
+	unsigned long unexpected;
+	char first[160];
+};
+
+static uint64_t race_rng;
+
+static uint32_t race_rnd(void)
+{
+	race_rng ^= race_rng << 13;
+	race_rng ^= race_rng >> 7;
+	race_rng ^= race_rng << 17;
+	return race_rng >> 11;
+}
+
+/*
+ * A failed call: expected only if the module may be gone or going
+ * (@rmmod), or for a kill that can land anywhere
+ */
+static void race_fail(struct race_tally *t, bool rmmod, int err,
+		      const char *what)
+{
+	t->fails++;
+	if (rmmod && (err == -ENOENT || err == -EOPNOTSUPP ||
+		      err == -ENODEV || err == -ECONNREFUSED ||
+		      err == -EINVAL || err == -ENOSPC || err == -EBUSY))
+		return;
+	if (!t->unexpected++)
+		snprintf(t->first, sizeof(t->first), "%s: %s", what,
+			 strerror(-err));
+}
+
+/* Attach, start and stop the timer a few times; 0 when attached */
+static int race_attach(struct hlkvm_client *c, struct vm *v,
+		       struct hlkvm_vm_info *info, struct race_tally *t,
+		       bool rmmod)
+{
+	struct hlkvm_vm_ref ref = { .vm_fd = v->vm_fd };
+	struct hlkvm_vm_set set;
+	unsigned int flips = race_rnd() % 4, i;
+	int ret;
+
+	ret = hlkvm_attach(c, v->vm_fd, v->irq_fd, NULL, info);
+	if (ret) {
+		race_fail(t, rmmod, ret, "attach");
+		return ret;
+	}
+	t->attached++;
+	for (i = 0; i <= flips; i++) {
+		hlkvm_vm_set_init(&set);
+		set.timer_period_us = i % 2 ? 0 : 100;
+		ret = hlkvm_set_vm(c, &ref, &set);
+		if (ret)
+			race_fail(t, rmmod, ret, "timer start/stop");
+		t->timer_flips++;
+	}
+	return 0;
+}
+
+static void race_one(struct race_tally *t, bool rmmod)
+{
+	struct hlkvm_vm_ref ref = { .vm_fd = -1 };
+	struct hlkvm_client *c = NULL, *admin = NULL;
+	enum way way = race_rnd() % NWAYS;
+	struct hlkvm_vm_info info;
+	struct vm v;
+	pid_t pid;
+	int ret, status;
+
+	t->iterations++;
+	t->ways[way]++;
+	if (way == KILL) {
+		/* the VMM is killed wherever it is: setup, attach, running */
+		pid = fork();
+		if (pid == 0) {
+			/* its own tally: the shared one is not the child's */
+			struct race_tally mine = { 0 };
+
+			if (vm_setup(&v, cur_mode) || hlkvm_open(&c))
+				_exit(1);
+			race_attach(c, &v, &info, &mine, true);
+			vcpu_start(&v);
+			pause();
+			_exit(0);
+		}
+		if (pid < 0) {
+			race_fail(t, false, -errno, "fork");
+			return;
+		}
+		usleep(race_rnd() % 20000);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return;
+	}
+	ret = vm_setup(&v, cur_mode);
+	if (ret) {
+		race_fail(t, false, ret, "VM setup");
+		vm_destroy(&v);
+		return;
+	}
+	ret = hlkvm_open(&c);
+	if (ret) {
+		race_fail(t, rmmod, ret, "hlkvm_open");
+		vm_destroy(&v);
+		return;
+	}
+	ret = vcpu_start(&v);
+	if (ret)
+		race_fail(t, false, ret, "vCPU thread");
+	if (race_attach(c, &v, &info, t, rmmod))
+		goto out;
+	usleep(race_rnd() % 3000);
+	ref.vm_fd = v.vm_fd;
+	switch (way) {
+	case DETACH:
+		ret = hlkvm_detach(c, &ref);
+		if (ret)
+			race_fail(t, rmmod, ret, "detach");
+		break;
+	case SOCK_CLOSE:
+		hlkvm_close(c);
+		c = NULL;
+		break;
+	case VM_CLOSE:
+		/* the VM fd goes while the vCPU runs; the socket after */
+		vm_close_fd(&v.vm_fd);
+		usleep(race_rnd() % 2000);
+		vcpu_stop(&v);
+		break;
+	case ID_DETACH:
+		ret = hlkvm_open(&admin);
+		if (ret) {
+			race_fail(t, rmmod, ret, "hlkvm_open (admin)");
+			break;
+		}
+		ref.vm_fd = -1;
+		ref.vm_id = info.vm_id;
+		ret = hlkvm_detach(admin, &ref);
+		/* a rmmod in between may have detached it, and the id be reused */
+		if (ret)
+			race_fail(t, rmmod, ret, "id-detach");
+		hlkvm_close(admin);
+		break;
+	default:
+		break;
+	}
+out:
+	hlkvm_close(c);
+	vm_destroy(&v);
+	if (atomic_load(&v.bad_errno))
+		race_fail(t, false, -atomic_load(&v.bad_errno), "KVM_RUN");
+	if (atomic_load(&v.bad_exit))
+		race_fail(t, false, -EPROTO, "an unexpected vCPU exit");
+}
+
+static int module_loaded(void)
+{
+	return access("/sys/module/hlkvm", F_OK) == 0;
+}
+
+static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
+		       bool rmmod, uint64_t seed)
+{
+	const char *ko = getenv("HLKVM_KO");
+	struct race_tally *tallies, sum;
+	struct hlkvm_client *anchor_c = NULL;
+	struct hlkvm_vm_info info;
+	struct vm anchor;
+	pid_t pids[RACE_WORKERS];
+	unsigned long reloads = 0, reload_fails = 0;
+	char cmd[512], what[300];
+	double t0 = now_s();
+	int i, ret, status, running;
+	enum way w;
+
+	if (rmmod && !ko) {
+		printf("ok %d - %steardown races with rmmod/insmod # SKIP no HLKVM_KO to load the module again from\n",
+		       ++n_case, prefix);
+		rmmod = false;
+	}
+	tallies = mmap(NULL, sizeof(*tallies) * RACE_WORKERS,
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (tallies == MAP_FAILED) {
+		result(false, "race phase setup", "mmap: %s", strerror(errno));
+		return;
+	}
+	memset(tallies, 0, sizeof(*tallies) * RACE_WORKERS);
+	/*
+	 * Without rmmod, a ticking anchor VM keeps the hook installed: else
+	 * every last detach waits an RCU-tasks grace period (~1 s nested)
+	 * under hlkvm_vms_lock, and the races serialize behind it
+	 */
+	anchor.vm_fd = -1;
+	if (!rmmod) {
+		ret = vm_setup(&anchor, cur_mode);
+		if (!ret)
+			ret = hlkvm_open(&anchor_c);
+		if (!ret)
+			ret = attach_ticking(anchor_c, &anchor, &info);
+		result(!ret, "race phase: an anchor VM attached", "%s",
+		       strerror(-ret));
+	}
+	fflush(stdout);
+	for (i = 0; i < RACE_WORKERS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			unsigned long k, mine = iterations / RACE_WORKERS +
+				(i < (int)(iterations % RACE_WORKERS));
+
+			race_rng = (seed + i + 1) * 0x9e3779b97f4a7c15ULL | 1;
+			for (k = 0; k < mine; k++)
+				race_one(&tallies[i], rmmod);
+			_exit(0);
+		}
+	}
+	race_rng = seed * 0x2545f4914f6cdd1dULL | 1;
+	for (running = RACE_WORKERS; running > 0;) {
+		pid_t p = waitpid(-1, &status, rmmod ? WNOHANG : 0);
+
+		if (p > 0) {
+			running--;
+			continue;
+		}
+		if (p < 0)
+			break;
+		/* long enough between reloads for most rounds to attach */
+		usleep(300000 + race_rnd() % 1200000);
+		ret = system("rmmod hlkvm 2>/dev/null");
+		usleep(race_rnd() % 50000);
+		snprintf(cmd, sizeof(cmd), "insmod %s 2>/dev/null", ko);
+		if (!module_loaded() && system(cmd))
+			reload_fails++;
+		reloads += ret == 0;
+	}
+	if (!rmmod) {
+		hlkvm_close(anchor_c);
+		vm_destroy(&anchor);
+	}
+	if (rmmod && !module_loaded()) {
+		snprintf(cmd, sizeof(cmd), "insmod %s", ko);
+		ret = system(cmd);
+		result(ret == 0, "the module loaded again after the races",
+		       "insmod exited %d", ret);
+	}
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < RACE_WORKERS; i++) {
+		struct race_tally *t = &tallies[i];
+
+		sum.iterations += t->iterations;
+		for (w = 0; w < NWAYS; w++)
+			sum.ways[w] += t->ways[w];
+		sum.timer_flips += t->timer_flips;
+		sum.attached += t->attached;
+		sum.fails += t->fails;
+		if (t->unexpected && !sum.unexpected)
+			memcpy(sum.first, t->first, sizeof(sum.first));
+		sum.unexpected += t->unexpected;
+	}
+	munmap(tallies, sizeof(*tallies) * RACE_WORKERS);
+	printf("RACE mode=%s seed=%llu iterations=%lu attached=%lu detach=%lu sock-close=%lu vm-close=%lu kill=%lu id-detach=%lu timer_flips=%lu rmmod=%lu failed_calls=%lu unexpected=%lu seconds=%.0f\n",
+	       testvm_irqchip_name(cur_mode), (unsigned long long)seed,
+	       sum.iterations, sum.attached, sum.ways[DETACH],
+	       sum.ways[SOCK_CLOSE],
+	       sum.ways[VM_CLOSE], sum.ways[KILL], sum.ways[ID_DETACH],
+	       sum.timer_flips, reloads, sum.fails, sum.unexpected,
+	       now_s() - t0);
+	snprintf(what, sizeof(what),
+		 "%lu racing teardowns by %d processes (%lu timer start/stops%s%lu rmmod/insmod): every call failed only as expected",
+		 sum.iterations, RACE_WORKERS, sum.timer_flips,
+		 rmmod ? ", " : ", no rmmod: ", reloads);
+	result(sum.iterations == iterations && !sum.unexpected, what,
+	       "%lu of %lu iterations, %lu unexpected, first: %s",
+	       sum.iterations, iterations, sum.unexpected,
+	       sum.unexpected ? sum.first : "-");
+	if (rmmod)
+		result(!reload_fails && reloads > 0,
+		       "the module was unloaded and loaded again under the races",
+		       "%lu unloads, %lu failed loads", reloads, reload_fails);
+	/* The old socket's family id may be stale after a reload */
+	if (rmmod) {
+		hlkvm_close(*admin);
+		*admin = NULL;
+		ret = hlkvm_open(admin);
+		if (ret) {
+			result(false, "a new socket after the races", "%s",
+			       strerror(-ret));
+			return;
+		}
+	}
+	for (i = 0; i < 50 && vm_count(*admin) != 0; i++)
+		usleep(100000);
+	ret = vm_count(*admin);
+	result(ret == 0, "VM count 0 after the races", "%d", ret);
+	{
+		FILE *f = fopen("/sys/module/hlkvm/refcnt", "r");
+		int refs = -1;
+
+		if (f) {
+			if (fscanf(f, "%d", &refs) != 1)
+				refs = -1;
+			fclose(f);
+		}
+		result(refs == 0, "no reference to the module held after the races",
+		       "refcnt %d", refs);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	double seconds = argc > 1 ? atof(argv[1]) : ROUND_SECONDS;
+	double seconds = ROUND_SECONDS;
+	unsigned long race = RACE_DEFAULT;
+	bool race_rmmod = false, rounds = true;
+	uint64_t seed = 0;
+	int i;
 	struct testvm_modes modes;
 	struct hlkvm_client *admin;
 	struct sigaction sa;
 	enum hlkvm_irqchip m;
 	int ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--race") && i + 1 < argc)
+			race = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--rmmod"))
+			race_rmmod = true;
+		else if (!strcmp(argv[i], "--race-only"))
+			rounds = false;
+		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+			seed = strtoull(argv[++i], NULL, 0);
+		else if (argv[i][0] != '-')
+			seconds = atof(argv[i]);
+		else {
+			fprintf(stderr, "usage: %s [SECONDS] [--race N] [--rmmod] [--race-only] [--seed S]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (!seed)
+		seed = (uint64_t)time(NULL) ^ getpid();
+	printf("# stress seed %llu\n", (unsigned long long)seed);
 
 	if (testvm_modes(&modes)) {
 		printf("not ok 1 - the irqchip modes to test: %s\n",
@@ -714,7 +1071,10 @@ int main(int argc, char **argv)
 			       ++n_case, prefix, modes.why[m]);
 			continue;
 		}
-		mode_cases(admin, seconds);
+		if (rounds)
+			mode_cases(admin, seconds);
+		if (race)
+			race_phase(&admin, race, race_rmmod, seed + m);
 	}
 
 	hlkvm_close(admin);
