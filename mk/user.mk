@@ -23,7 +23,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 LIB_SRCS := $(sort $(wildcard user/lib/*.c)) kmod/ports.c kmod/pit.c \
-	kmod/period.c kmod/ticks.c
+	kmod/period.c kmod/ticks.c kmod/state.c
 CTL_SRCS := $(sort $(wildcard user/hlkvmctl/*.c))
 RUN_SRCS := $(sort $(wildcard user/hlkvm-run/*.c))
 UTEST_SRCS := $(sort $(wildcard tests/user/test_*.c))
