@@ -24,6 +24,7 @@
 #include "hlkvm-run.h"
 #include "kvm_devices.h"
 #include "seed_timer.h"
+#include "snapshot.h"
 
 #define HLKVM_RUN_VERSION	"1.0.0"
 #define IMAGE_MAX		(256u << 20)
@@ -32,6 +33,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: hlkvm-run [OPTIONS] IMAGE\n"
+"       hlkvm-run [OPTIONS] --restore FILE\n"
 "Run a freestanding x86-64 guest (ELF64 static executable, or a flat image\n"
 "with --flat) on one vCPU with hlkvm's legacy ports and PV timer.\n"
 "\n"
@@ -49,6 +51,11 @@ static void usage(FILE *f)
 "  --timer-policy catchup|skip  tick policy (default catchup)\n"
 "  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
 "  --json                    print the run summary as JSON\n"
+"  --snapshot FILE           an IN from port 109 writes the whole VM to FILE\n"
+"                            and reads 0 (without it, port 109 reads 0xFF)\n"
+"  --restore FILE            run the VM of a snapshot instead of an IMAGE:\n"
+"                            its IN from port 109 reads 1; --accel may differ\n"
+"                            from the run that took it\n"
 "  --summary FILE            write the summary to FILE instead of stderr\n"
 "\n"
 "For scripts/bench (comparisons, not for running guests):\n"
@@ -73,7 +80,9 @@ static void usage(FILE *f)
 "  -V, --version             the version\n"
 "\n"
 "Exit status: 0 if the guest wrote status 0 to port 108, 1 otherwise,\n"
-"2 for usage errors. See hlkvm-run(1) for the guest ABI.\n", BOOT_ARGS_MAX);
+"2 for usage errors; --restore: 11 unreadable, 12 truncated, 13 not a\n"
+"snapshot, 14 unsupported version, 15 bad checksum, 16 memory size\n"
+"mismatch, 17 malformed. See hlkvm-run(1) for the guest ABI.\n", BOOT_ARGS_MAX);
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -116,7 +125,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_ACCEL = 256, OPT_MEM, OPT_FLAT, OPT_ARG, OPT_POLICY,
 	       OPT_TIMEOUT, OPT_JSON, OPT_SUMMARY, OPT_IRQCHIP,
-	       OPT_IOEVENTFD = 0x300, OPT_TIMER };
+	       OPT_IOEVENTFD = 0x300, OPT_TIMER,
+	       OPT_SNAPSHOT = 0x500, OPT_RESTORE };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, OPT_ACCEL },
 		{ "mem", required_argument, NULL, OPT_MEM },
@@ -129,6 +139,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 		{ "ioeventfd", required_argument, NULL, OPT_IOEVENTFD },
 		{ "timer", required_argument, NULL, OPT_TIMER },
+		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+		{ "restore", required_argument, NULL, OPT_RESTORE },
 		{ "break-entry", no_argument, NULL, DEBUG_OPT_BREAK_ENTRY },
 		{ "hbreak", required_argument, NULL, DEBUG_OPT_HBREAK },
 		{ "break", required_argument, NULL, DEBUG_OPT_BREAK },
@@ -167,6 +179,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 					optarg);
 				return -EINVAL;
 			}
+			o->mem_given = true;
 			break;
 		case OPT_FLAT:
 			if (parse_u64(optarg, &o->flat_addr))
@@ -227,6 +240,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_SUMMARY:
 			o->summary_path = optarg;
 			break;
+		case OPT_SNAPSHOT:
+			o->snapshot_path = optarg;
+			break;
+		case OPT_RESTORE:
+			o->restore_path = optarg;
+			break;
 		case OPT_IRQCHIP:
 			if (!strcmp(optarg, ctl_irqchip_name(HLKVM_IRQCHIP_SPLIT)))
 				o->irqchip = HLKVM_IRQCHIP_SPLIT;
@@ -254,12 +273,27 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			return -EINVAL;
 		}
 	}
-	if (optind != argc - 1) {
+	if (o->restore_path) {
+		if (optind != argc) {
+			fprintf(stderr, "hlkvm-run: --restore takes the guest from the snapshot: no IMAGE\n");
+			return -EINVAL;
+		}
+	} else if (optind != argc - 1) {
 		fprintf(stderr, "hlkvm-run: expected exactly one IMAGE\n");
 		usage(stderr);
 		return -EINVAL;
+	} else {
+		o->image = argv[optind];
 	}
-	o->image = argv[optind];
+	if ((o->restore_path || o->snapshot_path) &&
+	    (o->accel == ACCEL_KVM || o->seed_timer)) {
+		fprintf(stderr, "hlkvm-run: --snapshot and --restore need hlkvm's timer (--accel=kernel, user or auto, no --timer=seed)\n");
+		return -EINVAL;
+	}
+	if (o->restore_path && (o->flat || o->argc || debug_enabled())) {
+		fprintf(stderr, "hlkvm-run: --restore resumes a guest: --flat, --arg and debug stops do not apply\n");
+		return -EINVAL;
+	}
 	if (o->seed_timer && o->accel != ACCEL_USER) {
 		fprintf(stderr, "hlkvm-run: --timer=seed needs --accel=user\n");
 		return -EINVAL;
@@ -446,6 +480,8 @@ int main(int argc, char **argv)
 	struct hlkvm_fallback fb;
 	bool fb_live = false;
 	static struct seed_timer seed;
+	static struct snapshot_image snap;
+	static struct snapshot_taker taker;
 	struct eoi_watch watch = { .started = false };
 	unsigned int i;
 	struct hlkvm_boot_info boot;
@@ -471,6 +507,25 @@ int main(int argc, char **argv)
 	}
 	res.policy_name = o.timer_policy == HLKVM_TIMER_SKIP ? "skip" : "catchup";
 
+	if (o.restore_path) {
+		/* The whole file is checked before anything is built */
+		ret = snapshot_open(&snap, o.restore_path,
+				    o.mem_given ? o.mem_size : 0);
+		if (ret) {
+			status = ret;
+			goto out_client;
+		}
+		if (o.irqchip_given && o.irqchip != snap.view.info.irqchip) {
+			fprintf(stderr, "hlkvm-run: --restore %s: the snapshot is of a %s irqchip VM, not --irqchip=%s\n",
+				o.restore_path,
+				ctl_irqchip_name(snap.view.info.irqchip),
+				ctl_irqchip_name(o.irqchip));
+			status = 2;
+			goto out_client;
+		}
+		o.mem_size = snap.view.info.mem_size;
+		o.irqchip = snap.view.info.irqchip;
+	}
 	if (choose_accel(&o, &client, &res))
 		goto out_client;
 	cfg = (struct vm_config){
@@ -486,6 +541,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < o.n_ioeventfd; i++)
 		if (kvm_devices_ioeventfd(&vm, o.ioeventfd[i]))
 			goto out_client;
+	if (o.restore_path) {
+		ret = snapshot_restore_vm(&snap, &vm);
+		if (ret) {
+			status = ret;
+			goto out_client;
+		}
+		goto vm_ready;
+	}
 	if (o.tsc_khz_arg) {
 		ret = ioctl(vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
 		o.arg[o.tsc_khz_arg - 1] = ret > 0 ? ret : 0;
@@ -503,6 +566,7 @@ int main(int argc, char **argv)
 		goto out_client;
 	if (debug_setup(&vm, img.entry))
 		goto out_client;
+vm_ready:
 	if (res.accel == ACCEL_KERNEL && attach_vm(&o, &vm, client, &res))
 		goto out_client;
 	if (res.accel == ACCEL_USER) {
@@ -526,6 +590,16 @@ int main(int argc, char **argv)
 			goto out_fb;
 		}
 	}
+	if (o.restore_path) {
+		ret = snapshot_restore_hlkvm(&snap, &vm,
+					     fb_live ? NULL : client,
+					     fb_live ? &fb : NULL);
+		if (ret) {
+			status = ret;
+			goto out_fb;
+		}
+		snapshot_close(&snap);
+	}
 	if (o.seed_timer && seed_timer_init(&seed, &vm)) {
 		fprintf(stderr, "hlkvm-run: seed timer thread failed\n");
 		goto out_fb;
@@ -540,6 +614,17 @@ int main(int argc, char **argv)
 	if (o.seed_timer) {
 		ctx.io_hook = seed_timer_io;
 		ctx.io_hook_arg = &seed;
+	}
+	if (o.snapshot_path) {
+		taker = (struct snapshot_taker){
+			.path = o.snapshot_path, .vm = &vm,
+			.irqchip = o.irqchip,
+			.client = fb_live ? NULL : client,
+			.fb = fb_live ? &fb : NULL,
+			.next = ctx.io_hook, .next_arg = ctx.io_hook_arg,
+		};
+		ctx.io_hook = snapshot_io_hook;
+		ctx.io_hook_arg = &taker;
 	}
 	t0 = mono_s();
 	run_vcpu(&ctx);
@@ -584,6 +669,7 @@ out_client:
 	if (client)
 		hlkvm_close(client);
 	vm_destroy(&vm);
+	snapshot_close(&snap);
 	if (sf != stderr)
 		fclose(sf);
 	return status;
