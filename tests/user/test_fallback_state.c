@@ -181,6 +181,42 @@ static void restore_carries_the_8254(void **state)
 	assert_int_equal(b.st.pit.ch[1].count, 0x0099);
 }
 
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Time on disk does not count: the restored deadline is next_tick_ns
+ * after the load, however long after the save, and nothing is owed.
+ */
+static void restore_replays_no_tick_that_fell_due_meanwhile(void **state)
+{
+	struct timespec wait = { .tv_nsec = 50000000 };
+	struct hlkvm_vm_state s;
+	const char *why;
+	int64_t before, after, next;
+
+	(void)state;
+	set_period(&a, HLKVM_PERIOD_MAX_US);	/* 10 s: no tick meanwhile */
+	hlkvm_fallback_save_state(&a, &s);
+	s.next_tick_ns = 3000000000ULL;		/* due 3 s after the save */
+	nanosleep(&wait, NULL);
+	before = mono_ns();
+	assert_int_equal(hlkvm_fallback_load_state(&b, &s, sizeof(s), &why),
+			 0);
+	after = mono_ns();
+	next = (int64_t)b.next.tv_sec * 1000000000 + b.next.tv_nsec;
+	assert_true(next >= before + (int64_t)s.next_tick_ns);
+	assert_true(next <= after + (int64_t)s.next_tick_ns);
+	assert_int_equal(b.ticks.backlog, s.backlog);
+	assert_int_equal(b.ticks.outstanding, s.outstanding);
+	assert_int_equal(atomic_load(&injected_b), 0);
+}
+
 static void restore_refuses_a_bad_state_whole(void **state)
 {
 	struct hlkvm_vm_state s;
@@ -215,6 +251,7 @@ int main(void)
 		T(save_clamped_period_keeps_both),
 		T(restore_keeps_ticking_and_bridges_the_tick_in_service),
 		T(restore_carries_the_8254),
+		T(restore_replays_no_tick_that_fell_due_meanwhile),
 		T(restore_refuses_a_bad_state_whole),
 	};
 
