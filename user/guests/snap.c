@@ -96,7 +96,12 @@ static uint16_t read_counter(unsigned int ch)
 uint32_t guest_main(struct boot_info *bi)
 {
 	uint64_t per_tick = bi->tsc_khz ? bi->tsc_khz : 0;
-	uint64_t bound = per_tick ? per_tick * 40 * AFTER : WAIT_CYCLES;
+	/*
+	 * A liveness bound, not a timing check: 200 periods a tick, for the
+	 * nested test host under load stalls for hundreds of ms (one restore
+	 * in 1,000 missed 40 periods a tick)
+	 */
+	uint64_t bound = per_tick ? per_tick * 200 * AFTER : WAIT_CYCLES;
 	uint64_t t, c0;
 	uint8_t st2;
 

@@ -52,7 +52,7 @@ static void usage(FILE *f)
 "  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
 "  --json                    print the run summary as JSON\n"
 "  --snapshot FILE           an IN from port 109 writes the whole VM to FILE\n"
-"                            and reads 0 (without it, port 109 reads 0xFF)\n"
+"                            and reads 0 (without it, port 109 reads all ones)\n"
 "  --restore FILE            run the VM of a snapshot instead of an IMAGE:\n"
 "                            its IN from port 109 reads 1; --accel may differ\n"
 "                            from the run that took it\n"
