@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * Save, check and load a VM's hlkvm state (state.h). Every rule is one
  * test with one message naming the field, so the module's extack and the

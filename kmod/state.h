@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * A VM's hlkvm state as a struct hlkvm_vm_state (uapi/linux/hlkvm.h):
  * saved from the live timer and port state with every absolute time made

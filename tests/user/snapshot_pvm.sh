@@ -25,7 +25,7 @@ fi
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); echo "not ok $n - $*"; }
 field() { sed -n "s/^$1=//p" "$2" | tail -1; }
-json_u() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$2" | head -1; }
+json_u() { jq -r ".$1" "$2"; }
 
 # take GUEST IRQCHIP FILE: the run that writes the snapshot
 take() {
@@ -49,7 +49,7 @@ restore() {
 		sed 's/^/#   /' "$out" "$TMP/restore.err" "$js"
 		return
 	fi
-	t=$(json_u timer_out "$js")
+	t=$(json_u stats.timer_out "$js")
 	if [ "$(field snap "$out")" = 1 ] && [ "$(field ticks_after "$out")" -ge 20 ] &&
 		[ "$t" = 1 ]; then
 		ok "$what: reads 1, $(field ticks_after "$out") ticks without re-arming (timer_out $t), stops cleanly"

@@ -23,7 +23,7 @@ if [ ! -c /dev/kvm ]; then
 	finish
 fi
 vm_count() { "$CTL" --json show 2>/dev/null | sed -n 's/.*"vm_count":\([0-9]*\).*/\1/p'; }
-timer_out() { sed -n 's/.*"timer_out": \([0-9]*\).*/\1/p' "$TMP/$1.json" | head -n 1; }
+timer_out() { jval "$1" absorbed timer_out; }
 
 for ic in $(echo "$IRQCHIPS" | tr , ' '); do
 	for g in snap snap-inirq; do
