@@ -433,6 +433,101 @@ out:
 }
 
 /*
+ * An extack message chosen at run time (state.c names the field): it must
+ * be of static storage, as NL_SET_ERR_MSG's literal is, since 6.1 has no
+ * NL_SET_ERR_MSG_FMT.
+ */
+static void set_err_msg_attr(struct netlink_ext_ack *extack,
+			     const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	extack->bad_attr = attr;
+}
+
+static int hlkvm_get_state_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hlkvm_state_timer ts;
+	struct hlkvm_vm_state state;
+	struct sk_buff *msg;
+	struct hlkvm_vm *vm;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&hlkvm_vms_lock);
+	vm = vm_from_info(skb, info);
+	if (IS_ERR(vm)) {
+		ret = PTR_ERR(vm);
+		goto err;
+	}
+	hlkvm_timer_save(&vm->timer, &ts);
+	raw_spin_lock(&vm->pst_lock);
+	hlkvm_state_save(&state, &ts, &vm->pst.pit, ktime_get_ns());
+	raw_spin_unlock(&vm->pst_lock);
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &hlkvm_genl_family, 0, HLKVM_CMD_GET_STATE);
+	ret = -EMSGSIZE;
+	if (!hdr || nla_put_u32(msg, HLKVM_A_VM_ID, vm->id) ||
+	    nla_put(msg, HLKVM_A_STATE, sizeof(state), &state))
+		goto err;
+	mutex_unlock(&hlkvm_vms_lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	mutex_unlock(&hlkvm_vms_lock);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int hlkvm_set_state_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[HLKVM_A_STATE];
+	struct hlkvm_state_limits lim;
+	struct hlkvm_state_timer ts;
+	struct hlkvm_pit_state pit;
+	struct hlkvm_vm *vm;
+	const char *why;
+	int ret;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(info->extack, "state required");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, HLKVM_A_STATE);
+		return -EINVAL;
+	}
+	mutex_lock(&hlkvm_vms_lock);
+	vm = vm_from_info(skb, info);
+	if (IS_ERR(vm)) {
+		ret = PTR_ERR(vm);
+		goto out;
+	}
+	hlkvm_config_bounds(&lim.bounds);
+	lim.backlog_max = vm->timer.ticks.backlog_max;
+	ret = hlkvm_state_load(nla_data(attr), nla_len(attr), &lim,
+			       ktime_get_ns(), &ts, &pit, &why);
+	if (ret) {
+		set_err_msg_attr(info->extack, attr, why);
+		goto out;
+	}
+	/*
+	 * The uapi asks for the vCPU out of KVM_RUN; the lock keeps a caller
+	 * that ignores it from tearing the state a running vCPU reads.
+	 */
+	raw_spin_lock(&vm->pst_lock);
+	vm->pst.pit = pit;
+	raw_spin_unlock(&vm->pst_lock);
+	WRITE_ONCE(vm->policy, ts.policy);
+	hlkvm_timer_restore(&vm->timer, &ts);
+out:
+	mutex_unlock(&hlkvm_vms_lock);
+	return ret;
+}
+
+/*
  * @count: with the host-wide VM count, which only a host administrator
  * may learn (it tells of other users' VMs)
  */
@@ -567,6 +662,16 @@ static const struct genl_ops hlkvm_genl_ops[] = {
 		.policy = hlkvm_set_config_policy,
 		.maxattr = HLKVM_A_MAX,
 		/* CAP_NET_ADMIN: checked in the doit, for the extack */
+	}, {
+		.cmd = HLKVM_CMD_GET_STATE,
+		.doit = hlkvm_get_state_doit,
+		.policy = hlkvm_get_state_policy,
+		.maxattr = HLKVM_A_MAX,
+	}, {
+		.cmd = HLKVM_CMD_SET_STATE,
+		.doit = hlkvm_set_state_doit,
+		.policy = hlkvm_set_state_policy,
+		.maxattr = HLKVM_A_MAX,
 	},
 };
 

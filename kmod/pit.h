@@ -16,14 +16,14 @@
 #define HLKVM_PIT_HZ		1193182
 #define HLKVM_PIT_CHANNELS	3
 
-/* struct hlkvm_pit_channel.flags */
-#define HLKVM_PIT_F_COUNTING	0x01	/* counts from @start_ns */
-#define HLKVM_PIT_F_OUT		0x02	/* OUT while not counting */
-#define HLKVM_PIT_F_LOADED	0x04	/* a whole count written since the CW */
-#define HLKVM_PIT_F_NULL	0x08	/* NULL COUNT: CW written, count not */
-#define HLKVM_PIT_F_READ_MSB	0x10	/* LSB-then-MSB: next read is the MSB */
-#define HLKVM_PIT_F_WRITE_MSB	0x20	/* LSB-then-MSB: next write is the MSB */
-#define HLKVM_PIT_F_STATUS	0x40	/* a latched status awaits its read */
+/* struct hlkvm_pit_channel.flags, a saved state's too (uapi) */
+#define HLKVM_PIT_F_COUNTING	HLKVM_STATE_PIT_F_COUNTING	/* from @start_ns */
+#define HLKVM_PIT_F_OUT		HLKVM_STATE_PIT_F_OUT	/* while not counting */
+#define HLKVM_PIT_F_LOADED	HLKVM_STATE_PIT_F_LOADED	/* since the CW */
+#define HLKVM_PIT_F_NULL	HLKVM_STATE_PIT_F_NULL	/* CW written, count not */
+#define HLKVM_PIT_F_READ_MSB	HLKVM_STATE_PIT_F_READ_MSB	/* next read: MSB */
+#define HLKVM_PIT_F_WRITE_MSB	HLKVM_STATE_PIT_F_WRITE_MSB	/* next write: MSB */
+#define HLKVM_PIT_F_STATUS	HLKVM_STATE_PIT_F_STATUS	/* status unread */
 
 /**
  * struct hlkvm_pit_channel - one 8254 counter

@@ -120,3 +120,18 @@ const struct nla_policy hlkvm_set_config_policy[HLKVM_A_MAX + 1] = {
 	[HLKVM_A_PERIOD_MAX_US]	= NLA_POLICY_FULL_RANGE(NLA_U32, &period_range),
 	[HLKVM_A_BACKLOG_MAX]	= NLA_POLICY_FULL_RANGE(NLA_U32, &backlog_range),
 };
+
+/*
+ * The state is a versioned struct whose every field state.c checks with a
+ * message naming it; a length bound here would only hide which.
+ */
+const struct nla_policy hlkvm_get_state_policy[HLKVM_A_MAX + 1] = {
+	[HLKVM_A_VM_FD]		= VM_FD_POLICY,
+	[HLKVM_A_VM_ID]		= VM_ID_POLICY,
+};
+
+const struct nla_policy hlkvm_set_state_policy[HLKVM_A_MAX + 1] = {
+	[HLKVM_A_VM_FD]		= VM_FD_POLICY,
+	[HLKVM_A_VM_ID]		= VM_ID_POLICY,
+	[HLKVM_A_STATE]		= { .type = NLA_BINARY },
+};

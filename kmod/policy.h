@@ -16,6 +16,8 @@ extern const struct nla_policy hlkvm_get_vm_policy[HLKVM_A_MAX + 1];
 extern const struct nla_policy hlkvm_set_vm_policy[HLKVM_A_MAX + 1];
 extern const struct nla_policy hlkvm_get_config_policy[HLKVM_A_MAX + 1];
 extern const struct nla_policy hlkvm_set_config_policy[HLKVM_A_MAX + 1];
+extern const struct nla_policy hlkvm_get_state_policy[HLKVM_A_MAX + 1];
+extern const struct nla_policy hlkvm_set_state_policy[HLKVM_A_MAX + 1];
 
 /* True if @port may not serve as the PV timer port (legacy or halt) */
 bool hlkvm_policy_port_reserved(u16 port);

@@ -1,20 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
- * Types for the pure logic files (ports.c, pit.c, period.c, ticks.c),
- * which are compiled into hlkvm.ko, into the KUnit suites under UML and,
- * unchanged, into the userspace fallback of libhlkvm: one port table, not
- * two.
+ * Types for the pure logic files (ports.c, pit.c, period.c, ticks.c,
+ * state.c), which are compiled into hlkvm.ko, into the KUnit suites under
+ * UML and, unchanged, into the userspace fallback of libhlkvm: one port
+ * table, not two.
  */
 #ifndef _HLKVM_PURE_TYPES_H
 #define _HLKVM_PURE_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <linux/math64.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #else
+#include <assert.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;

@@ -191,3 +191,59 @@ void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info)
 	info->ticks = t->ticks;
 	spin_unlock_irqrestore(&t->lock, flags);
 }
+
+void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	/* tick_fn forwards the expiry under @lock: this one is current */
+	*st = (struct hlkvm_state_timer){
+		.running = t->running,
+		.policy = t->ticks.policy,
+		.requested_us = t->requested_us,
+		.period_us = t->period_us,
+		.next_ns = t->running ?
+			   ktime_to_ns(hrtimer_get_expires(&t->tick)) : 0,
+		.backlog = t->ticks.backlog,
+		.outstanding = t->ticks.outstanding,
+	};
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+void hlkvm_timer_restore(struct hlkvm_timer *t,
+			 const struct hlkvm_state_timer *st)
+{
+	unsigned long flags;
+	ktime_t now;
+	bool owed;
+
+	spin_lock(&t->ctl_lock);
+	timer_stop(t);
+
+	now = ktime_get();
+	spin_lock_irqsave(&t->lock, flags);
+	t->ticks.policy = st->policy;
+	t->ticks.backlog = st->backlog;
+	t->ticks.outstanding = st->outstanding;
+	t->ticks.stale = 0;
+	t->requested_us = st->requested_us;
+	if (st->running) {
+		t->period_us = st->period_us;
+		t->period_ns = hlkvm_period_ns(st->period_us);
+		t->running = true;
+	}
+	/* The pacing counts from the restore: the old host's time is gone */
+	t->last_inject = now;
+	owed = st->running && !st->outstanding && st->backlog;
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	if (st->running)
+		hrtimer_start(&t->tick, ns_to_ktime(st->next_ns),
+			      HRTIMER_MODE_ABS);
+	if (owed)
+		hrtimer_start(&t->pace,
+			      ktime_add_ns(now, hlkvm_period_ns(st->period_us) / 4),
+			      HRTIMER_MODE_ABS);
+	spin_unlock(&t->ctl_lock);
+}

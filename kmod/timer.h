@@ -9,6 +9,7 @@
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include "period.h"
+#include "state.h"
 #include "ticks.h"
 
 struct eventfd_ctx;
@@ -69,5 +70,14 @@ bool hlkvm_timer_should_bridge(struct hlkvm_timer *t);
 /* The guest acknowledged a tick: pace out a catch-up tick if one is owed */
 void hlkvm_timer_ack(struct hlkvm_timer *t);
 void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info);
+/* The timer as a snapshot takes it; next_ns on the CLOCK_MONOTONIC clock */
+void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st);
+/*
+ * Replace the timer's state with @st (checked by hlkvm_state_load()):
+ * stopped, then restarted at @st->next_ns with its backlog and
+ * outstanding tick; a backlog tick owed with none outstanding is paced.
+ */
+void hlkvm_timer_restore(struct hlkvm_timer *t,
+			 const struct hlkvm_state_timer *st);
 
 #endif /* _HLKVM_TIMER_H */

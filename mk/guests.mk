@@ -19,7 +19,8 @@ GUESTS := timer:timer.c:-DMODE=0 timer-noack:timer.c:-DMODE=1 \
 	timer-x2apic:timer.c:-DMODE=6 timer-apicoff:timer.c:-DMODE=7 \
 	ports:ports.c: debug:debug.c: pit:pit.c: gdb:gdb.c: \
 	bench_ports:bench_ports.c: bench_ticks:bench_ticks.c: \
-	hostile:hostile.c:
+	hostile:hostile.c: \
+	snap:snap.c:-DMODE=0 snap-inirq:snap.c:-DMODE=1
 
 guest_name = $(word 1,$(subst :, ,$(1)))
 guest_src = $(word 2,$(subst :, ,$(1)))

@@ -51,7 +51,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 TOOL_LIB_SRCS := user/lib/ctl_parse.c user/lib/ctl_print.c user/lib/json.c \
 	user/lib/attach_hint.c
 LIB_SRCS := $(filter-out $(TOOL_LIB_SRCS),$(sort $(wildcard user/lib/*.c))) \
-	kmod/ports.c kmod/pit.c kmod/period.c kmod/ticks.c
+	kmod/ports.c kmod/pit.c kmod/period.c kmod/ticks.c kmod/state.c
 # Installed under include/hlkvm/ (the .pc file adds that directory): the
 # API and what it includes. guest_debug.h is not installed yet: its
 # struct hlkvm_guest_mem is not elf_load.h's.

@@ -498,7 +498,8 @@ static void policy_reply_only_attributes_rejected_in_requests(struct kunit *test
 	const struct nla_policy *policies[] = {
 		hlkvm_attach_policy, hlkvm_detach_policy, hlkvm_get_vm_policy,
 		hlkvm_set_vm_policy, hlkvm_get_config_policy,
-		hlkvm_set_config_policy,
+		hlkvm_set_config_policy, hlkvm_get_state_policy,
+		hlkvm_set_state_policy,
 	};
 	static const u16 reply_only[] = {
 		HLKVM_A_PAD, HLKVM_A_OWNER_PID, HLKVM_A_ATTACH_TIME_NS,
@@ -514,6 +515,37 @@ static void policy_reply_only_attributes_rejected_in_requests(struct kunit *test
 			bad = put_u64(&a, reply_only[i], 1);
 			expect_rejected(test, &a, policies[p], bad, -EINVAL);
 		}
+}
+
+/*
+ * GET_STATE names a VM and nothing else; SET_STATE takes the state blob
+ * at any length, since state.c names the field (or the length) at fault
+ */
+static void policy_state_commands(struct kunit *test)
+{
+	u8 blob[sizeof(struct hlkvm_vm_state) + 8] = {};
+	struct attrs a = {};
+	struct nlattr *bad;
+
+	put_u32(&a, HLKVM_A_VM_FD, 3);
+	expect_accepted(test, &a, hlkvm_get_state_policy);
+	bad = put(&a, HLKVM_A_STATE, blob, sizeof(struct hlkvm_vm_state));
+	expect_rejected(test, &a, hlkvm_get_state_policy, bad, -EINVAL);
+	expect_accepted(test, &a, hlkvm_set_state_policy);
+
+	a.len = 0;
+	put_u32(&a, HLKVM_A_VM_ID, 7);
+	put(&a, HLKVM_A_STATE, blob, sizeof(blob));
+	expect_accepted(test, &a, hlkvm_set_state_policy);
+	a.len = 0;
+	put(&a, HLKVM_A_STATE, blob, 3);
+	expect_accepted(test, &a, hlkvm_set_state_policy);
+	bad = put_u32(&a, HLKVM_A_TIMER_PERIOD_US, 1000);
+	expect_rejected(test, &a, hlkvm_set_state_policy, bad, -EINVAL);
+	a.len = 0;
+	bad = put_u32(&a, HLKVM_A_VM_ID, 0);
+	expect_rejected(test, &a, hlkvm_set_state_policy, bad, -ERANGE);
+	expect_rejected(test, &a, hlkvm_get_state_policy, bad, -ERANGE);
 }
 
 static void policy_trailing_bytes_rejected(struct kunit *test)
@@ -635,6 +667,7 @@ static struct kunit_case hlkvm_policy_test_cases[] = {
 	KUNIT_CASE(policy_attribute_foreign_to_command_rejected),
 	KUNIT_CASE(policy_get_config_takes_nothing),
 	KUNIT_CASE(policy_reply_only_attributes_rejected_in_requests),
+	KUNIT_CASE(policy_state_commands),
 	KUNIT_CASE(policy_trailing_bytes_rejected),
 	KUNIT_CASE(policy_nla_validate_agrees_with_parse),
 	KUNIT_CASE_PARAM(policy_rejection_sets_extack_message,

@@ -184,6 +184,37 @@
  *                             if the guest had written it (0 stops)
  *    HLKVM_A_TIMER_POLICY: NLA_U32, optional
  *
+ * HLKVM_CMD_GET_STATE
+ * -------------------
+ *    HLKVM_A_VM_FD or (CAP_NET_ADMIN) HLKVM_A_VM_ID: exactly one, required
+ *
+ * Answered with HLKVM_CMD_GET_STATE carrying HLKVM_A_VM_ID and
+ * HLKVM_A_STATE: NLA_BINARY, a struct hlkvm_vm_state of the newest
+ * version (HLKVM_STATE_VERSION): everything hlkvm keeps for the VM that a
+ * guest can observe, with every time relative to the moment of the call,
+ * so that HLKVM_CMD_SET_STATE can put it into another VM, in another
+ * process, on another host or after a reboot. Counters (HLKVM_A_STATS,
+ * ticks injected, ...) are not part of it: they describe the host's work,
+ * not the guest. For a consistent state the VMM calls it while its vCPU
+ * is out of KVM_RUN (the port state is the vCPU's to change).
+ *
+ * HLKVM_CMD_SET_STATE
+ * -------------------
+ *    HLKVM_A_VM_FD or (CAP_NET_ADMIN) HLKVM_A_VM_ID: exactly one, required
+ *    HLKVM_A_STATE: NLA_BINARY, required, a struct hlkvm_vm_state
+ *
+ * Replaces the VM's timer and port state with the one given, as if the
+ * guest had never left it: a running timer's next tick falls
+ * next_tick_ns after the call and the grid continues from there (ticks
+ * that would have fallen due between GET_STATE and SET_STATE are not
+ * delivered: the guest's time stood still); an outstanding tick stays
+ * outstanding, so the guest's EOI of it is bridged and releases the next;
+ * a backlog is delivered paced, as always. Validated whole before
+ * anything changes: a bad field is -EINVAL (-ERANGE for a period outside
+ * the clamp in force or a backlog over the VM's bound, -EOPNOTSUPP for a
+ * version this module does not know) with an extack naming the field,
+ * and the VM is left as it was.
+ *
  * HLKVM_CMD_GET_CONFIG
  * --------------------
  * No attributes. Answered with the module-wide configuration:
@@ -320,6 +351,8 @@
 #ifndef _UAPI_LINUX_HLKVM_H
 #define _UAPI_LINUX_HLKVM_H
 
+#include <linux/types.h>
+
 #define HLKVM_GENL_NAME		"hlkvm"
 #define HLKVM_GENL_VERSION	1
 #define HLKVM_MCGRP_EVENTS	"events"
@@ -412,6 +445,8 @@ enum hlkvm_irqchip {
  * @HLKVM_CMD_SET_VM: change one VM's timer
  * @HLKVM_CMD_GET_CONFIG: module version and defaults
  * @HLKVM_CMD_SET_CONFIG: change the defaults (CAP_NET_ADMIN)
+ * @HLKVM_CMD_GET_STATE: one VM's timer and port state, for a snapshot
+ * @HLKVM_CMD_SET_STATE: restore one VM's timer and port state
  */
 enum hlkvm_cmd {
 	HLKVM_CMD_UNSPEC,
@@ -421,6 +456,8 @@ enum hlkvm_cmd {
 	HLKVM_CMD_SET_VM,
 	HLKVM_CMD_GET_CONFIG,
 	HLKVM_CMD_SET_CONFIG,
+	HLKVM_CMD_GET_STATE,
+	HLKVM_CMD_SET_STATE,
 	__HLKVM_CMD_MAX
 };
 
@@ -447,6 +484,7 @@ enum hlkvm_cmd {
  * @HLKVM_A_VERSION: module version string
  * @HLKVM_A_VM_COUNT: number of attached VMs
  * @HLKVM_A_IRQCHIP: enum hlkvm_irqchip of an attached VM
+ * @HLKVM_A_STATE: struct hlkvm_vm_state, binary
  */
 enum hlkvm_attr {
 	HLKVM_A_UNSPEC,
@@ -468,6 +506,7 @@ enum hlkvm_attr {
 	HLKVM_A_VERSION,
 	HLKVM_A_VM_COUNT,
 	HLKVM_A_IRQCHIP,
+	HLKVM_A_STATE,
 	__HLKVM_A_MAX
 };
 
@@ -551,5 +590,117 @@ enum hlkvm_stats_attr {
 };
 
 #define HLKVM_STATS_A_MAX (__HLKVM_STATS_A_MAX - 1)
+
+/*
+ * VM state (HLKVM_A_STATE)
+ * ========================
+ * One fixed-layout struct, host byte order (little-endian on x86), no
+ * implicit padding. @version says which layout follows and @size its
+ * length in bytes; a later version only appends fields (and says what an
+ * older blob's missing fields mean), so a reader takes every version up
+ * to its own and refuses a newer one. Each field is validated on
+ * HLKVM_CMD_SET_STATE; the rules are given with it. Times are
+ * nanoseconds relative to the moment the state was read, never a clock's
+ * value. The userspace fallback (libhlkvm) saves and restores this same
+ * struct, so a state read from the module restores into the fallback and
+ * the other way round.
+ *
+ * The module keeps no 8259 state: its PIC answers are constant (see
+ * Ports). With KVM's full irqchip the 8259s are KVM's, saved by the VMM
+ * with KVM_GET_IRQCHIP.
+ */
+#define HLKVM_STATE_VERSION	1
+
+/* struct hlkvm_vm_state.timer_flags */
+#define HLKVM_STATE_TIMER_F_RUNNING	0x1	/* the timer ticks */
+#define __HLKVM_STATE_TIMER_F_ALL	0x1
+
+/* struct hlkvm_state_pit_channel.flags (the 8254's internal state bits) */
+#define HLKVM_STATE_PIT_F_COUNTING	0x01	/* counting from a load */
+#define HLKVM_STATE_PIT_F_OUT		0x02	/* OUT, while not counting */
+#define HLKVM_STATE_PIT_F_LOADED	0x04	/* whole count since the CW */
+#define HLKVM_STATE_PIT_F_NULL		0x08	/* NULL COUNT */
+#define HLKVM_STATE_PIT_F_READ_MSB	0x10	/* next read is the MSB */
+#define HLKVM_STATE_PIT_F_WRITE_MSB	0x20	/* next write is the MSB */
+#define HLKVM_STATE_PIT_F_STATUS	0x40	/* a latched status is unread */
+#define __HLKVM_STATE_PIT_F_ALL		0x7f
+
+/* struct hlkvm_vm_state.port61: the bits port 0x61 keeps */
+#define HLKVM_STATE_PORT61_GATE2	0x01	/* channel 2's GATE */
+#define HLKVM_STATE_PORT61_SPEAKER	0x02	/* speaker data */
+#define HLKVM_STATE_PORT61_REFRESH	0x10	/* refresh bit, toggled on read */
+#define __HLKVM_STATE_PORT61_ALL	0x13
+
+/**
+ * struct hlkvm_state_pit_channel - one 8254 counter
+ * @elapsed_ns: while HLKVM_STATE_PIT_F_COUNTING, the time since the
+ *              counter was loaded (its count follows from it); else 0
+ * @held_ns: while paused by GATE in modes 0 and 4, the time counted
+ *           before the pause
+ * @count: the count register as written; 0 counts as 65536
+ * @held: while not counting, what the counter reads
+ * @latch: the latched count, while @latched is not 0
+ * @cw: bits 5-0 of the last control word; 0 for a channel never
+ *      programmed, else access (bits 5-4) not 0
+ * @flags: HLKVM_STATE_PIT_F_*
+ * @latched: access mode of the latched count still unread (1 LSB, 2 MSB,
+ *           3 LSB then MSB), 0 when none; at most 3
+ * @status: the latched status byte, while HLKVM_STATE_PIT_F_STATUS
+ * @write_lsb: the LSB already written, while HLKVM_STATE_PIT_F_WRITE_MSB
+ * @reserved: 0
+ */
+struct hlkvm_state_pit_channel {
+	__u64 elapsed_ns;
+	__u64 held_ns;
+	__u16 count;
+	__u16 held;
+	__u16 latch;
+	__u8 cw;
+	__u8 flags;
+	__u8 latched;
+	__u8 status;
+	__u8 write_lsb;
+	__u8 reserved[5];
+};
+
+/**
+ * struct hlkvm_vm_state - HLKVM_A_STATE, version 1
+ * @version: HLKVM_STATE_VERSION the writer used; 1 to this header's
+ * @size: sizeof(struct hlkvm_vm_state) of that version (144 for 1); the
+ *        attribute is exactly this long
+ * @timer_flags: HLKVM_STATE_TIMER_F_*
+ * @policy: enum hlkvm_timer_policy
+ * @requested_us: the period the guest last wrote (unclamped); not 0
+ *                while running
+ * @period_us: the period in force, 0 when stopped; while running within
+ *             the clamp in force where it is restored
+ *             (HLKVM_A_PERIOD_MIN_US .. HLKVM_A_PERIOD_MAX_US), else
+ *             -ERANGE: a restore never silently changes a guest's period
+ * @next_tick_ns: while running, the time from the read to the timer's
+ *                next expiry on its grid, at most one period; 0 when
+ *                stopped
+ * @backlog: catch-up ticks owed, at most the restoring VM's backlog bound
+ *           (HLKVM_A_BACKLOG_MAX, -ERANGE beyond); 0 when stopped or with
+ *           HLKVM_TIMER_SKIP
+ * @outstanding: ticks injected and not yet acknowledged (0 or 1): a tick
+ *               in service at the read, whose EOI is still to come
+ * @port61: HLKVM_STATE_PORT61_* bits of port 0x61, no others
+ * @reserved: 0
+ * @pit: the 8254's three counters (0: IRQ0, 1: refresh, 2: speaker)
+ */
+struct hlkvm_vm_state {
+	__u32 version;
+	__u32 size;
+	__u32 timer_flags;
+	__u32 policy;
+	__u32 requested_us;
+	__u32 period_us;
+	__u64 next_tick_ns;
+	__u32 backlog;
+	__u32 outstanding;
+	__u8 port61;
+	__u8 reserved[7];
+	struct hlkvm_state_pit_channel pit[3];
+};
 
 #endif /* _UAPI_LINUX_HLKVM_H */

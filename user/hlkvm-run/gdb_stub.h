@@ -13,7 +13,7 @@
 
 #include "hlkvm-run.h"
 
-#define GDB_OPT_PORT	0x500	/* getopt code, clear of main.c's and debug.c's */
+#define GDB_OPT_PORT	0x500	/* getopt code, clear of main.c's (below 0x400 and 0x600) and debug.c's */
 
 /* --gdb PORT (0: any free port, printed on stderr) */
 int gdb_stub_parse_opt(const char *arg);

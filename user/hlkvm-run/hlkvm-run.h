@@ -93,6 +93,9 @@ struct run_opts {
 	bool seed_timer;		/* --timer=seed (seed_timer.c) */
 	uint32_t irqchip;		/* --irqchip: enum hlkvm_irqchip */
 	bool irqchip_given;		/* --irqchip was on the command line */
+	bool mem_given;			/* --mem was on the command line */
+	const char *snapshot_path;	/* --snapshot FILE (snapshot.c) */
+	const char *restore_path;	/* --restore FILE, instead of IMAGE */
 };
 
 /* What vm_create() builds */

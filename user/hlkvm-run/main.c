@@ -28,6 +28,7 @@
 #include "hlkvm-run.h"
 #include "kvm_devices.h"
 #include "seed_timer.h"
+#include "snapshot.h"
 #include "summary_dest.h"
 
 #define IMAGE_MAX		(256u << 20)
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: hlkvm-run [OPTIONS] IMAGE\n"
+"       hlkvm-run [OPTIONS] --restore FILE\n"
 "Run a freestanding x86-64 guest (ELF64 static executable, or a flat image\n"
 "with --flat) on one vCPU with hlkvm's legacy ports and PV timer.\n"
 "\n"
@@ -57,6 +59,11 @@ static void usage(FILE *f)
 "  -p, --pretty              the same, indented\n"
 "  --summary FILE            write the summary to FILE instead of stderr;\n"
 "                            - is stdout, and the console then goes to stderr\n"
+"  --snapshot FILE           an IN from port 109 writes the whole VM to FILE\n"
+"                            and reads 0 (without it, port 109 reads all ones)\n"
+"  --restore FILE            run the VM of a snapshot instead of an IMAGE:\n"
+"                            its IN from port 109 reads 1; --accel may differ\n"
+"                            from the run that took it\n"
 "\n"
 "For scripts/bench (comparisons, not for running guests):\n"
 "  --accel=kvm               KVM's own in-kernel PIC + PIT (KVM_CREATE_IRQCHIP,\n"
@@ -88,7 +95,9 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 the guest wrote status 0 to port 108; 1 the guest failed\n"
 "(another status, a crash, a halt); 2 usage error; 3 setup failure (the\n"
-"guest never ran); 4 --timeout expired; 128+N stopped by signal N.\n"
+"guest never ran); 4 --timeout expired; 128+N stopped by signal N;\n"
+"--restore: 11 unreadable, 12 truncated, 13 not a snapshot, 14 unsupported\n"
+"version, 15 bad checksum, 16 memory size mismatch, 17 malformed.\n"
 "See hlkvm-run(1) for the guest ABI.\n", BOOT_ARGS_MAX);
 }
 
@@ -132,7 +141,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_ACCEL = 256, OPT_MEM, OPT_FLAT, OPT_ARG, OPT_POLICY,
 	       OPT_TIMEOUT, OPT_JSON_SLOT /* -j */, OPT_SUMMARY, OPT_IRQCHIP,
-	       OPT_IOEVENTFD = 0x300, OPT_TIMER };
+	       OPT_IOEVENTFD = 0x300, OPT_TIMER,
+	       OPT_SNAPSHOT = 0x600, OPT_RESTORE };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, OPT_ACCEL },
 		{ "mem", required_argument, NULL, OPT_MEM },
@@ -145,6 +155,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 		{ "ioeventfd", required_argument, NULL, OPT_IOEVENTFD },
 		{ "timer", required_argument, NULL, OPT_TIMER },
+		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+		{ "restore", required_argument, NULL, OPT_RESTORE },
 		{ "break-entry", no_argument, NULL, DEBUG_OPT_BREAK_ENTRY },
 		{ "hbreak", required_argument, NULL, DEBUG_OPT_HBREAK },
 		{ "break", required_argument, NULL, DEBUG_OPT_BREAK },
@@ -185,6 +197,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 					optarg);
 				return -EINVAL;
 			}
+			o->mem_given = true;
 			break;
 		case OPT_FLAT:
 			if (parse_u64(optarg, &o->flat_addr))
@@ -249,6 +262,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_SUMMARY:
 			o->summary_path = optarg;
 			break;
+		case OPT_SNAPSHOT:
+			o->snapshot_path = optarg;
+			break;
+		case OPT_RESTORE:
+			o->restore_path = optarg;
+			break;
 		case OPT_IRQCHIP:
 			if (!strcmp(optarg, ctl_irqchip_name(HLKVM_IRQCHIP_SPLIT)))
 				o->irqchip = HLKVM_IRQCHIP_SPLIT;
@@ -280,12 +299,27 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			return -EINVAL;
 		}
 	}
-	if (optind != argc - 1) {
+	if (o->restore_path) {
+		if (optind != argc) {
+			fprintf(stderr, "hlkvm-run: --restore takes the guest from the snapshot: no IMAGE\n");
+			return -EINVAL;
+		}
+	} else if (optind != argc - 1) {
 		fprintf(stderr, "hlkvm-run: expected exactly one IMAGE\n");
 		usage(stderr);
 		return -EINVAL;
+	} else {
+		o->image = argv[optind];
 	}
-	o->image = argv[optind];
+	if ((o->restore_path || o->snapshot_path) &&
+	    (o->accel == ACCEL_KVM || o->seed_timer)) {
+		fprintf(stderr, "hlkvm-run: --snapshot and --restore need hlkvm's timer (--accel=kernel, user or auto, no --timer=seed)\n");
+		return -EINVAL;
+	}
+	if (o->restore_path && (o->flat || o->argc || debug_enabled())) {
+		fprintf(stderr, "hlkvm-run: --restore resumes a guest: --flat, --arg and debug stops do not apply\n");
+		return -EINVAL;
+	}
 	if (gdb_stub_enabled() && debug_enabled()) {
 		fprintf(stderr, "hlkvm-run: --gdb drives the debug stops itself: drop --break-entry, --hbreak, --break, --step and --trace-stops\n");
 		return -EINVAL;
@@ -455,6 +489,8 @@ int main(int argc, char **argv)
 	struct hlkvm_fallback fb;
 	bool fb_live = false;
 	static struct seed_timer seed;
+	static struct snapshot_image snap;
+	static struct snapshot_taker taker;
 	struct eoi_watch watch = { .started = false };
 	unsigned int i;
 	struct hlkvm_boot_info boot;
@@ -487,6 +523,25 @@ int main(int argc, char **argv)
 	}
 	res.policy_name = o.timer_policy == HLKVM_TIMER_SKIP ? "skip" : "catchup";
 
+	if (o.restore_path) {
+		/* The whole file is checked before anything is built */
+		ret = snapshot_open(&snap, o.restore_path,
+				    o.mem_given ? o.mem_size : 0);
+		if (ret) {
+			status = ret;
+			goto out_client;
+		}
+		if (o.irqchip_given && o.irqchip != snap.view.info.irqchip) {
+			fprintf(stderr, "hlkvm-run: --restore %s: the snapshot is of a %s irqchip VM, not --irqchip=%s\n",
+				o.restore_path,
+				ctl_irqchip_name(snap.view.info.irqchip),
+				ctl_irqchip_name(o.irqchip));
+			status = RUN_EXIT_USAGE;
+			goto out_client;
+		}
+		o.mem_size = snap.view.info.mem_size;
+		o.irqchip = snap.view.info.irqchip;
+	}
 	if (choose_accel(&o, &client, &res))
 		goto out_client;
 	cfg = (struct vm_config){
@@ -502,6 +557,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < o.n_ioeventfd; i++)
 		if (kvm_devices_ioeventfd(&vm, o.ioeventfd[i]))
 			goto out_client;
+	if (o.restore_path) {
+		ret = snapshot_restore_vm(&snap, &vm);
+		if (ret) {
+			status = ret;
+			goto out_client;
+		}
+		goto vm_ready;
+	}
 	if (o.tsc_khz_arg) {
 		ret = ioctl(vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
 		o.arg[o.tsc_khz_arg - 1] = ret > 0 ? ret : 0;
@@ -519,6 +582,7 @@ int main(int argc, char **argv)
 		goto out_client;
 	if (debug_setup(&vm, img.entry))
 		goto out_client;
+vm_ready:
 	if (res.accel == ACCEL_KERNEL && attach_vm(&o, &vm, client, &res))
 		goto out_client;
 	if (res.accel == ACCEL_USER) {
@@ -542,6 +606,16 @@ int main(int argc, char **argv)
 			goto out_fb;
 		}
 	}
+	if (o.restore_path) {
+		ret = snapshot_restore_hlkvm(&snap, &vm,
+					     fb_live ? NULL : client,
+					     fb_live ? &fb : NULL);
+		if (ret) {
+			status = ret;
+			goto out_fb;
+		}
+		snapshot_close(&snap);
+	}
 	if (o.seed_timer && seed_timer_init(&seed, &vm)) {
 		fprintf(stderr, "hlkvm-run: seed timer thread failed\n");
 		goto out_fb;
@@ -562,6 +636,17 @@ int main(int argc, char **argv)
 	if (o.seed_timer) {
 		ctx.io_hook = seed_timer_io;
 		ctx.io_hook_arg = &seed;
+	}
+	if (o.snapshot_path) {
+		taker = (struct snapshot_taker){
+			.path = o.snapshot_path, .vm = &vm,
+			.irqchip = o.irqchip,
+			.client = fb_live ? NULL : client,
+			.fb = fb_live ? &fb : NULL,
+			.next = ctx.io_hook, .next_arg = ctx.io_hook_arg,
+		};
+		ctx.io_hook = snapshot_io_hook;
+		ctx.io_hook_arg = &taker;
 	}
 	t0 = mono_s();
 	run_vcpu(&ctx);
@@ -613,6 +698,7 @@ out_client:
 	if (client)
 		hlkvm_close(client);
 	vm_destroy(&vm);
+	snapshot_close(&snap);
 	if (status == RUN_EXIT_SETUP && o.json)
 		summary_print_error(summary_dest_begin(&sd),
 				    errlog_get()->error, errlog_get()->hint);

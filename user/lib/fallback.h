@@ -110,6 +110,21 @@ void hlkvm_fallback_acked(struct hlkvm_fallback *fb, uint64_t n);
 /* Start (clamped) or, with 0, stop the timer, as a guest write would */
 void hlkvm_fallback_set_period(struct hlkvm_fallback *fb, uint32_t req_us);
 
+/*
+ * The timer and port state, in the module's struct hlkvm_vm_state: a
+ * state saved here restores into the module and the other way round.
+ * Both run on the vCPU thread (the port state is its own).
+ */
+void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
+			       struct hlkvm_vm_state *out);
+/*
+ * Replace the state with @len bytes of a struct hlkvm_vm_state, checked
+ * against the fallback's clamp and backlog bound; 0, or -errno with *@why
+ * naming the bad field (and nothing changed).
+ */
+int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,
+			      size_t len, const char **why);
+
 /* Snapshot of the counters, in the module's shape */
 void hlkvm_fallback_get(struct hlkvm_fallback *fb,
 			struct hlkvm_timer_info *timer,

@@ -173,6 +173,20 @@ int hlkvm_get_config(struct hlkvm_client *c, struct hlkvm_config *cfg);
 int hlkvm_set_config(struct hlkvm_client *c,
 		     const struct hlkvm_config_set *set);
 /*
+ * HLKVM_CMD_GET_STATE: the VM's timer and port state, times relative to
+ * now (see struct hlkvm_vm_state). Call it with the vCPU out of KVM_RUN.
+ * -EPROTO when the module's state is not this library's version.
+ */
+int hlkvm_get_state(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
+		    struct hlkvm_vm_state *state);
+/*
+ * HLKVM_CMD_SET_STATE: replace the VM's timer and port state with @len
+ * bytes of a struct hlkvm_vm_state (any version up to the module's);
+ * a bad field is refused whole, hlkvm_strerror() naming it.
+ */
+int hlkvm_set_state(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
+		    const void *state, size_t len);
+/*
  * Joins the events group (CAP_NET_ADMIN) and calls @cb for each event
  * until @cb returns non-zero or @max_events (0: no limit) have been seen;
  * leaves the group before returning. Malformed events are skipped. Returns

@@ -742,6 +742,75 @@ int hlkvm_set_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 	return request(c, msg, NULL, NULL);
 }
 
+struct one_state {
+	struct hlkvm_vm_state *state;
+	int seen;
+};
+
+static int parse_state(struct nlmsghdr *nlh, void *arg)
+{
+	struct one_state *o = arg;
+	struct nlattr *tb[HLKVM_A_MAX + 1];
+	struct hlkvm_vm_state st;
+	struct nlattr *a;
+
+	if (parse_top(nlh, tb))
+		return -EBADMSG;
+	a = tb[HLKVM_A_STATE];
+	if (!a || nla_len(a) < (int)(2 * sizeof(uint32_t)))
+		return -EBADMSG;
+	/* The module writes its newest version: it must be ours */
+	memset(&st, 0, sizeof(st));
+	memcpy(&st, nla_data(a), nla_len(a) < (int)sizeof(st) ?
+				 (size_t)nla_len(a) : sizeof(st));
+	if (st.version != HLKVM_STATE_VERSION ||
+	    st.size != sizeof(st) || nla_len(a) != (int)sizeof(st))
+		return -EPROTO;
+	*o->state = st;
+	o->seen = 1;
+	return 0;
+}
+
+int hlkvm_get_state(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
+		    struct hlkvm_vm_state *state)
+{
+	struct one_state o = { .state = state };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = new_msg(c, HLKVM_CMD_GET_STATE, 0, &msg);
+	if (ret)
+		return ret;
+	ret = hlkvm_nl_put_vm_ref(msg, ref);
+	if (ret)
+		return put_failed(c, msg, ret);
+	ret = request(c, msg, parse_state, &o);
+	if (ret == -EPROTO && !c->errmsg[0])
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 "the module's VM state is not version %d of %zu bytes (libhlkvm and hlkvm.ko differ)",
+			 HLKVM_STATE_VERSION, sizeof(*state));
+	if (!ret && !o.seen)
+		ret = set_err(c, -EBADMSG);
+	return ret;
+}
+
+int hlkvm_set_state(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
+		    const void *state, size_t len)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = new_msg(c, HLKVM_CMD_SET_STATE, 0, &msg);
+	if (ret)
+		return ret;
+	ret = hlkvm_nl_put_vm_ref(msg, ref);
+	if (!ret && nla_put(msg, HLKVM_A_STATE, (int)len, state) < 0)
+		ret = -EMSGSIZE;
+	if (ret)
+		return put_failed(c, msg, ret);
+	return request(c, msg, NULL, NULL);
+}
+
 static int parse_cfg(struct nlmsghdr *nlh, void *arg)
 {
 	return hlkvm_nl_parse_config(nlh, arg);

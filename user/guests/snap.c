@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The snapshot guest (hlkvm-run --snapshot / --restore). Ticks at
+ * 1000 us, then asks for a snapshot with an IN from port 109: it reads 0
+ * in the run that wrote it, 1 in every run restored from it (0xFFFFFFFF:
+ * no --snapshot, a failure). Built two ways (-DMODE):
+ *   snap.elf          the IN between ticks, in the main loop
+ *   snap-inirq.elf    the IN inside the tick handler, before its EOI: the
+ *                     restored run must still acknowledge that tick and
+ *                     get the next ones
+ * Either run then waits for AFTER more ticks without touching port 107
+ * (a restored guest never re-arms: the timer must come back by itself),
+ * checks the 8254 and port 0x61 it programmed before the snapshot, stops
+ * the timer and checks that no tick follows. Output: key=value lines on
+ * port 0xE9 (snap=, ticks_before=, ticks_after=, ...); status on port
+ * 108: 0, or the number of the first failed check.
+ */
+#include "lib.h"
+
+#define MODE_MAIN	0
+#define MODE_INIRQ	1
+#ifndef MODE
+#define MODE MODE_MAIN
+#endif
+
+#define PORT_SNAPSHOT	109
+#define BEFORE		20	/* ticks before the snapshot */
+#define AFTER		20	/* ticks after it, in either run */
+#define PIT_DIVISOR	1193	/* channel 0: 1 kHz, mode 2 */
+#define CH2_COUNT	0xfffe	/* channel 2: mode 0 */
+#define SPEAKER_BITS	0x03	/* port 0x61: GATE2 and speaker data */
+/* Bound of each wait, in TSC cycles, when the TSC rate is unknown */
+#define WAIT_CYCLES	(1ULL << 35)
+#define QUIET_PERIODS	20
+#define STOP_GRACE	40
+
+static volatile uint64_t ticks;
+static volatile uint32_t snap = 0xdeadbeef;
+static volatile bool snap_done;
+static uint32_t failed;
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void check(bool ok, uint32_t code, const char *what)
+{
+	if (ok)
+		return;
+	puts_e9("FAIL ");
+	puts_e9(what);
+	outb(PORT_CONSOLE, '\n');
+	if (!failed)
+		failed = code;
+}
+
+void tick_handler(void)
+{
+	uint64_t n = __atomic_add_fetch(&ticks, 1, __ATOMIC_SEQ_CST);
+
+	/* Inside the handler, the tick in service, its EOI still to come */
+	if (MODE == MODE_INIRQ && n == BEFORE && !snap_done) {
+		snap = inl(PORT_SNAPSHOT);
+		snap_done = true;
+	}
+	outb(0x20, 0x20);
+}
+
+static bool wait_ticks(uint64_t n, uint64_t max_cycles)
+{
+	uint64_t t0 = rdtsc();
+
+	while (ticks < n) {
+		if (rdtsc() - t0 > max_cycles)
+			return false;
+		sti();
+		pause();
+	}
+	return true;
+}
+
+static uint16_t read_counter(unsigned int ch)
+{
+	uint8_t lo, hi;
+
+	outb(0x43, ch << 6);		/* latch */
+	lo = inb(0x40 + ch);
+	hi = inb(0x40 + ch);
+	return (uint16_t)(hi << 8 | lo);
+}
+
+uint32_t guest_main(struct boot_info *bi)
+{
+	uint64_t per_tick = bi->tsc_khz ? bi->tsc_khz : 0;
+	/*
+	 * A liveness bound, not a timing check: 200 periods a tick, for the
+	 * nested test host under load stalls for hundreds of ms (one restore
+	 * in 1,000 missed 40 periods a tick)
+	 */
+	uint64_t bound = per_tick ? per_tick * 200 * AFTER : WAIT_CYCLES;
+	uint64_t t, c0;
+	uint8_t st2;
+
+	/* A PC guest's PIC and PIT, as timer.elf programs them */
+	outb(0x20, 0x11); outb(0x21, 0x20); outb(0x21, 0x04); outb(0x21, 0x01);
+	outb(0xa0, 0x11); outb(0xa1, 0x28); outb(0xa1, 0x02); outb(0xa1, 0x01);
+	outb(0x21, 0xfe);
+	outb(0xa1, 0xff);
+	outb(0x43, 0x34);
+	outb(0x40, PIT_DIVISOR & 0xff);
+	outb(0x40, PIT_DIVISOR >> 8);
+	outb(0x61, SPEAKER_BITS);
+	outb(0x43, 0xb0);		/* ch2, lo/hi, mode 0 */
+	outb(0x42, CH2_COUNT & 0xff);
+	outb(0x42, CH2_COUNT >> 8);
+
+	outl(PORT_PV_TIMER, 1000);
+	check(wait_ticks(BEFORE - (MODE == MODE_INIRQ ? 0 : 1), bound), 1,
+	      "ticks before the snapshot");
+	if (MODE == MODE_MAIN) {
+		snap = inl(PORT_SNAPSHOT);
+		snap_done = true;
+	}
+	t = ticks;
+	kv("snap", snap);
+	kv("ticks_before", t);
+	check(snap == 0 || snap == 1, 2, "port 109 reads 0 or 1");
+	if (failed)
+		return failed;
+
+	/* No write to port 107 here: a restored timer ticks by itself */
+	check(wait_ticks(t + AFTER, bound), 3, "ticks after the snapshot");
+	kv("ticks_after", ticks - t);
+
+	c0 = read_counter(0);
+	outb(0x43, 0xe8);		/* read-back: channel 2's status only */
+	st2 = inb(0x42);
+	kv("ch0", c0);
+	kv("ch2_status", st2);
+	check(c0 >= 1 && c0 <= PIT_DIVISOR, 4, "channel 0 counts in mode 2");
+	check((st2 & 0x3f) == 0x30, 5,
+	      "channel 2 keeps its control word (lo/hi, mode 0)");
+	check((inb(0x61) & SPEAKER_BITS) == SPEAKER_BITS, 6,
+	      "port 0x61 keeps GATE2 and speaker data");
+
+	outl(PORT_PV_TIMER, 0);
+	t = ticks;
+	spin_cycles(per_tick ? STOP_GRACE * per_tick : WAIT_CYCLES / 64);
+	check(ticks - t <= 1, 7, "at most the tick in flight after the stop");
+	t = ticks;
+	spin_cycles(per_tick ? QUIET_PERIODS * per_tick : WAIT_CYCLES / 64);
+	kv("ticks_after_stop", ticks - t);
+	check(ticks == t, 8, "no tick after the stop");
+	kv("status", failed);
+	return failed;
+}

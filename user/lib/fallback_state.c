@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The fallback's state in and out, through the module's own
+ * (de)serialisation (kmod/state.c): same layout, same checks, same
+ * messages.
+ */
+#include <string.h>
+
+#include "fallback.h"
+#include "state.h"
+
+#define NSEC_PER_SEC	1000000000LL
+
+static uint64_t clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static struct timespec ns_ts(uint64_t ns)
+{
+	return (struct timespec){ .tv_sec = (time_t)(ns / NSEC_PER_SEC),
+				  .tv_nsec = (long)(ns % NSEC_PER_SEC) };
+}
+
+void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
+			       struct hlkvm_vm_state *out)
+{
+	struct hlkvm_state_timer t;
+	uint64_t now;
+
+	pthread_mutex_lock(&fb->lock);
+	now = clock_ns();
+	t = (struct hlkvm_state_timer){
+		.running = fb->running,
+		.policy = fb->ticks.policy,
+		.requested_us = fb->requested_us,
+		.period_us = fb->running ? fb->period_us : 0,
+		.next_ns = (uint64_t)fb->next.tv_sec * NSEC_PER_SEC +
+			   (uint64_t)fb->next.tv_nsec,
+		.backlog = fb->ticks.backlog,
+		.outstanding = fb->ticks.outstanding,
+	};
+	hlkvm_state_save(out, &t, &fb->st.pit, now);
+	pthread_mutex_unlock(&fb->lock);
+}
+
+int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,
+			      size_t len, const char **why)
+{
+	const struct hlkvm_state_limits lim = {
+		.bounds = fb->bounds,
+		.backlog_max = fb->ticks.backlog_max,
+	};
+	struct hlkvm_state_timer t;
+	struct hlkvm_pit_state pit;
+	uint64_t now;
+	int ret;
+
+	pthread_mutex_lock(&fb->lock);
+	now = clock_ns();
+	ret = hlkvm_state_load(buf, len, &lim, now, &t, &pit, why);
+	if (ret) {
+		pthread_mutex_unlock(&fb->lock);
+		return ret;
+	}
+	fb->st.pit = pit;
+	fb->ticks.policy = t.policy;
+	fb->ticks.backlog = t.backlog;
+	fb->ticks.outstanding = t.outstanding;
+	fb->ticks.stale = 0;
+	fb->requested_us = t.requested_us;
+	fb->running = t.running;
+	fb->period_us = t.running ? t.period_us : 0;
+	fb->next = ns_ts(t.next_ns);
+	/* Pacing counts from the restore, as in the module */
+	fb->last_inject = ns_ts(now);
+	fb->release_pending = t.running && !t.outstanding && t.backlog;
+	if (fb->release_pending)
+		fb->release_at = ns_ts(now + hlkvm_period_ns(t.period_us) / 4);
+	pthread_cond_signal(&fb->cond);
+	pthread_mutex_unlock(&fb->lock);
+	return 0;
+}
