@@ -80,6 +80,7 @@ struct run_opts {
 	bool seed_timer;		/* --timer=seed (seed_timer.c) */
 	uint32_t irqchip;		/* --irqchip: enum hlkvm_irqchip */
 	bool irqchip_given;		/* --irqchip was on the command line */
+	bool pit_tick;			/* --pit-tick: channel 0 drives IRQ0 */
 };
 
 /* What vm_create() builds */

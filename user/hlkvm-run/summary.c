@@ -113,7 +113,7 @@ static void print_json(FILE *f, const struct run_result *r)
 			(unsigned long long)r->absorbed.eoi_direct,
 			(unsigned long long)r->absorbed.apic_reenabled,
 			(unsigned long long)r->absorbed.eoi_seen);
-		fprintf(f, ",\n  \"timer\": {\"policy\": \"%s\", \"running\": %s, \"requested_us\": %u, \"period_us\": %u, \"ticks\": %llu, \"merged\": %llu, \"lost\": %llu, \"backlog\": %u, \"outstanding\": %u, \"clamped\": %llu, \"kicks\": %llu}",
+		fprintf(f, ",\n  \"timer\": {\"policy\": \"%s\", \"running\": %s, \"requested_us\": %u, \"period_us\": %u, \"ticks\": %llu, \"merged\": %llu, \"lost\": %llu, \"backlog\": %u, \"outstanding\": %u, \"clamped\": %llu, \"kicks\": %llu, \"source\": \"%s\", \"period_ns\": %llu}",
 			r->policy_name, r->timer.running ? "true" : "false",
 			r->timer.requested_us, r->timer.period_us,
 			(unsigned long long)r->timer.ticks,
@@ -121,7 +121,9 @@ static void print_json(FILE *f, const struct run_result *r)
 			(unsigned long long)r->timer.lost, r->timer.backlog,
 			r->timer.outstanding,
 			(unsigned long long)r->timer.clamped,
-			(unsigned long long)r->timer.kicks);
+			(unsigned long long)r->timer.kicks,
+			ctl_timer_source_name(r->timer.source),
+			(unsigned long long)r->timer.period_ns);
 	}
 	if (r->accel == ACCEL_KERNEL)
 		fprintf(f, ",\n  \"vm_id\": %u", r->vm_id);
