@@ -18,6 +18,9 @@
 #define PORT_CONSOLE	0xe9
 
 static volatile sig_atomic_t stop_requested;
+static double timeout_s;
+/* Console bytes written since the last flush */
+static bool console_pending;
 static volatile sig_atomic_t stop_signal;
 static struct kvm_run *volatile stop_run;
 
@@ -48,6 +51,7 @@ int run_install_timeout(double seconds)
 	sigaction(SIGALRM, &sa, NULL);
 	if (seconds <= 0)
 		return 0;
+	timeout_s = seconds;
 	it.it_value.tv_sec = (time_t)seconds;
 	it.it_value.tv_usec = (suseconds_t)((seconds - (double)it.it_value.tv_sec) * 1e6);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
@@ -117,7 +121,8 @@ static int handle_io(struct run_ctx *ctx)
 			return 1;
 		}
 		if (port == PORT_CONSOLE && dir == KVM_EXIT_IO_OUT) {
-			fwrite(data, 1, size, stdout);
+			fwrite(data, 1, size, ctx->console);
+			console_pending = true;
 			continue;
 		}
 		if (ctx->io_hook &&
@@ -164,10 +169,24 @@ int run_vcpu(struct run_ctx *ctx)
 
 	stop_run = run;
 	for (;;) {
+		/*
+		 * What the guest printed is out before it runs on: a guest that
+		 * hangs or is killed has shown everything, and a pipe reader
+		 * sees each line when the guest wrote it.
+		 */
+		if (console_pending) {
+			fflush(ctx->console);
+			console_pending = false;
+		}
 		if (stop_requested) {
 			r->end = stop_signal == SIGALRM ? "timeout" : "signal";
-			snprintf(r->end_detail, sizeof(r->end_detail),
-				 "stopped by %s", strsignal(stop_signal));
+			r->stop_signal = stop_signal;
+			if (stop_signal == SIGALRM)
+				snprintf(r->end_detail, sizeof(r->end_detail),
+					 "timed out after %g s", timeout_s);
+			else
+				snprintf(r->end_detail, sizeof(r->end_detail),
+					 "stopped by %s", strsignal(stop_signal));
 			break;
 		}
 		if (ioctl(ctx->vm->vcpu_fd, KVM_RUN, 0) < 0) {
@@ -221,6 +240,7 @@ int run_vcpu(struct run_ctx *ctx)
 				 "KVM internal error, suberror %u",
 				 run->internal.suberror);
 			describe_regs(ctx);
+			debug_explain_internal_error(ctx);
 			break;
 		case KVM_EXIT_FAIL_ENTRY:
 			r->end = "fail-entry";
@@ -241,6 +261,7 @@ int run_vcpu(struct run_ctx *ctx)
 	}
 out:
 	stop_run = NULL;
-	fflush(stdout);
+	fflush(ctx->console);
+	console_pending = false;
 	return r->have_status ? 0 : -1;
 }
