@@ -143,6 +143,12 @@ static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 		if (res.period_us)
 			done = armed_target(vm);
 		break;
+	case HLKVM_PIO_PIT_TICK:
+		hlkvm_config_bounds(&b);
+		hlkvm_timer_set_pit(&vm->timer, res.period_ns, &b);
+		if (res.period_ns)
+			done = armed_target(vm);
+		break;
 	}
 	hlkvm_stats_inc(&vm->stats, hlkvm_stats_index(res.group, true));
 	hlkvm_fregs_set_ip(fregs, done);

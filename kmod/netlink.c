@@ -119,6 +119,10 @@ static int fill_timer(struct sk_buff *skb, struct hlkvm_vm *vm)
 	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_CLAMPED, ti.clamped,
 			      HLKVM_TIMER_A_PAD) ||
 	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_KICKS, ti.ticks.kicks,
+			      HLKVM_TIMER_A_PAD) ||
+	    nla_put_u32(skb, HLKVM_TIMER_A_SOURCE, ti.source) ||
+	    nla_put_u64_64bit(skb, HLKVM_TIMER_A_PERIOD_NS,
+			      ti.running ? ti.period_ns : 0,
 			      HLKVM_TIMER_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -172,6 +176,7 @@ static int fill_vm(struct sk_buff *skb, struct hlkvm_vm *vm, u32 portid,
 	     nla_put_u64_64bit(skb, HLKVM_A_ATTACH_TIME_NS, vm->attach_time,
 			       HLKVM_A_PAD) ||
 	     nla_put_u32(skb, HLKVM_A_IRQCHIP, vm->irqchip) ||
+	     nla_put_u8(skb, HLKVM_A_PIT_TICK, vm->cfg.pit_tick) ||
 	     fill_timer(skb, vm) || fill_stats(skb, vm)))
 		goto err;
 	genlmsg_end(skb, hdr);
@@ -230,6 +235,8 @@ static void override_attach_config(struct hlkvm_config *cfg,
 		cfg->timer_port = nla_get_u16(attrs[HLKVM_A_TIMER_PORT]);
 	if (attrs[HLKVM_A_TIMER_POLICY])
 		cfg->policy = nla_get_u32(attrs[HLKVM_A_TIMER_POLICY]);
+	if (attrs[HLKVM_A_PIT_TICK])
+		cfg->pit_tick = nla_get_u8(attrs[HLKVM_A_PIT_TICK]);
 }
 
 static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
@@ -547,6 +554,7 @@ static int fill_config(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
 	    nla_put_u32(skb, HLKVM_A_PERIOD_MIN_US, hlkvm_config.period_min_us) ||
 	    nla_put_u32(skb, HLKVM_A_PERIOD_MAX_US, hlkvm_config.period_max_us) ||
 	    nla_put_u32(skb, HLKVM_A_BACKLOG_MAX, hlkvm_config.backlog_max) ||
+	    nla_put_u8(skb, HLKVM_A_PIT_TICK, hlkvm_config.pit_tick) ||
 	    (count &&
 	     nla_put_u32(skb, HLKVM_A_VM_COUNT, hlkvm_vm_count()))) {
 		genlmsg_cancel(skb, hdr);

@@ -25,6 +25,21 @@ u32 hlkvm_period_clamp(u32 req_us, const struct hlkvm_period_bounds *b,
 	return us;
 }
 
+u64 hlkvm_period_clamp_ns(u64 req_ns, const struct hlkvm_period_bounds *b,
+			  bool *clamped)
+{
+	u64 min_ns = hlkvm_period_ns(b->min_us);
+	u64 max_ns = hlkvm_period_ns(b->max_us);
+	u64 ns = req_ns;
+
+	if (ns != 0 && ns < min_ns)
+		ns = min_ns;
+	else if (ns > max_ns)
+		ns = max_ns;
+	*clamped = ns != req_ns;
+	return ns;
+}
+
 bool hlkvm_period_bounds_valid(u32 min_us, u32 max_us)
 {
 	return min_us >= HLKVM_PERIOD_MIN_US && max_us <= HLKVM_PERIOD_MAX_US &&

@@ -27,6 +27,14 @@ u32 hlkvm_period_decode(const void *data);
 u32 hlkvm_period_clamp(u32 req_us, const struct hlkvm_period_bounds *b,
 		       bool *clamped);
 
+/*
+ * The same clamp for a period in nanoseconds (channel 0's tick, whose
+ * periods are not whole microseconds): 0 stays 0, anything else lands in
+ * [b->min_us, b->max_us] microseconds.
+ */
+u64 hlkvm_period_clamp_ns(u64 req_ns, const struct hlkvm_period_bounds *b,
+			  bool *clamped);
+
 /* Whether a pair of bounds may be configured */
 bool hlkvm_period_bounds_valid(u32 min_us, u32 max_us);
 

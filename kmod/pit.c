@@ -69,6 +69,13 @@ u64 hlkvm_pit_ticks(u64 ns)
 	       div_u64((u64)rem * HLKVM_PIT_HZ, PIT_NS_PER_SEC);
 }
 
+u64 hlkvm_pit_period_ns(u32 n)
+{
+	/* n < 2^32 and 10^9 < 2^30: the product fits in 2^62 */
+	return div_u64((u64)n * PIT_NS_PER_SEC + HLKVM_PIT_HZ / 2,
+		       HLKVM_PIT_HZ);
+}
+
 static unsigned int pit_access(const struct hlkvm_pit_channel *c)
 {
 	return PIT_CW_ACCESS(c->cw);
@@ -154,6 +161,16 @@ static bool pit_out_now(const struct hlkvm_pit_channel *c, u64 now_ns)
 	if (!(c->flags & HLKVM_PIT_F_COUNTING))
 		return c->flags & HLKVM_PIT_F_OUT;
 	return pit_out_at(c, hlkvm_pit_ticks(pit_elapsed_ns(c, now_ns)));
+}
+
+u64 hlkvm_pit_irq0_period_ns(const struct hlkvm_pit_state *pit)
+{
+	const struct hlkvm_pit_channel *c = &pit->ch[0];
+	unsigned int mode = pit_mode(c);
+
+	if (!(c->flags & HLKVM_PIT_F_COUNTING) || (mode != 2 && mode != 3))
+		return 0;
+	return hlkvm_pit_period_ns(pit_n(c));
 }
 
 bool hlkvm_pit_out(const struct hlkvm_pit_state *pit, unsigned int ch,

@@ -56,11 +56,17 @@ struct hlkvm_pit_channel {
 	u8 write_lsb;
 };
 
+/* struct hlkvm_pit_state.irq0 */
+#define HLKVM_PIT_IRQ0_PV_OWNED	0x01	/* the PV timer port was written */
+
 /**
  * struct hlkvm_pit_state - a VM's 8254 and port 0x61
  * @ch: the three counters (0: IRQ0, 1: refresh, 2: speaker)
  * @port61: bits 0 (channel 2's GATE) and 1 (speaker data) as written,
  *          bit 4 the refresh bit the next read toggles
+ * @irq0: HLKVM_PIT_IRQ0_*: whether channel 0 may still drive the tick
+ *        (ports.c): once the guest has written the PV timer port, the
+ *        PV timer owns it for the rest of the attachment
  *
  * All zero is the state after attach: no channel programmed, each reads
  * 0 and holds OUT low, channel 2's gate low. Plain values only, so a
@@ -74,6 +80,7 @@ struct hlkvm_pit_channel {
 struct hlkvm_pit_state {
 	struct hlkvm_pit_channel ch[HLKVM_PIT_CHANNELS];
 	u8 port61;
+	u8 irq0;
 };
 
 /* @reg: 0-2 a channel's count, 3 the control word (port 0x40 + reg) */
@@ -90,5 +97,13 @@ void hlkvm_pit_port61_write(struct hlkvm_pit_state *pit, u8 val, u64 now_ns);
 
 /* Whole input clock periods in @ns, overflow-free for every u64 */
 u64 hlkvm_pit_ticks(u64 ns);
+/* @n input clock periods in nanoseconds, to the nearest */
+u64 hlkvm_pit_period_ns(u32 n);
+/*
+ * The period of the periodic interrupt channel 0's OUT asks for, in
+ * nanoseconds: its count's in modes 2 and 3 while it counts, else 0 (not
+ * programmed, between a control word and its count, or a one-shot mode)
+ */
+u64 hlkvm_pit_irq0_period_ns(const struct hlkvm_pit_state *pit);
 
 #endif /* _HLKVM_PIT_H */

@@ -80,6 +80,7 @@ int hlkvm_policy_check_timer_port(const struct nlattr *attr,
  */
 #define PORT_POLICY	{ .type = NLA_U16 }
 #define TPOLICY_POLICY	NLA_POLICY_MAX(NLA_U32, __HLKVM_TIMER_POLICY_COUNT - 1)
+#define PIT_TICK_POLICY	NLA_POLICY_MAX(NLA_U8, 1)
 
 const struct nla_policy hlkvm_attach_policy[HLKVM_A_MAX + 1] = {
 	[HLKVM_A_VM_FD]		= VM_FD_POLICY,
@@ -87,6 +88,7 @@ const struct nla_policy hlkvm_attach_policy[HLKVM_A_MAX + 1] = {
 	[HLKVM_A_GROUPS]	= GROUPS_POLICY,
 	[HLKVM_A_TIMER_PORT]	= PORT_POLICY,
 	[HLKVM_A_TIMER_POLICY]	= TPOLICY_POLICY,
+	[HLKVM_A_PIT_TICK]	= PIT_TICK_POLICY,
 };
 
 const struct nla_policy hlkvm_detach_policy[HLKVM_A_MAX + 1] = {
@@ -119,6 +121,7 @@ const struct nla_policy hlkvm_set_config_policy[HLKVM_A_MAX + 1] = {
 	[HLKVM_A_PERIOD_MIN_US]	= NLA_POLICY_FULL_RANGE(NLA_U32, &period_range),
 	[HLKVM_A_PERIOD_MAX_US]	= NLA_POLICY_FULL_RANGE(NLA_U32, &period_range),
 	[HLKVM_A_BACKLOG_MAX]	= NLA_POLICY_FULL_RANGE(NLA_U32, &backlog_range),
+	[HLKVM_A_PIT_TICK]	= PIT_TICK_POLICY,
 };
 
 /*

@@ -131,6 +131,52 @@ static void out_byte(const struct hlkvm_port_cfg *cfg,
 	}
 }
 
+/* What of channel 0 decides the tick it drives */
+struct irq0_view {
+	u64 start_ns;
+	u16 count;
+	u8 cw;
+	u8 counting;
+};
+
+static struct irq0_view irq0_view(const struct hlkvm_pit_state *pit)
+{
+	const struct hlkvm_pit_channel *c = &pit->ch[0];
+
+	return (struct irq0_view){
+		.start_ns = c->start_ns,
+		.count = c->count,
+		.cw = c->cw,
+		.counting = c->flags & HLKVM_PIT_F_COUNTING,
+	};
+}
+
+/*
+ * One byte written; true if it (re)started or stopped channel 0 while
+ * channel 0 drives the tick. A control word stops the channel, a whole
+ * count (re)loads it, even the same count again: the tick then restarts
+ * in phase with the counter, as OUT0 would. Latches and read-backs, and
+ * the first byte of a two-byte count (outside mode 0), change neither.
+ */
+static bool irq0_reprogrammed(const struct hlkvm_port_cfg *cfg,
+			      struct hlkvm_port_state *st, u64 now_ns, u16 port,
+			      u8 v)
+{
+	struct irq0_view before, after;
+
+	if (!cfg->pit_tick || (st->pit.irq0 & HLKVM_PIT_IRQ0_PV_OWNED) ||
+	    (port != HLKVM_PORT_PIT_CH0 && port != HLKVM_PORT_PIT_MODE)) {
+		out_byte(cfg, st, now_ns, port, v);
+		return false;
+	}
+	before = irq0_view(&st->pit);
+	out_byte(cfg, st, now_ns, port, v);
+	after = irq0_view(&st->pit);
+	return before.start_ns != after.start_ns ||
+	       before.count != after.count || before.cw != after.cw ||
+	       before.counting != after.counting;
+}
+
 /*
  * A multi-byte access is the ISA bus's run of byte accesses to consecutive
  * ports: it is ours only if every byte is, so a guest never sees half an
@@ -170,6 +216,7 @@ enum hlkvm_pio_verdict hlkvm_pio_in(const struct hlkvm_port_cfg *cfg,
 		bytes[i] = in_byte(cfg, st, now_ns, port + i);
 	res->group = port_group(port);
 	res->period_us = 0;
+	res->period_ns = 0;
 	return HLKVM_PIO_ABSORB;
 }
 
@@ -210,8 +257,11 @@ enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
 	if (port == cfg->timer_port && (cfg->groups & HLKVM_GROUP_F_TIMER)) {
 		if (len < 4)
 			return HLKVM_PIO_PASS;
+		/* The guest knows the PV timer: channel 0 drives no tick */
+		st->pit.irq0 |= HLKVM_PIT_IRQ0_PV_OWNED;
 		res->group = HLKVM_GROUP_TIMER;
 		res->period_us = hlkvm_period_decode(data);
+		res->period_ns = 0;
 		return HLKVM_PIO_PERIOD;
 	}
 
@@ -224,6 +274,7 @@ enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
 			return HLKVM_PIO_PASS;
 		res->group = HLKVM_GROUP_PIC;
 		res->period_us = 0;
+		res->period_ns = 0;
 		return HLKVM_PIO_EOI_SEEN;
 	}
 	if (!all_bytes_ours(cfg, port, len, false))
@@ -233,10 +284,12 @@ enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
 
 		if (p == HLKVM_PORT_PIC_MASTER_CMD && is_irq0_eoi(bytes[i]))
 			verdict = HLKVM_PIO_EOI;
-		else
-			out_byte(cfg, st, now_ns, p, bytes[i]);
+		else if (irq0_reprogrammed(cfg, st, now_ns, p, bytes[i]))
+			verdict = HLKVM_PIO_PIT_TICK;
 	}
 	res->group = port_group(port);
 	res->period_us = 0;
+	res->period_ns = verdict == HLKVM_PIO_PIT_TICK ?
+			 hlkvm_pit_irq0_period_ns(&st->pit) : 0;
 	return verdict;
 }

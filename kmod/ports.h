@@ -17,6 +17,9 @@
  * @HLKVM_PIO_PERIOD: absorbed PV timer write; the period is in the result
  * @HLKVM_PIO_EOI_SEEN: not absorbed: an EOI of IRQ0 on port 0x20 that
  *                      KVM's PIC must still complete (@pic_watch)
+ * @HLKVM_PIO_PIT_TICK: absorbed PIT write that (re)programmed channel 0
+ *                      while it drives the tick (@pit_tick): the tick's
+ *                      new period is in the result, 0 to stop it
  */
 enum hlkvm_pio_verdict {
 	HLKVM_PIO_PASS,
@@ -24,6 +27,7 @@ enum hlkvm_pio_verdict {
 	HLKVM_PIO_EOI,
 	HLKVM_PIO_PERIOD,
 	HLKVM_PIO_EOI_SEEN,
+	HLKVM_PIO_PIT_TICK,
 };
 
 /**
@@ -33,11 +37,14 @@ enum hlkvm_pio_verdict {
  * @pic_watch: KVM's own PIC answers the PIC ports (full irqchip): with the
  *             PIC group off, port 0x20 writes are only watched for IRQ0
  *             EOIs, never answered
+ * @pit_tick: channel 0 drives the tick (HLKVM_A_PIT_TICK) until the
+ *            guest writes the PV timer port
  */
 struct hlkvm_port_cfg {
 	u32 groups;
 	u16 timer_port;
 	bool pic_watch;
+	bool pit_tick;
 };
 
 /**
@@ -56,10 +63,12 @@ struct hlkvm_port_state {
  * struct hlkvm_pio_result - what an absorbed access was
  * @group: enum hlkvm_group of the port, for the counters
  * @period_us: for HLKVM_PIO_PERIOD, the period the guest wrote (unclamped)
+ * @period_ns: for HLKVM_PIO_PIT_TICK, channel 0's period (unclamped), or 0
  */
 struct hlkvm_pio_result {
 	unsigned int group;
 	u32 period_us;
+	u64 period_ns;
 };
 
 /*

@@ -64,6 +64,7 @@ void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
 	spin_lock_init(&t->ctl_lock);
 	spin_lock_init(&t->lock);
 	t->running = false;
+	t->source = HLKVM_TIMER_SRC_PV;
 	t->requested_us = 0;
 	t->period_us = 0;
 	t->period_ns = 0;
@@ -97,10 +98,36 @@ static void timer_stop(struct hlkvm_timer *t)
 	spin_unlock_irqrestore(&t->lock, flags);
 }
 
+/* Stop, then run at @ns unless 0 */
+static void timer_set(struct hlkvm_timer *t, u32 source, u32 req_us, u64 ns,
+		      bool clamped)
+{
+	unsigned long flags;
+
+	spin_lock(&t->ctl_lock);
+	timer_stop(t);
+
+	spin_lock_irqsave(&t->lock, flags);
+	t->source = source;
+	t->requested_us = req_us;
+	if (clamped)
+		t->clamped++;
+	if (ns) {
+		t->period_us = DIV_ROUND_CLOSEST_ULL(ns, NSEC_PER_USEC);
+		t->period_ns = ns;
+		t->running = true;
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	if (ns)
+		hrtimer_start(&t->tick, ktime_add_ns(ktime_get(), ns),
+			      HRTIMER_MODE_ABS);
+	spin_unlock(&t->ctl_lock);
+}
+
 void hlkvm_timer_set(struct hlkvm_timer *t, u32 req_us,
 		     const struct hlkvm_period_bounds *b)
 {
-	unsigned long flags;
 	bool clamped;
 	u32 us;
 
@@ -109,26 +136,21 @@ void hlkvm_timer_set(struct hlkvm_timer *t, u32 req_us,
 		/* As KVM's PIT: hrtimers are not throttled by the scheduler */
 		pr_info_ratelimited("period %u us clamped to %u us\n",
 				    req_us, us);
+	timer_set(t, HLKVM_TIMER_SRC_PV, req_us, hlkvm_period_ns(us), clamped);
+}
 
-	spin_lock(&t->ctl_lock);
-	timer_stop(t);
+void hlkvm_timer_set_pit(struct hlkvm_timer *t, u64 req_ns,
+			 const struct hlkvm_period_bounds *b)
+{
+	bool clamped;
+	u64 ns;
 
-	spin_lock_irqsave(&t->lock, flags);
-	t->requested_us = req_us;
+	ns = hlkvm_period_clamp_ns(req_ns, b, &clamped);
 	if (clamped)
-		t->clamped++;
-	if (us) {
-		t->period_us = us;
-		t->period_ns = hlkvm_period_ns(us);
-		t->running = true;
-	}
-	spin_unlock_irqrestore(&t->lock, flags);
-
-	if (us)
-		hrtimer_start(&t->tick,
-			      ktime_add_ns(ktime_get(), hlkvm_period_ns(us)),
-			      HRTIMER_MODE_ABS);
-	spin_unlock(&t->ctl_lock);
+		pr_info_ratelimited("PIT channel 0 period %llu ns clamped to %llu ns\n",
+				    req_ns, ns);
+	timer_set(t, HLKVM_TIMER_SRC_PIT,
+		  (u32)DIV_ROUND_CLOSEST_ULL(req_ns, NSEC_PER_USEC), ns, clamped);
 }
 
 void hlkvm_timer_set_policy(struct hlkvm_timer *t, u32 policy)
@@ -185,8 +207,10 @@ void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info)
 
 	spin_lock_irqsave(&t->lock, flags);
 	info->running = t->running;
+	info->source = t->source;
 	info->requested_us = t->requested_us;
 	info->period_us = t->period_us;
+	info->period_ns = t->period_ns;
 	info->clamped = t->clamped;
 	info->ticks = t->ticks;
 	spin_unlock_irqrestore(&t->lock, flags);

@@ -21,9 +21,11 @@ struct eventfd_ctx;
  *            under it
  * @lock: protects every member below it; taken by the hrtimer callbacks
  * @running: the periodic timer is armed
+ * @source: enum hlkvm_timer_source: who set the period last
  * @requested_us: the period last asked for
  * @period_us: the period in force, 0 when stopped
- * @period_ns: @period_us in nanoseconds
+ * @period_ns: the period in force in nanoseconds (channel 0's periods
+ *             are not whole microseconds)
  * @last_inject: when the last tick was signalled, for catch-up pacing
  * @clamped: period writes clamped to a bound
  * @ticks: tick accounting (ticks.c)
@@ -35,6 +37,7 @@ struct hlkvm_timer {
 	spinlock_t ctl_lock;	/* see above: set/stop only */
 	spinlock_t lock;	/* the members below, callbacks too */
 	bool running;
+	u32 source;
 	u32 requested_us;
 	u32 period_us;
 	u64 period_ns;
@@ -52,8 +55,10 @@ struct hlkvm_timer {
  */
 struct hlkvm_timer_info {
 	bool running;
+	u32 source;
 	u32 requested_us;
 	u32 period_us;
+	u64 period_ns;
 	u64 clamped;
 	struct hlkvm_ticks ticks;
 };
@@ -63,6 +68,12 @@ void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
 /* Set the period as a guest write does: stop, then restart unless 0 */
 void hlkvm_timer_set(struct hlkvm_timer *t, u32 req_us,
 		     const struct hlkvm_period_bounds *b);
+/*
+ * Set the period as channel 0's count asks for it (HLKVM_A_PIT_TICK), in
+ * nanoseconds: stop, then restart unless 0, clamped as a PV write is
+ */
+void hlkvm_timer_set_pit(struct hlkvm_timer *t, u64 req_ns,
+			 const struct hlkvm_period_bounds *b);
 void hlkvm_timer_set_policy(struct hlkvm_timer *t, u32 policy);
 /* Stop for good: after it returns no callback runs or is pending */
 void hlkvm_timer_destroy(struct hlkvm_timer *t);

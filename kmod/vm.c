@@ -309,6 +309,7 @@ int hlkvm_vm_attach(struct kvm *kvm, struct eventfd_ctx *irqfd,
 	vm->policy = cfg->policy;
 	vm->cfg.groups = cfg->groups;
 	vm->cfg.timer_port = cfg->timer_port;
+	vm->cfg.pit_tick = cfg->pit_tick;
 	vm->irqchip = irqchip;
 	vm->cfg.pic_watch = irqchip == HLKVM_IRQCHIP_KERNEL;
 	raw_spin_lock_init(&vm->pst_lock);

@@ -82,6 +82,7 @@ struct hlkvm_config {
 	u32 period_min_us;
 	u32 period_max_us;
 	u32 backlog_max;
+	bool pit_tick;
 };
 
 extern struct mutex hlkvm_vms_lock;

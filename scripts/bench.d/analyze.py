@@ -242,6 +242,36 @@ TIMERS = [("module", "(a) hlkvm hrtimer"), ("seed", "(b) seed: sleep-then-inject
           ("pit", "(d) KVM's PIT, mode 2")]
 uhz = int(env.get("user_hz", "100") or 100)
 tick_rows = {}
+# ---- 1(e). what modelling costs per absorbed access ---------------------
+def model_cost(mode, pair):
+    vals = []
+    for r in range(1, rounds + 1):
+        vals += us_per_access(f"model.{mode}.{r}", pair)[1]
+    return min(vals) if vals else None
+
+
+P("### (e) What modelling the 8254 costs per absorbed access")
+P("")
+P("One guest per mode and round (`bench_ports.elf` pairs 0xc1), the three interleaved inside it: "
+  "a plain absorbed OUT 0x80 (nothing modelled), one IN 0x42 of a counting channel 2, and a "
+  "channel-0 counter read as Linux's PIT clocksource does it (latch command on 0x43, then LSB "
+  "and MSB from 0x40: three accesses). µs, minimum over rounds × inner rounds as above; "
+  "\"per access\" is the read's cost / 3. The ratios to OUT 0x80 of the same mode are the "
+  "cost of the model per access; (a) is hlkvm absorbing all of them, (b) hlkvm-run's "
+  "userspace fallback (the same model, an exit each), (c) KVM's own PIT (OUT 0x80: "
+  "`--ioeventfd 0x80`, as in the table above).")
+P("")
+P("| mode | OUT 0x80 | IN 0x42 | counter read (3 accesses) | per access | IN 0x42 / OUT 0x80 | per access / OUT 0x80 |")
+P("|---|---|---|---|---|---|---|")
+for mode, label in (("kernel", "(a) hlkvm"), ("user", "(b) userspace"), ("kvm", "(c) KVM in-kernel")):
+    o80 = model_cost(mode, "out80")
+    i42 = model_cost(mode, "in42")
+    rd = model_cost(mode, "rd40")
+    per = None if rd is None else rd / 3
+    P(f"| {label} | {fmt(o80)} | {fmt(i42)} | {fmt(rd)} | {fmt(per)} | {fmt(ratio(i42, o80), 3)} | "
+      f"{fmt(ratio(per, o80), 3)} |")
+P("")
+
 P("## 2. Timer quality")
 P("")
 P(f"{env.get('ticks', '?')} ticks per timer; every tick's TSC recorded by the guest, statistics computed "

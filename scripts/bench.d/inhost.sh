@@ -102,6 +102,23 @@ while [ $r -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
+# --- 1(e). what modelling the 8254 costs per absorbed access: pairs 0xc1:
+# out80 (plain absorbed OUT), in42 (one IN of a counting channel), rd40
+# (latch + two INs of channel 0), interleaved in one guest; a VM of their
+# own so that section 1's in40 keeps reading a channel never programmed
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	for mode in kernel user kvm; do
+		extra=""
+		[ $mode = kvm ] && extra="--ioeventfd 0x80"
+		measure "model.$mode.$r" $RUN --accel=$mode $extra \
+			--summary "$T/model.$mode.$r.json" \
+			bench_ports.elf --arg "$((N / INNER))" --arg "$INNER" --arg 0xc1 \
+			--arg tsc_khz
+	done
+	r=$((r + 1))
+done
+
 # --- 1(d). an unattached VM's PIO exits: no module / loaded / hook live
 # pairs 0x33: out80 (ioeventfd: in-kernel write), in21 (KVM's PIC:
 # in-kernel read), out90 in90 (userspace exits)

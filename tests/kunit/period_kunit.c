@@ -242,6 +242,47 @@ static void period_ns_does_not_overflow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hlkvm_period_ns(0xffffffff), 4294967295000ull);
 }
 
+/* Channel 0's periods (ns) clamp to the same microsecond bounds */
+static void period_clamp_ns_same_bounds_as_us(struct kunit *test)
+{
+	const struct hlkvm_period_bounds def = {
+		HLKVM_PERIOD_MIN_US, HLKVM_PERIOD_MAX_US };
+	const struct hlkvm_period_bounds narrow = { 1000, 2000 };
+	static const struct {
+		const char *what;
+		bool narrow;
+		u64 req, want;
+		bool clamped;
+	} rows[] = {
+		{ "0 stops", false, 0, 0, false },
+		{ "divisor 1", false, 838, 100000, true },
+		{ "divisor 12", false, 10057, 100000, true },
+		{ "divisor 119", false, 99733, 100000, true },
+		{ "exactly the floor", false, 100000, 100000, false },
+		{ "divisor 120", false, 100571, 100571, false },
+		{ "divisor 65536", false, 54925401, 54925401, false },
+		{ "above max", false, 10000000001ULL, 10000000000ULL, true },
+		{ "narrow: 1 ms less 153 ns", true, 999847, 1000000, true },
+		{ "narrow: divisor 2386", true, 1999695, 1999695, false },
+		{ "narrow: divisor 65536", true, 54925401, 2000000, true },
+		{ "narrow: 0 stops", true, 0, 0, false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		bool clamped = !rows[i].clamped;
+
+		KUNIT_EXPECT_EQ_MSG(test,
+				    hlkvm_period_clamp_ns(rows[i].req,
+							  rows[i].narrow ?
+							  &narrow : &def,
+							  &clamped),
+				    rows[i].want, "%s", rows[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, clamped, rows[i].clamped, "%s",
+				    rows[i].what);
+	}
+}
+
 static struct kunit_case hlkvm_period_test_cases[] = {
 	KUNIT_CASE(period_decode_little_endian),
 	KUNIT_CASE(period_decode_any_alignment),
@@ -253,6 +294,7 @@ static struct kunit_case hlkvm_period_test_cases[] = {
 	KUNIT_CASE(period_three_byte_timer_write_is_not_a_period),
 	KUNIT_CASE(period_timer_write_hands_over_unclamped),
 	KUNIT_CASE(period_ns_does_not_overflow),
+	KUNIT_CASE(period_clamp_ns_same_bounds_as_us),
 	KUNIT_CASE_PARAM(period_clamp_default_bounds, default_clamp_gen_params),
 	KUNIT_CASE_PARAM(period_clamp_custom_bounds, custom_clamp_gen_params),
 	{}

@@ -913,6 +913,247 @@ static void pio_pit_group_off_leaves_out2_low(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, inb_at(&cfg, &st, 0x61, at(3)) & 0x21, 0x01);
 }
 
+/* --- Channel 0's tick (HLKVM_A_PIT_TICK) --- */
+
+static void pit_period_ns_rounds_to_nearest(struct kunit *test)
+{
+	static const struct {
+		u32 n;
+		u64 ns;
+	} rows[] = {
+		{ 0, 0 }, { 1, 838 }, { 12, 10057 }, { 119, 99733 },
+		{ 120, 100571 }, { 1193, 999847 }, { 2386, 1999695 },
+		{ 11932, 10000151 }, { 65535, 54924563 }, { 65536, 54925401 },
+		{ PIT_FREQ, NSEC_PER_SEC },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		KUNIT_EXPECT_EQ_MSG(test, hlkvm_pit_period_ns(rows[i].n),
+				    rows[i].ns, "n = %u", rows[i].n);
+}
+
+/* Only a counting channel 0 in a periodic mode asks for a period */
+static void pit_irq0_period_only_in_modes_2_and_3(struct kunit *test)
+{
+	unsigned int mode;
+
+	for (mode = 0; mode < 8; mode++) {
+		struct hlkvm_pit_state pit = {};
+		/* modes 6 and 7 are 2 and 3 (M2 is "don't care") */
+		bool periodic = mode == 2 || mode == 3 || mode == 6 || mode == 7;
+		u64 want = periodic ? hlkvm_pit_period_ns(1193) : 0;
+
+		program(&pit, 0, WORD, mode, 1193, T0);
+		KUNIT_EXPECT_EQ_MSG(test, hlkvm_pit_irq0_period_ns(&pit), want,
+				    "mode %u", mode);
+	}
+}
+
+static void pit_irq0_period_needs_a_counting_channel_0(struct kunit *test)
+{
+	struct hlkvm_pit_state pit = {};
+
+	/* never programmed */
+	KUNIT_EXPECT_EQ(test, hlkvm_pit_irq0_period_ns(&pit), 0);
+	/* a control word alone stops the channel until its count */
+	hlkvm_pit_write(&pit, PORT_CW, CW(0, WORD, 2), T0);
+	KUNIT_EXPECT_EQ(test, hlkvm_pit_irq0_period_ns(&pit), 0);
+	hlkvm_pit_write(&pit, 0, 0x00, T0);
+	KUNIT_EXPECT_EQ(test, hlkvm_pit_irq0_period_ns(&pit), 0);
+	/* count 0 is 65536 */
+	hlkvm_pit_write(&pit, 0, 0x00, T0);
+	KUNIT_EXPECT_EQ(test, hlkvm_pit_irq0_period_ns(&pit),
+			hlkvm_pit_period_ns(65536));
+	/* channels 1 and 2 drive no IRQ0 */
+	pit = (struct hlkvm_pit_state){};
+	program(&pit, 1, WORD, 2, 1193, T0);
+	program(&pit, 2, WORD, 3, 1193, T0);
+	KUNIT_EXPECT_EQ(test, hlkvm_pit_irq0_period_ns(&pit), 0);
+}
+
+static const struct hlkvm_port_cfg tick_cfg = {
+	.groups = __HLKVM_GROUP_F_ALL,
+	.timer_port = HLKVM_PORT_PV_TIMER,
+	.pit_tick = true,
+};
+
+static enum hlkvm_pio_verdict out_res(const struct hlkvm_port_cfg *cfg,
+				      struct hlkvm_port_state *st, u16 port,
+				      u8 v, u64 t, struct hlkvm_pio_result *res)
+{
+	return hlkvm_pio_out(cfg, st, t, port, 1, &v, res);
+}
+
+/* The sequence every PC guest uses: 0x34, then the divisor's LSB, MSB */
+static void pio_pit_tick_follows_channel_0(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res;
+
+	/* the control word stops channel 0: a tick it drove stops */
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x43, 0x34, T0, &res),
+			HLKVM_PIO_PIT_TICK);
+	KUNIT_EXPECT_EQ(test, res.period_ns, 0);
+	KUNIT_EXPECT_EQ(test, res.group, (unsigned int)HLKVM_GROUP_PIT);
+	/* the LSB loads nothing in mode 2 */
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x40, 1193 & 0xff, T0,
+				      &res), HLKVM_PIO_ABSORB);
+	/* the MSB loads the count: the tick starts at its period */
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x40, 1193 >> 8, T0,
+				      &res), HLKVM_PIO_PIT_TICK);
+	KUNIT_EXPECT_EQ(test, res.period_ns, 999847);
+	/* the same count again restarts it, in phase with the counter */
+	out_res(&tick_cfg, &st, 0x40, 1193 & 0xff, at(100), &res);
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x40, 1193 >> 8,
+				      at(100), &res), HLKVM_PIO_PIT_TICK);
+	KUNIT_EXPECT_EQ(test, res.period_ns, 999847);
+	/* a new divisor in mode 3 */
+	out_res(&tick_cfg, &st, 0x43, 0x36, at(200), &res);
+	out_res(&tick_cfg, &st, 0x40, 2386 & 0xff, at(200), &res);
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x40, 2386 >> 8,
+				      at(200), &res), HLKVM_PIO_PIT_TICK);
+	KUNIT_EXPECT_EQ(test, res.period_ns, 1999695);
+}
+
+static void pio_pit_tick_latch_and_readback_change_nothing(struct kunit *test)
+{
+	static const u8 cmds[] = {
+		0x00,			/* counter latch, channel 0 */
+		0xc2, 0xd2, 0xe2,	/* read-back of channel 0 */
+		0xde,			/* read-back of every count */
+		0x74, 0xb6,		/* control words of channels 1, 2 */
+	};
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res;
+	unsigned int i;
+
+	out_res(&tick_cfg, &st, 0x43, 0x34, T0, &res);
+	out_res(&tick_cfg, &st, 0x40, 0xa9, T0, &res);
+	out_res(&tick_cfg, &st, 0x40, 0x04, T0, &res);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		KUNIT_EXPECT_EQ_MSG(test, out_res(&tick_cfg, &st, 0x43, cmds[i],
+						  at(10 + i), &res),
+				    HLKVM_PIO_ABSORB, "0x43 <- %#x", cmds[i]);
+	/* and the counts of channels 1 and 2 */
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x41, 0x10, at(20), &res),
+			HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x42, 0x10, at(20), &res),
+			HLKVM_PIO_ABSORB);
+	/* channel 0 still drives its tick: the next control word stops it */
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x43, 0x34, at(30), &res),
+			HLKVM_PIO_PIT_TICK);
+	KUNIT_EXPECT_EQ(test, res.period_ns, 0);
+}
+
+static void pio_pit_tick_one_shot_modes_stop_it(struct kunit *test)
+{
+	static const u8 one_shot_cw[] = { 0x30, 0x32, 0x38, 0x3a };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(one_shot_cw); i++) {
+		struct hlkvm_port_state st = {};
+		struct hlkvm_pio_result res;
+
+		out_res(&tick_cfg, &st, 0x43, 0x34, T0, &res);
+		out_res(&tick_cfg, &st, 0x40, 0xa9, T0, &res);
+		out_res(&tick_cfg, &st, 0x40, 0x04, T0, &res);
+		out_res(&tick_cfg, &st, 0x43, one_shot_cw[i], at(5), &res);
+		out_res(&tick_cfg, &st, 0x40, 0xa9, at(5), &res);
+		KUNIT_EXPECT_EQ_MSG(test, out_res(&tick_cfg, &st, 0x40, 0x04,
+						  at(5), &res),
+				    HLKVM_PIO_PIT_TICK, "cw %#x", one_shot_cw[i]);
+		KUNIT_EXPECT_EQ_MSG(test, res.period_ns, 0, "cw %#x",
+				    one_shot_cw[i]);
+	}
+}
+
+/* The below-floor divisor is handed over as it is: timer.c clamps */
+static void pio_pit_tick_hands_over_unclamped(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res;
+
+	out_res(&tick_cfg, &st, 0x43, 0x14, T0, &res);	/* LSB only */
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x40, 12, T0, &res),
+			HLKVM_PIO_PIT_TICK);
+	KUNIT_EXPECT_EQ(test, res.period_ns, 10057);
+}
+
+static void pio_pit_tick_pv_timer_write_takes_over(struct kunit *test)
+{
+	const u8 period[4] = { 0xe8, 0x03, 0, 0 };	/* 1000 us */
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res;
+
+	out_res(&tick_cfg, &st, 0x43, 0x34, T0, &res);
+	out_res(&tick_cfg, &st, 0x40, 0xa9, T0, &res);
+	KUNIT_ASSERT_EQ(test, out_res(&tick_cfg, &st, 0x40, 0x04, T0, &res),
+			HLKVM_PIO_PIT_TICK);
+	KUNIT_ASSERT_EQ(test, hlkvm_pio_out(&tick_cfg, &st, at(1),
+					    HLKVM_PORT_PV_TIMER, 4, period,
+					    &res), HLKVM_PIO_PERIOD);
+	KUNIT_EXPECT_EQ(test, res.period_us, 1000u);
+	KUNIT_EXPECT_TRUE(test, st.pit.irq0 & HLKVM_PIT_IRQ0_PV_OWNED);
+	/* channel 0 still counts for the guest, but drives nothing */
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x43, 0x34, at(2), &res),
+			HLKVM_PIO_ABSORB);
+	out_res(&tick_cfg, &st, 0x40, 100, at(2), &res);
+	KUNIT_EXPECT_EQ(test, out_res(&tick_cfg, &st, 0x40, 0, at(2), &res),
+			HLKVM_PIO_ABSORB);
+	outb_at(&tick_cfg, &st, 0x43, 0x00, mid(12));
+	KUNIT_EXPECT_EQ(test, inb_at(&tick_cfg, &st, 0x40, mid(12)), 90);
+}
+
+/* Off by default: channel 0 is modelled all the same, and drives nothing */
+static void pio_pit_tick_off_drives_nothing(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res;
+
+	KUNIT_EXPECT_EQ(test, out_res(&all_cfg, &st, 0x43, 0x34, T0, &res),
+			HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_EQ(test, out_res(&all_cfg, &st, 0x40, 0xa9, T0, &res),
+			HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_EQ(test, out_res(&all_cfg, &st, 0x40, 0x04, T0, &res),
+			HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_EQ(test, res.period_ns, 0);
+	KUNIT_EXPECT_EQ(test, hlkvm_pit_irq0_period_ns(&st.pit), 999847);
+}
+
+/* Without the PIT group the ports are the VMM's: nothing to drive */
+static void pio_pit_tick_needs_the_pit_group(struct kunit *test)
+{
+	const struct hlkvm_port_cfg cfg = {
+		.groups = __HLKVM_GROUP_F_ALL & ~HLKVM_GROUP_F_PIT,
+		.timer_port = HLKVM_PORT_PV_TIMER,
+		.pit_tick = true,
+	};
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res;
+
+	KUNIT_EXPECT_EQ(test, out_res(&cfg, &st, 0x43, 0x34, T0, &res),
+			HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, out_res(&cfg, &st, 0x40, 0xa9, T0, &res),
+			HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, out_res(&cfg, &st, 0x40, 0x04, T0, &res),
+			HLKVM_PIO_PASS);
+}
+
+/* out 0x40, ax: channel 0's LSB-only count and channel 1's, in one */
+static void pio_pit_tick_word_write_to_channels_0_and_1(struct kunit *test)
+{
+	const u8 counts[2] = { 120, 7 };
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res;
+
+	out_res(&tick_cfg, &st, 0x43, 0x14, T0, &res);	/* ch0 LSB, mode 2 */
+	out_res(&tick_cfg, &st, 0x43, 0x54, T0, &res);	/* ch1 LSB, mode 2 */
+	KUNIT_EXPECT_EQ(test, hlkvm_pio_out(&tick_cfg, &st, at(3), 0x40, 2,
+					    counts, &res), HLKVM_PIO_PIT_TICK);
+	KUNIT_EXPECT_EQ(test, res.period_ns, 100571);
+}
+
 static struct kunit_case hlkvm_pit_test_cases[] = {
 	KUNIT_CASE(pit_ticks_matches_kvm_formula),
 	KUNIT_CASE_PARAM(pit_mode_count_and_out_per_clock, mode_gen_params),
@@ -953,6 +1194,17 @@ static struct kunit_case hlkvm_pit_test_cases[] = {
 	KUNIT_CASE(pio_word_access_spans_two_channels),
 	KUNIT_CASE(pio_speaker_group_off_ties_gate2_high),
 	KUNIT_CASE(pio_pit_group_off_leaves_out2_low),
+	KUNIT_CASE(pit_period_ns_rounds_to_nearest),
+	KUNIT_CASE(pit_irq0_period_only_in_modes_2_and_3),
+	KUNIT_CASE(pit_irq0_period_needs_a_counting_channel_0),
+	KUNIT_CASE(pio_pit_tick_follows_channel_0),
+	KUNIT_CASE(pio_pit_tick_latch_and_readback_change_nothing),
+	KUNIT_CASE(pio_pit_tick_one_shot_modes_stop_it),
+	KUNIT_CASE(pio_pit_tick_hands_over_unclamped),
+	KUNIT_CASE(pio_pit_tick_pv_timer_write_takes_over),
+	KUNIT_CASE(pio_pit_tick_off_drives_nothing),
+	KUNIT_CASE(pio_pit_tick_needs_the_pit_group),
+	KUNIT_CASE(pio_pit_tick_word_write_to_channels_0_and_1),
 	{}
 };
 

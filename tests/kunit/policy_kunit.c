@@ -34,6 +34,11 @@ static struct nlattr *put(struct attrs *a, u16 type, const void *data,
 	return nla;
 }
 
+static struct nlattr *put_u8(struct attrs *a, u16 type, u8 v)
+{
+	return put(a, type, &v, sizeof(v));
+}
+
 static struct nlattr *put_u16(struct attrs *a, u16 type, u16 v)
 {
 	return put(a, type, &v, sizeof(v));
@@ -249,6 +254,50 @@ static void expect_port_refused(struct kunit *test, const struct attrs *a,
 							     &extack), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
 	KUNIT_EXPECT_PTR_EQ(test, extack.bad_attr, bad);
+}
+
+/* HLKVM_A_PIT_TICK: a u8 of 0 or 1, at attach and as a default only */
+static void policy_pit_tick_is_a_flag(struct kunit *test)
+{
+	const struct nla_policy *takes[] = {
+		hlkvm_attach_policy, hlkvm_set_config_policy,
+	};
+	const struct nla_policy *refuses[] = {
+		hlkvm_detach_policy, hlkvm_get_vm_policy, hlkvm_set_vm_policy,
+		hlkvm_get_config_policy,
+	};
+	unsigned int p, v;
+
+	for (p = 0; p < ARRAY_SIZE(takes); p++) {
+		for (v = 0; v <= 1; v++) {
+			struct attrs a = {};
+
+			put_u8(&a, HLKVM_A_PIT_TICK, v);
+			expect_accepted(test, &a, takes[p]);
+		}
+		for (v = 2; v <= 0xff; v += 0xfd) {
+			struct attrs a = {};
+			struct nlattr *bad;
+
+			bad = put_u8(&a, HLKVM_A_PIT_TICK, v);
+			expect_rejected(test, &a, takes[p], bad, -ERANGE);
+		}
+		{
+			struct attrs a = {};
+			struct nlattr *bad;
+
+			/* strict: a u32 is not a u8 */
+			bad = put_u32(&a, HLKVM_A_PIT_TICK, 1);
+			expect_rejected(test, &a, takes[p], bad, -EINVAL);
+		}
+	}
+	for (p = 0; p < ARRAY_SIZE(refuses); p++) {
+		struct attrs a = {};
+		struct nlattr *bad;
+
+		bad = put_u8(&a, HLKVM_A_PIT_TICK, 1);
+		expect_rejected(test, &a, refuses[p], bad, -EINVAL);
+	}
 }
 
 static void policy_timer_port_reserved_rejected(struct kunit *test)
@@ -654,6 +703,7 @@ static struct kunit_case hlkvm_policy_test_cases[] = {
 	KUNIT_CASE(policy_vm_id_zero_rejected),
 	KUNIT_CASE(policy_groups_outside_mask_rejected),
 	KUNIT_CASE(policy_timer_policy_out_of_range_rejected),
+	KUNIT_CASE(policy_pit_tick_is_a_flag),
 	KUNIT_CASE(policy_timer_port_reserved_rejected),
 	KUNIT_CASE(policy_timer_port_as_u32_rejected),
 	KUNIT_CASE(policy_integers_describable_by_policy_dump),

@@ -479,6 +479,91 @@ static void kernel_ack_releases_one_backlog_tick(void **state)
 	assert_int_equal(t.outstanding, 1);
 }
 
+/* Channel 0 in mode @cw's, LSB then MSB */
+static void ch0_program(uint8_t cw, uint16_t count)
+{
+	assert_true(out8(0x43, cw));
+	assert_true(out8(0x40, count & 0xff));
+	assert_true(out8(0x40, count >> 8));
+}
+
+static void pit_tick_off_channel0_drives_nothing(void **state)
+{
+	struct hlkvm_timer_info t;
+
+	(void)state;
+	ch0_program(0x34, 1193);
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_false(t.running);
+	assert_int_equal(t.source, HLKVM_TIMER_SRC_PV);
+}
+
+static void pit_tick_channel0_sets_the_timer(void **state)
+{
+	struct hlkvm_timer_info t;
+	struct hlkvm_stats st;
+
+	(void)state;
+	hlkvm_fallback_set_pit_tick(&fb, true);
+	ch0_program(0x34, 1193);
+	hlkvm_fallback_get(&fb, &t, &st, NULL);
+	assert_true(t.running);
+	assert_int_equal(t.source, HLKVM_TIMER_SRC_PIT);
+	assert_int_equal(t.period_ns, 999847);
+	assert_int_equal(t.period_us, 1000);
+	assert_int_equal(t.requested_us, 1000);
+	assert_int_equal(t.clamped, 0);
+	/* every PIT write counted once, the tick's ones too */
+	assert_int_equal(st.group[HLKVM_GROUP_PIT].out, 3);
+	ch0_program(0x36, 2386);
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_true(t.running);
+	assert_int_equal(t.period_ns, 1999695);
+	/* a control word alone stops it, and so does a one-shot mode */
+	assert_true(out8(0x43, 0x34));
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_false(t.running);
+	ch0_program(0x34, 1193);
+	ch0_program(0x30, 1193);
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_false(t.running);
+}
+
+static void pit_tick_below_floor_clamped(void **state)
+{
+	struct hlkvm_timer_info t;
+
+	(void)state;
+	hlkvm_fallback_set_pit_tick(&fb, true);
+	ch0_program(0x34, 12);
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_true(t.running);
+	assert_int_equal(t.requested_us, 10);
+	assert_int_equal(t.period_ns, 100000);
+	assert_int_equal(t.period_us, 100);
+	assert_int_equal(t.clamped, 1);
+}
+
+static void pit_tick_pv_timer_takes_over(void **state)
+{
+	struct hlkvm_timer_info t;
+
+	(void)state;
+	hlkvm_fallback_set_pit_tick(&fb, true);
+	ch0_program(0x34, 1193);
+	assert_true(out32(HLKVM_PORT_PV_TIMER, 2000));
+	ch0_program(0x34, 9545);
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_true(t.running);
+	assert_int_equal(t.source, HLKVM_TIMER_SRC_PV);
+	assert_int_equal(t.period_ns, 2000000);
+	/* even once the PV timer is stopped */
+	assert_true(out32(HLKVM_PORT_PV_TIMER, 0));
+	ch0_program(0x34, 1193);
+	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	assert_false(t.running);
+}
+
 static void destroy_joins_running_timer(void **state)
 {
 	(void)state;
@@ -517,6 +602,12 @@ int main(void)
 		K(kernel_acks_all_seen),
 		K(kernel_ack_after_stop_with_tick_outstanding),
 		K(kernel_ack_releases_one_backlog_tick),
+		T(pit_tick_off_channel0_drives_nothing),
+		T(pit_tick_channel0_sets_the_timer),
+		K(pit_tick_channel0_sets_the_timer),
+		T(pit_tick_below_floor_clamped),
+		T(pit_tick_pv_timer_takes_over),
+		K(pit_tick_pv_timer_takes_over),
 #undef T
 #undef S
 #undef K

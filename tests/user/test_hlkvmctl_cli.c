@@ -604,6 +604,7 @@ static struct hlkvm_vm_info test_vm(void)
 	v.timer.running = true;
 	v.timer.requested_us = 50;
 	v.timer.period_us = 100;
+	v.timer.period_ns = 100000;
 	v.timer.ticks = 18446744073709551615ULL;
 	v.timer.merged = 2;
 	v.stats.group[HLKVM_GROUP_PIC].in = 10;
@@ -626,7 +627,7 @@ static void json_show_exact(void **state)
 		"{\"version\":\"1.2.3\",\"groups\":[\"pic\",\"diag\"],"
 		"\"timer_port\":107,\"timer_policy\":\"catchup\","
 		"\"period_min_us\":100,\"period_max_us\":10000000,"
-		"\"backlog_max\":1000,\"vm_count\":1,"
+		"\"backlog_max\":1000,\"pit_tick\":false,\"vm_count\":1,"
 		"\"vms\":[{\"vm_id\":3,\"owner_pid\":99,\"irqchip\":\"split\","
 		"\"timer_running\":true,\"period_us\":100}]}\n");
 	cap_close(&o);
@@ -651,10 +652,12 @@ static void json_vm_exact(void **state)
 		"\"groups\":[\"pic\",\"pit\",\"speaker\",\"diag\",\"timer\"],"
 		"\"timer_port\":107,\"timer_policy\":\"skip\","
 		"\"attach_time_ns\":1500000000,\"irqchip\":\"split\","
+		"\"pit_tick\":false,"
 		"\"timer\":{\"running\":true,\"requested_us\":50,"
 		"\"period_us\":100,\"ticks\":18446744073709551615,"
 		"\"merged\":2,\"lost\":0,\"backlog\":0,\"outstanding\":0,"
-		"\"clamped\":0,\"kicks\":0},"
+		"\"clamped\":0,\"kicks\":0,\"source\":\"pv\","
+		"\"period_ns\":100000},"
 		"\"stats\":{\"pic\":{\"in\":10,\"out\":11},"
 		"\"pit\":{\"in\":0,\"out\":0},\"speaker\":{\"in\":0,\"out\":0},"
 		"\"diag\":{\"in\":0,\"out\":80},\"timer_out\":4,"
@@ -842,12 +845,14 @@ static void text_outputs_name_the_fields(void **state)
 	assert_non_null(strstr(cap_text(&o), "hlkvm 1.2.3\n"));
 	assert_non_null(strstr(cap_text(&o), "groups:        pic,diag\n"));
 	assert_non_null(strstr(cap_text(&o), "period bounds:   100 - 10000000 us\n"));
+	assert_non_null(strstr(cap_text(&o), "  pit tick:      off\n"));
 	assert_non_null(strstr(cap_text(&o), "running, 100 us"));
 	cap_close(&o);
 	cap_open(&o);
 	ctl_print_vm(o.f, false, &v);
 	assert_non_null(strstr(cap_text(&o), "attached at: 1.500000000 s"));
-	assert_non_null(strstr(cap_text(&o), "(requested 50 us)"));
+	assert_non_null(strstr(cap_text(&o), "(requested 50 us, by pv)"));
+	assert_non_null(strstr(cap_text(&o), "  pit tick:    off\n"));
 	assert_non_null(strstr(cap_text(&o), "eoi:         bridged 7"));
 	assert_non_null(strstr(cap_text(&o), "  irqchip:     split\n"));
 	cap_close(&o);
@@ -855,6 +860,67 @@ static void text_outputs_name_the_fields(void **state)
 	ctl_print_event(o.f, false, &ev);
 	assert_string_equal(cap_text(&o), "detach vm 3 owner pid 99\n");
 	cap_close(&o);
+}
+
+/* A VM whose tick channel 0 drives: the option, the source, the period */
+static void vm_pit_tick_shows_source_and_exact_period(void **state)
+{
+	struct hlkvm_vm_info v = test_vm();
+	struct hlkvm_config cfg = test_cfg;
+	struct cap o;
+
+	(void)state;
+	v.pit_tick = true;
+	v.timer.source = HLKVM_TIMER_SRC_PIT;
+	v.timer.requested_us = 1000;
+	v.timer.period_us = 1000;
+	v.timer.period_ns = 999847;
+	cap_open(&o);
+	ctl_print_vm(o.f, true, &v);
+	assert_non_null(strstr(cap_text(&o), ",\"pit_tick\":true,"));
+	assert_non_null(strstr(cap_text(&o),
+			       ",\"source\":\"pit\",\"period_ns\":999847}"));
+	cap_close(&o);
+	cap_open(&o);
+	ctl_print_vm(o.f, false, &v);
+	assert_non_null(strstr(cap_text(&o), "  pit tick:    on\n"));
+	assert_non_null(strstr(cap_text(&o),
+			       "running, 1000 us (PIT channel 0) (requested 1000 us, by pit)\n"));
+	cap_close(&o);
+	cfg.pit_tick = true;
+	cap_open(&o);
+	ctl_print_show(o.f, true, &cfg, NULL, 0);
+	assert_non_null(strstr(cap_text(&o), ",\"pit_tick\":true,"));
+	cap_close(&o);
+	/* a newer module's source is unknown, not a known one */
+	v.timer.source = 7;
+	cap_open(&o);
+	ctl_print_vm(o.f, true, &v);
+	assert_non_null(strstr(cap_text(&o), ",\"source\":\"?\","));
+	cap_close(&o);
+}
+
+static void parse_set_pit_tick(void **state)
+{
+	char *on[] = { "pit-tick", "on" }, *off[] = { "pit-tick", "off" };
+	char *bad[] = { "pit-tick", "1" };
+	struct hlkvm_config_set s;
+	struct cap e;
+
+	(void)state;
+	assert_int_equal(ctl_parse_set(2, on, &s, stderr), 0);
+	assert_int_equal(s.pit_tick, 1);
+	assert_int_equal(s.groups, HLKVM_DEFAULT);
+	assert_int_equal(ctl_parse_set(2, off, &s, stderr), 0);
+	assert_int_equal(s.pit_tick, 0);
+	cap_open(&e);
+	assert_int_equal(ctl_parse_set(2, bad, &s, e.f), -EINVAL);
+	assert_non_null(strstr(cap_text(&e), "pit-tick: want on or off"));
+	cap_close(&e);
+	/* not given: not sent */
+	assert_int_equal(ctl_parse_set(2, (char *[]){ "policy", "skip" }, &s,
+				       stderr), 0);
+	assert_int_equal(s.pit_tick, HLKVM_DEFAULT);
 }
 
 static void format_groups_text(void **state)
@@ -903,6 +969,8 @@ int main(void)
 		cmocka_unit_test(json_documents_parse_with_jq),
 		cmocka_unit_test(text_outputs_name_the_fields),
 		cmocka_unit_test(format_groups_text),
+		cmocka_unit_test(vm_pit_tick_shows_source_and_exact_period),
+		cmocka_unit_test(parse_set_pit_tick),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

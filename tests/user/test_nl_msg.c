@@ -67,7 +67,10 @@ static void put_full_vm(struct nl_msg *msg)
 	nla_put_u32(msg, HLKVM_TIMER_A_BACKLOG, 5);
 	nla_put_u32(msg, HLKVM_TIMER_A_OUTSTANDING, 1);
 	nla_put_u64(msg, HLKVM_TIMER_A_CLAMPED, 6);
+	nla_put_u32(msg, HLKVM_TIMER_A_SOURCE, HLKVM_TIMER_SRC_PIT);
+	nla_put_u64(msg, HLKVM_TIMER_A_PERIOD_NS, 99733);
 	nla_nest_end(msg, nest);
+	assert_int_equal(nla_put_u8(msg, HLKVM_A_PIT_TICK, 1), 0);
 
 	/* Counter i gets 1000 + i, so a swapped pair shows */
 	nest = nla_nest_start(msg, HLKVM_A_STATS);
@@ -111,7 +114,31 @@ static void attach_defaults_send_only_fds(void **state)
 	assert_null(tb[HLKVM_A_GROUPS]);
 	assert_null(tb[HLKVM_A_TIMER_PORT]);
 	assert_null(tb[HLKVM_A_TIMER_POLICY]);
+	assert_null(tb[HLKVM_A_PIT_TICK]);
 	nlmsg_free(msg);
+}
+
+/* NLA_U8 in the uapi, 0 or 1 whatever non-zero value the caller gave */
+static void attach_pit_tick_is_a_u8_flag(void **state)
+{
+	static const uint32_t given[] = { 0, 1, 7 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		struct nl_msg *msg = reply(HLKVM_CMD_ATTACH);
+		struct hlkvm_attach_opts o;
+		struct nlattr *tb[HLKVM_A_MAX + 1];
+
+		hlkvm_attach_opts_init(&o);
+		o.pit_tick = given[i];
+		assert_int_equal(hlkvm_nl_put_attach(msg, 3, 4, &o), 0);
+		request_attrs(msg, tb);
+		assert_non_null(tb[HLKVM_A_PIT_TICK]);
+		assert_int_equal(nla_len(tb[HLKVM_A_PIT_TICK]), 1);
+		assert_int_equal(nla_get_u8(tb[HLKVM_A_PIT_TICK]), given[i] != 0);
+		nlmsg_free(msg);
+	}
 }
 
 static void attach_options_have_uapi_types(void **state)
@@ -246,6 +273,9 @@ static void parse_vm_all_attributes(void **state)
 	assert_int_equal(v.timer.backlog, 5);
 	assert_int_equal(v.timer.outstanding, 1);
 	assert_int_equal(v.timer.clamped, 6);
+	assert_int_equal(v.timer.source, HLKVM_TIMER_SRC_PIT);
+	assert_int_equal(v.timer.period_ns, 99733);
+	assert_true(v.pit_tick);
 	assert_int_equal(s->group[HLKVM_GROUP_PIC].in, 1000 + HLKVM_STATS_A_PIC_IN);
 	assert_int_equal(s->group[HLKVM_GROUP_PIC].out, 1000 + HLKVM_STATS_A_PIC_OUT);
 	assert_int_equal(s->group[HLKVM_GROUP_PIT].in, 1000 + HLKVM_STATS_A_PIT_IN);
@@ -291,6 +321,9 @@ static void parse_vm_from_older_module_is_split(void **state)
 	assert_int_equal(hlkvm_nl_parse_vm(nlmsg_hdr(msg), &v), 0);
 	assert_int_equal(v.irqchip, HLKVM_IRQCHIP_SPLIT);
 	assert_int_equal(v.stats.eoi_seen, 0);
+	/* nor channel 0's tick: off, and the timer the PV one */
+	assert_false(v.pit_tick);
+	assert_int_equal(v.timer.source, HLKVM_TIMER_SRC_PV);
 	assert_int_equal(v.stats.apic_reenabled,
 			 1000 + HLKVM_STATS_A_APIC_REENABLED);
 	nlmsg_free(msg);
@@ -327,6 +360,9 @@ static void parse_vm_optional_attributes_absent(void **state)
 	assert_int_equal(v.stats.eoi_direct, 0);
 	assert_int_equal(v.irqchip, HLKVM_IRQCHIP_SPLIT);
 	assert_int_equal(v.stats.eoi_seen, 0);
+	/* nor channel 0's tick: off, and the timer the PV one */
+	assert_false(v.pit_tick);
+	assert_int_equal(v.timer.source, HLKVM_TIMER_SRC_PV);
 	nlmsg_free(msg);
 }
 
@@ -570,6 +606,7 @@ int main(void)
 		cmocka_unit_test(msg_new_sets_genl_header),
 		cmocka_unit_test(attach_defaults_send_only_fds),
 		cmocka_unit_test(attach_options_have_uapi_types),
+		cmocka_unit_test(attach_pit_tick_is_a_u8_flag),
 		cmocka_unit_test(attach_rejects_bad_args),
 		cmocka_unit_test(vm_ref_by_fd_or_id_exactly_one),
 		cmocka_unit_test(config_set_sends_only_given_fields),

@@ -45,6 +45,42 @@
  *                    one of the legacy ports nor HLKVM_PORT_HALT.
  *    HLKVM_A_TIMER_POLICY: NLA_U32, optional, enum hlkvm_timer_policy;
  *                    default: the module-wide default
+ *    HLKVM_A_PIT_TICK: NLA_U8, optional, 0 or 1: PIT channel 0 drives the
+ *                    tick ("Channel 0's tick" below); default: the
+ *                    module-wide default, itself 0 (off) until changed
+ *
+ * Channel 0's tick
+ * ----------------
+ * With HLKVM_A_PIT_TICK 1, a guest that programs PIT channel 0 in mode 2
+ * or 3 (rate generator, square wave) and never writes the PV timer port
+ * gets IRQ0 ticks at channel 0's rate, count / 1193182 Hz (a count of 0
+ * is 65536), from the same hrtimer, catch-up policy and EOI handling as
+ * the PV timer: on a split irqchip that is what KVM_CREATE_PIT2 would
+ * have given it, without KVM's PIT. It is an attach attribute and not a
+ * port group: the PIT ports are answered the same either way (groups say
+ * which ports are answered, this what a write to channel 0 also does), and
+ * the default group set is every group, which would start ticks in every
+ * Hyperlight guest (they program channel 0, then use the PV timer).
+ *    - A whole count loaded into channel 0 in mode 2 or 3 (re)starts the
+ *      tick at its period, its first tick one period later, in phase with
+ *      the counter (so the same count written again restarts it too).
+ *      The period is clamped to [period_min_us, period_max_us] as a PV
+ *      write is (counted in HLKVM_TIMER_A_CLAMPED): at the default 100 us
+ *      floor, counts below 119 tick at 100 us.
+ *    - A control word for channel 0 stops the tick (the counter stops
+ *      until its count comes), and so does a count loaded in a one-shot
+ *      mode (0, 1, 4, 5): hlkvm raises no IRQ0 at a one-shot's terminal
+ *      count. Latch and read-back commands change nothing.
+ *    - The PV timer takes over: the guest's first write to the PV timer
+ *      port (any value, 0 too) ends channel 0's part for the rest of the
+ *      attachment, and that write sets the timer as always. A guest that
+ *      programs channel 0 and then writes the PV timer port (a Hyperlight
+ *      guest) thus runs at the PV period even with HLKVM_A_PIT_TICK on.
+ *      A period set with HLKVM_CMD_SET_VM lasts until the guest next
+ *      programs channel 0 (or the PV timer port).
+ *    - The tick's source is reported as HLKVM_TIMER_A_SOURCE, its exact
+ *      period as HLKVM_TIMER_A_PERIOD_NS. With the PIT group off, channel
+ *      0's writes are the VMM's and drive nothing.
  *
  * The module serves a VM in one of two irqchip modes, read from the VM
  * at attach (enum hlkvm_irqchip, reported as HLKVM_A_IRQCHIP):
@@ -125,6 +161,7 @@
  *    HLKVM_A_TIMER_POLICY: NLA_U32
  *    HLKVM_A_ATTACH_TIME_NS: NLA_U64, CLOCK_BOOTTIME at attach
  *    HLKVM_A_IRQCHIP: NLA_U32, enum hlkvm_irqchip
+ *    HLKVM_A_PIT_TICK: NLA_U8, 1 if channel 0 drives the tick
  *    HLKVM_A_TIMER: NLA_NESTED, HLKVM_TIMER_A_*
  *        HLKVM_TIMER_A_RUNNING: NLA_U8, 1 while ticking
  *        HLKVM_TIMER_A_REQUESTED_US: NLA_U32, the period the guest wrote
@@ -145,6 +182,12 @@
  *                             (it merges with a tick still pending, or
  *                             redelivers one whose acknowledgment hlkvm
  *                             could not see)
+ *        HLKVM_TIMER_A_SOURCE: NLA_U32, enum hlkvm_timer_source: the PV
+ *                              timer port (or SET_VM), or channel 0
+ *        HLKVM_TIMER_A_PERIOD_NS: NLA_U64, the period in force in ns (0
+ *                                 when stopped); HLKVM_TIMER_A_PERIOD_US
+ *                                 and _REQUESTED_US round channel 0's
+ *                                 periods to the nearest microsecond
  *    HLKVM_A_STATS: NLA_NESTED, HLKVM_STATS_A_*, all NLA_U64 counters of
  *                   accesses answered in the kernel (one per instruction;
  *                   a string instruction counts once per element):
@@ -226,6 +269,7 @@
  *                    force for every VM, within [HLKVM_PERIOD_MIN_US,
  *                    HLKVM_PERIOD_MAX_US]
  *    HLKVM_A_BACKLOG_MAX: NLA_U32, catch-up backlog bound
+ *    HLKVM_A_PIT_TICK: NLA_U8, default for new attachments
  *    HLKVM_A_VM_COUNT: NLA_U32, VMs attached now, host-wide; only to a
  *                    caller with CAP_NET_ADMIN (it tells of other users'
  *                    VMs), absent otherwise
@@ -234,8 +278,9 @@
  * --------------------
  * Needs CAP_NET_ADMIN. Any of HLKVM_A_GROUPS, HLKVM_A_TIMER_PORT,
  * HLKVM_A_TIMER_POLICY, HLKVM_A_PERIOD_MIN_US, HLKVM_A_PERIOD_MAX_US,
- * HLKVM_A_BACKLOG_MAX (1 to HLKVM_BACKLOG_LIMIT). Groups, timer port and
- * policy apply to VMs attached afterwards; the period bounds apply to the
+ * HLKVM_A_BACKLOG_MAX (1 to HLKVM_BACKLOG_LIMIT), HLKVM_A_PIT_TICK (0 or
+ * 1). Groups, timer port, policy and channel 0's tick apply to VMs
+ * attached afterwards; the period bounds apply to the
  * next period each VM sets. -EINVAL when min > max after the change.
  *
  * Notifications
@@ -302,7 +347,8 @@
  *    sees it). GATE low pauses modes 0 and 4, and stops modes 2 and 3
  *    with OUT high; a rising edge resumes modes 0 and 4 and reloads the
  *    count in modes 1, 2, 3 and 5.
- *    No OUT drives an interrupt: the tick is the PV timer's.
+ *    No OUT drives an interrupt: the tick is the PV timer's, unless the
+ *    VM was attached with HLKVM_A_PIT_TICK ("Channel 0's tick" above).
  *  Speaker / NMI status (HLKVM_GROUP_SPEAKER), 0x61:
  *    OUT: bits 0 (channel 2's GATE) and 1 (speaker data) are kept;
  *    bits 2-7 are not. IN → bits 0-1 as last written (0 after attach),
@@ -426,6 +472,17 @@ enum hlkvm_timer_policy {
 };
 
 /**
+ * enum hlkvm_timer_source - who set a VM's timer period last
+ * @HLKVM_TIMER_SRC_PV: the PV timer port, or HLKVM_CMD_SET_VM
+ * @HLKVM_TIMER_SRC_PIT: PIT channel 0's count (HLKVM_A_PIT_TICK)
+ */
+enum hlkvm_timer_source {
+	HLKVM_TIMER_SRC_PV,
+	HLKVM_TIMER_SRC_PIT,
+	__HLKVM_TIMER_SRC_COUNT
+};
+
+/**
  * enum hlkvm_irqchip - how an attached VM's interrupts are wired
  * @HLKVM_IRQCHIP_SPLIT: KVM_CAP_SPLIT_IRQCHIP; hlkvm answers the PIC
  * @HLKVM_IRQCHIP_KERNEL: KVM_CREATE_IRQCHIP; KVM's PIC answers the PIC
@@ -485,6 +542,7 @@ enum hlkvm_cmd {
  * @HLKVM_A_VM_COUNT: number of attached VMs
  * @HLKVM_A_IRQCHIP: enum hlkvm_irqchip of an attached VM
  * @HLKVM_A_STATE: struct hlkvm_vm_state, binary
+ * @HLKVM_A_PIT_TICK: 1 if PIT channel 0 drives the tick (see ATTACH)
  */
 enum hlkvm_attr {
 	HLKVM_A_UNSPEC,
@@ -507,6 +565,7 @@ enum hlkvm_attr {
 	HLKVM_A_VM_COUNT,
 	HLKVM_A_IRQCHIP,
 	HLKVM_A_STATE,
+	HLKVM_A_PIT_TICK,
 	__HLKVM_A_MAX
 };
 
@@ -526,6 +585,8 @@ enum hlkvm_attr {
  * @HLKVM_TIMER_A_OUTSTANDING: ticks injected and not yet acknowledged
  * @HLKVM_TIMER_A_CLAMPED: period writes clamped to a bound
  * @HLKVM_TIMER_A_KICKS: stale-tick guard signals, not counted as ticks
+ * @HLKVM_TIMER_A_SOURCE: enum hlkvm_timer_source that set the period last
+ * @HLKVM_TIMER_A_PERIOD_NS: period in force in nanoseconds, 0 when stopped
  */
 enum hlkvm_timer_attr {
 	HLKVM_TIMER_A_UNSPEC,
@@ -540,6 +601,8 @@ enum hlkvm_timer_attr {
 	HLKVM_TIMER_A_OUTSTANDING,
 	HLKVM_TIMER_A_CLAMPED,
 	HLKVM_TIMER_A_KICKS,
+	HLKVM_TIMER_A_SOURCE,
+	HLKVM_TIMER_A_PERIOD_NS,
 	__HLKVM_TIMER_A_MAX
 };
 

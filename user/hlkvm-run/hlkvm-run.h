@@ -96,6 +96,7 @@ struct run_opts {
 	bool mem_given;			/* --mem was on the command line */
 	const char *snapshot_path;	/* --snapshot FILE (snapshot.c) */
 	const char *restore_path;	/* --restore FILE, instead of IMAGE */
+	bool pit_tick;			/* --pit-tick: channel 0 drives IRQ0 */
 };
 
 /* What vm_create() builds */

@@ -53,6 +53,10 @@ static void usage(FILE *f)
 "  --flat ADDR               IMAGE is a flat binary loaded and entered at ADDR\n"
 "  --arg N                   a u64 for the guest's boot info (up to %d times)\n"
 "  --timer-policy catchup|skip  tick policy (default catchup)\n"
+"  --pit-tick                PIT channel 0 in mode 2 or 3 drives the tick\n"
+"                            until the guest writes the PV timer port, as\n"
+"                            KVM's PIT would (default: off; with the module,\n"
+"                            its default, see hlkvmctl set pit-tick)\n"
 "  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
 "  -j, --json                print the run summary as JSON (a setup failure\n"
 "                            as {\"error\": ...})\n"
@@ -141,7 +145,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_ACCEL = 256, OPT_MEM, OPT_FLAT, OPT_ARG, OPT_POLICY,
 	       OPT_TIMEOUT, OPT_JSON_SLOT /* -j */, OPT_SUMMARY, OPT_IRQCHIP,
-	       OPT_IOEVENTFD = 0x300, OPT_TIMER,
+	       OPT_IOEVENTFD = 0x300, OPT_TIMER, OPT_PIT_TICK = 0x380,
 	       OPT_SNAPSHOT = 0x600, OPT_RESTORE };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, OPT_ACCEL },
@@ -157,6 +161,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "timer", required_argument, NULL, OPT_TIMER },
 		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 		{ "restore", required_argument, NULL, OPT_RESTORE },
+		{ "pit-tick", no_argument, NULL, OPT_PIT_TICK },
 		{ "break-entry", no_argument, NULL, DEBUG_OPT_BREAK_ENTRY },
 		{ "hbreak", required_argument, NULL, DEBUG_OPT_HBREAK },
 		{ "break", required_argument, NULL, DEBUG_OPT_BREAK },
@@ -268,6 +273,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_RESTORE:
 			o->restore_path = optarg;
 			break;
+		case OPT_PIT_TICK:
+			o->pit_tick = true;
+			break;
 		case OPT_IRQCHIP:
 			if (!strcmp(optarg, ctl_irqchip_name(HLKVM_IRQCHIP_SPLIT)))
 				o->irqchip = HLKVM_IRQCHIP_SPLIT;
@@ -322,6 +330,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	}
 	if (gdb_stub_enabled() && debug_enabled()) {
 		fprintf(stderr, "hlkvm-run: --gdb drives the debug stops itself: drop --break-entry, --hbreak, --break, --step and --trace-stops\n");
+		return -EINVAL;
+	}
+	if (o->pit_tick && (o->accel == ACCEL_KVM || o->seed_timer)) {
+		fprintf(stderr, "hlkvm-run: --pit-tick is hlkvm's channel 0 tick: not with --accel=kvm (KVM's PIT ticks by itself) nor --timer=seed\n");
 		return -EINVAL;
 	}
 	if (o->seed_timer && o->accel != ACCEL_USER) {
@@ -454,6 +466,8 @@ static int attach_vm(const struct run_opts *o, struct vm *vm,
 
 	hlkvm_attach_opts_init(&ao);
 	ao.timer_policy = o->timer_policy;
+	if (o->pit_tick)
+		ao.pit_tick = 1;
 	ret = hlkvm_attach(client, vm->vm_fd, vm->irq_fd, &ao, &info);
 	if (ret) {
 		msg = hlkvm_strerror(client, ret);
@@ -598,6 +612,7 @@ vm_ready:
 			goto out_client;
 		}
 		fb_live = true;
+		hlkvm_fallback_set_pit_tick(&fb, o.pit_tick);
 		ret = vm.resample_fd >= 0 ?
 		      eoi_watch_start(&watch, vm.resample_fd, &fb) : 0;
 		if (ret) {

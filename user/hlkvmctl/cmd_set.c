@@ -29,7 +29,7 @@ static const struct ctl_cmd set_cmd = {
 	.name = "set",
 	.usage = "set [groups pic,pit,speaker,diag,timer|all|none] [timer-port N]\n"
 		 "    [policy catchup|skip] [period-min US] [period-max US]\n"
-		 "    [backlog-max N]",
+		 "    [backlog-max N] [pit-tick on|off]",
 	.run = set_run,
 };
 HLKVMCTL_COMMAND(set_cmd)

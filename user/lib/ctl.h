@@ -42,6 +42,9 @@ CTL_INTERNAL int ctl_parse_groups(const char *s, uint32_t *mask, FILE *err);
 /* "catchup" or "skip" */
 CTL_INTERNAL int ctl_parse_policy(const char *s, uint32_t *policy,
 				  FILE *err);
+/* "on" or "off" */
+CTL_INTERNAL int ctl_parse_on_off(const char *what, const char *s,
+				  uint32_t *out, FILE *err);
 /* A VM id as a dump shows it: 1 to INT32_MAX (the kernel's range) */
 CTL_INTERNAL int ctl_parse_vm_id(const char *s, uint32_t *id, FILE *err);
 /* A PV timer port: 1 to 65535, not a legacy port nor the halt port */
@@ -86,6 +89,8 @@ CTL_INTERNAL int ctl_parse_monitor(int argc, char **argv, uint32_t *count,
 CTL_INTERNAL const char *ctl_group_name(unsigned int group);
 CTL_INTERNAL const char *ctl_policy_name(uint32_t policy);
 CTL_INTERNAL const char *ctl_irqchip_name(uint32_t irqchip);
+/* enum hlkvm_timer_source: "pv" or "pit" */
+CTL_INTERNAL const char *ctl_timer_source_name(uint32_t source);
 /* Comma-separated group names of @mask ("none" when empty) */
 CTL_INTERNAL void ctl_format_groups(uint32_t mask, char *buf, size_t len);
 

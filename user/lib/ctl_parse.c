@@ -31,6 +31,16 @@ static const char *const irqchip_names[__HLKVM_IRQCHIP_COUNT] = {
 	[HLKVM_IRQCHIP_KERNEL]	= "kernel",
 };
 
+static const char *const source_names[__HLKVM_TIMER_SRC_COUNT] = {
+	[HLKVM_TIMER_SRC_PV]	= "pv",
+	[HLKVM_TIMER_SRC_PIT]	= "pit",
+};
+
+const char *ctl_timer_source_name(uint32_t source)
+{
+	return source < __HLKVM_TIMER_SRC_COUNT ? source_names[source] : "?";
+}
+
 const char *ctl_group_name(unsigned int group)
 {
 	return group < __HLKVM_GROUP_COUNT ? group_names[group] : "?";
@@ -195,6 +205,17 @@ int ctl_parse_policy(const char *s, uint32_t *policy, FILE *err)
 	return -EINVAL;
 }
 
+int ctl_parse_on_off(const char *what, const char *s, uint32_t *out,
+		     FILE *err)
+{
+	if (!strcmp(s, "on") || !strcmp(s, "off")) {
+		*out = !strcmp(s, "on");
+		return 0;
+	}
+	fprintf(err, "Error - %s: want on or off, not \"%s\"\n", what, s);
+	return -EINVAL;
+}
+
 int ctl_parse_vm_id(const char *s, uint32_t *id, FILE *err)
 {
 	/* "-1" is a number, just never an id: say what an id is */
@@ -271,6 +292,9 @@ int ctl_parse_set(int argc, char **argv, struct hlkvm_config_set *set,
 			ret = ctl_parse_u32("backlog-max", val, 1,
 					    HLKVM_BACKLOG_LIMIT,
 					    &set->backlog_max, err);
+		else if (!strcmp(key, "pit-tick"))
+			ret = ctl_parse_on_off("pit-tick", val, &set->pit_tick,
+					       err);
 		else {
 			fprintf(err, "Error - set: unknown setting \"%s\"\n",
 				key);

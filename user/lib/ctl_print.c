@@ -42,6 +42,8 @@ void ctl_json_timer(struct json_writer *w, const struct hlkvm_timer_info *t)
 	json_u64(w, "outstanding", t->outstanding);
 	json_u64(w, "clamped", t->clamped);
 	json_u64(w, "kicks", t->kicks);
+	json_string(w, "source", ctl_timer_source_name(t->source));
+	json_u64(w, "period_ns", t->period_ns);
 	json_object_end(w);
 }
 
@@ -76,6 +78,7 @@ static void json_vm(struct json_writer *w, const struct hlkvm_vm_info *vm)
 	json_string(w, "timer_policy", ctl_policy_name(vm->timer_policy));
 	json_u64(w, "attach_time_ns", vm->attach_time_ns);
 	json_string(w, "irqchip", ctl_irqchip_name(vm->irqchip));
+	json_bool(w, "pit_tick", vm->pit_tick);
 	ctl_json_timer(w, &vm->timer);
 	ctl_json_stats(w, &vm->stats);
 	json_object_end(w);
@@ -91,6 +94,7 @@ static void json_config_fields(struct json_writer *w,
 	json_u64(w, "period_min_us", cfg->period_min_us);
 	json_u64(w, "period_max_us", cfg->period_max_us);
 	json_u64(w, "backlog_max", cfg->backlog_max);
+	json_bool(w, "pit_tick", cfg->pit_tick);
 	/* absent, not 0, when the module would not say */
 	if (cfg->vm_count != HLKVM_VM_COUNT_HIDDEN)
 		json_u64(w, "vm_count", cfg->vm_count);
@@ -98,10 +102,13 @@ static void json_config_fields(struct json_writer *w,
 
 static void text_timer_state(FILE *f, const struct hlkvm_timer_info *t)
 {
-	if (t->running)
-		fprintf(f, "running, %" PRIu32 " us", t->period_us);
-	else
+	if (!t->running)
 		fputs("stopped", f);
+	else if (t->source == HLKVM_TIMER_SRC_PIT)
+		fprintf(f, "running, %" PRIu32 " us (PIT channel 0)",
+			t->period_us);
+	else
+		fprintf(f, "running, %" PRIu32 " us", t->period_us);
 }
 
 void ctl_print_show(FILE *f, enum ctl_fmt fmt, const struct hlkvm_config *cfg,
@@ -141,6 +148,7 @@ void ctl_print_show(FILE *f, enum ctl_fmt fmt, const struct hlkvm_config *cfg,
 	fprintf(f, "  groups:        %s\n", groups);
 	fprintf(f, "  timer port:    %" PRIu16 "\n", cfg->timer_port);
 	fprintf(f, "  timer policy:  %s\n", ctl_policy_name(cfg->timer_policy));
+	fprintf(f, "  pit tick:      %s\n", cfg->pit_tick ? "on" : "off");
 	fprintf(f, "period bounds:   %" PRIu32 " - %" PRIu32 " us\n",
 		cfg->period_min_us, cfg->period_max_us);
 	fprintf(f, "backlog max:     %" PRIu32 " ticks\n", cfg->backlog_max);
@@ -173,11 +181,13 @@ static void text_vm(FILE *f, const struct hlkvm_vm_info *vm)
 	fprintf(f, "  irqchip:     %s\n", ctl_irqchip_name(vm->irqchip));
 	fprintf(f, "  timer port:  %" PRIu16 ", policy %s\n", vm->timer_port,
 		ctl_policy_name(vm->timer_policy));
+	fprintf(f, "  pit tick:    %s\n", vm->pit_tick ? "on" : "off");
 	fprintf(f, "  attached at: %" PRIu64 ".%09" PRIu64 " s (boot time)\n",
 		vm->attach_time_ns / 1000000000, vm->attach_time_ns % 1000000000);
 	fputs("  timer:       ", f);
 	text_timer_state(f, t);
-	fprintf(f, " (requested %" PRIu32 " us)\n", t->requested_us);
+	fprintf(f, " (requested %" PRIu32 " us, by %s)\n", t->requested_us,
+		ctl_timer_source_name(t->source));
 	fprintf(f, "    ticks %" PRIu64 "  merged %" PRIu64 "  lost %" PRIu64
 		   "  backlog %" PRIu32 "  outstanding %" PRIu32
 		   "  clamped %" PRIu64 "  kicks %" PRIu64 "\n",

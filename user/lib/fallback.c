@@ -41,7 +41,7 @@ static void inject_locked(struct hlkvm_fallback *fb, int64_t now)
 /* Caller holds fb->lock */
 static void timer_expired_locked(struct hlkvm_fallback *fb, int64_t now)
 {
-	int64_t period = (int64_t)hlkvm_period_ns(fb->period_us);
+	int64_t period = (int64_t)fb->period_ns;
 	int64_t next = ts_ns(&fb->next);
 	uint64_t n;
 
@@ -141,26 +141,49 @@ void hlkvm_fallback_destroy(struct hlkvm_fallback *fb)
 	pthread_mutex_destroy(&fb->lock);
 }
 
-void hlkvm_fallback_set_period(struct hlkvm_fallback *fb, uint32_t req_us)
+/* Stop, then run at @ns unless 0 */
+static void set_timer(struct hlkvm_fallback *fb, uint32_t source,
+		      uint32_t req_us, uint64_t ns, bool clamped)
 {
-	bool clamped;
-	uint32_t us = hlkvm_period_clamp(req_us, &fb->bounds, &clamped);
-
 	pthread_mutex_lock(&fb->lock);
 	/* Any write stops the running timer first, as in the module */
 	fb->running = false;
 	fb->release_pending = false;
 	hlkvm_ticks_stop(&fb->ticks);
+	fb->source = source;
 	fb->requested_us = req_us;
-	fb->period_us = us;
+	fb->period_ns = ns;
+	fb->period_us = (uint32_t)((ns + 500) / 1000);
 	if (clamped)
 		fb->clamped++;
-	if (us) {
-		fb->next = ns_ts(now_ns() + (int64_t)hlkvm_period_ns(us));
+	if (ns) {
+		fb->next = ns_ts(now_ns() + (int64_t)ns);
 		fb->running = true;
 	}
 	pthread_cond_signal(&fb->cond);
 	pthread_mutex_unlock(&fb->lock);
+}
+
+void hlkvm_fallback_set_period(struct hlkvm_fallback *fb, uint32_t req_us)
+{
+	bool clamped;
+	uint32_t us = hlkvm_period_clamp(req_us, &fb->bounds, &clamped);
+
+	set_timer(fb, HLKVM_TIMER_SRC_PV, req_us, hlkvm_period_ns(us), clamped);
+}
+
+static void set_pit_period(struct hlkvm_fallback *fb, uint64_t req_ns)
+{
+	bool clamped;
+	uint64_t ns = hlkvm_period_clamp_ns(req_ns, &fb->bounds, &clamped);
+
+	set_timer(fb, HLKVM_TIMER_SRC_PIT, (uint32_t)((req_ns + 500) / 1000),
+		  ns, clamped);
+}
+
+void hlkvm_fallback_set_pit_tick(struct hlkvm_fallback *fb, bool on)
+{
+	fb->cfg.pit_tick = on;
 }
 
 bool hlkvm_fallback_in(struct hlkvm_fallback *fb, uint16_t port,
@@ -185,8 +208,7 @@ static void tick_acked_locked(struct hlkvm_fallback *fb)
 	if (!hlkvm_ticks_ack(&fb->ticks))
 		return;
 	/* Pace backlog ticks a quarter period apart, as the module */
-	at = ts_ns(&fb->last_inject) +
-	     (int64_t)hlkvm_period_ns(fb->period_us) / 4;
+	at = ts_ns(&fb->last_inject) + (int64_t)fb->period_ns / 4;
 	now = now_ns();
 	fb->release_at = ns_ts(at > now ? at : now);
 	fb->release_pending = true;
@@ -242,6 +264,12 @@ bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
 		pthread_mutex_unlock(&fb->lock);
 		hlkvm_fallback_set_period(fb, res.period_us);
 		return true;
+	case HLKVM_PIO_PIT_TICK:
+		pthread_mutex_lock(&fb->lock);
+		fb->stats.group[res.group].out++;
+		pthread_mutex_unlock(&fb->lock);
+		set_pit_period(fb, res.period_ns);
+		return true;
 	case HLKVM_PIO_EOI:
 		pthread_mutex_lock(&fb->lock);
 		fb->stats.group[res.group].out++;
@@ -265,8 +293,10 @@ void hlkvm_fallback_get(struct hlkvm_fallback *fb,
 	if (timer) {
 		*timer = (struct hlkvm_timer_info){
 			.running = fb->running,
+			.source = fb->source,
 			.requested_us = fb->requested_us,
 			.period_us = fb->running ? fb->period_us : 0,
+			.period_ns = fb->running ? fb->period_ns : 0,
 			.ticks = fb->ticks.injected,
 			.merged = fb->ticks.merged,
 			.lost = fb->ticks.lost,

@@ -67,8 +67,10 @@ struct hlkvm_fallback {
 	bool thread_started;
 	bool quit;
 	bool running;
+	uint32_t source;		/* enum hlkvm_timer_source */
 	uint32_t requested_us;
 	uint32_t period_us;
+	uint64_t period_ns;		/* the grid's step */
 	uint64_t clamped;
 	struct timespec next;		/* next grid expiry */
 	bool release_pending;		/* a paced backlog tick is owed */
@@ -124,6 +126,11 @@ void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
  */
 int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,
 			      size_t len, const char **why);
+/*
+ * PIT channel 0 drives the tick until the guest writes the PV timer port,
+ * as HLKVM_A_PIT_TICK does in the module. Before the vCPU first runs.
+ */
+void hlkvm_fallback_set_pit_tick(struct hlkvm_fallback *fb, bool on);
 
 /* Snapshot of the counters, in the module's shape */
 void hlkvm_fallback_get(struct hlkvm_fallback *fb,

@@ -42,6 +42,8 @@ struct hlkvm_timer_info {
 	uint32_t outstanding;
 	uint64_t clamped;
 	uint64_t kicks;		/* stale-tick guard signals, not ticks */
+	uint32_t source;	/* enum hlkvm_timer_source */
+	uint64_t period_ns;	/* exact period in force, 0 when stopped */
 };
 
 /* Indexed by enum hlkvm_group, for the legacy groups */
@@ -76,6 +78,7 @@ struct hlkvm_vm_info {
 	uint32_t irqchip;
 	struct hlkvm_timer_info timer;
 	struct hlkvm_stats stats;
+	bool pit_tick;		/* PIT channel 0 drives the tick */
 };
 
 /* Optional attach settings; a field left at HLKVM_DEFAULT takes the module's */
@@ -84,6 +87,7 @@ struct hlkvm_attach_opts {
 	uint32_t groups;
 	uint32_t timer_port;
 	uint32_t timer_policy;
+	uint32_t pit_tick;	/* 0 or 1: PIT channel 0 drives the tick */
 };
 
 struct hlkvm_config {
@@ -96,6 +100,7 @@ struct hlkvm_config {
 	uint32_t backlog_max;
 	/* HLKVM_VM_COUNT_HIDDEN: the module tells only CAP_NET_ADMIN callers */
 	uint32_t vm_count;
+	bool pit_tick;		/* default of new attachments */
 };
 #define HLKVM_VM_COUNT_HIDDEN UINT32_MAX
 
@@ -107,6 +112,7 @@ struct hlkvm_config_set {
 	uint32_t period_min_us;
 	uint32_t period_max_us;
 	uint32_t backlog_max;
+	uint32_t pit_tick;	/* 0 or 1 */
 };
 
 /* For hlkvm_set_vm(): fields left at HLKVM_DEFAULT are not sent */

@@ -85,6 +85,8 @@ int hlkvm_nl_put_attach(struct nl_msg *msg, int vm_fd, int irq_fd,
 	}
 	if (opts->timer_policy != HLKVM_DEFAULT)
 		NLA_PUT_U32(msg, HLKVM_A_TIMER_POLICY, opts->timer_policy);
+	if (opts->pit_tick != HLKVM_DEFAULT)
+		NLA_PUT_U8(msg, HLKVM_A_PIT_TICK, opts->pit_tick != 0);
 	return 0;
 nla_put_failure:
 	return -EMSGSIZE;
@@ -119,6 +121,8 @@ int hlkvm_nl_put_config_set(struct nl_msg *msg,
 		NLA_PUT_U32(msg, HLKVM_A_PERIOD_MAX_US, set->period_max_us);
 	if (set->backlog_max != HLKVM_DEFAULT)
 		NLA_PUT_U32(msg, HLKVM_A_BACKLOG_MAX, set->backlog_max);
+	if (set->pit_tick != HLKVM_DEFAULT)
+		NLA_PUT_U8(msg, HLKVM_A_PIT_TICK, set->pit_tick != 0);
 	return 0;
 nla_put_failure:
 	return -EMSGSIZE;
@@ -141,6 +145,7 @@ static struct nla_policy reply_policy[HLKVM_A_MAX + 1] = {
 	[HLKVM_A_VERSION]	= { .type = NLA_STRING },
 	[HLKVM_A_VM_COUNT]	= { .type = NLA_U32 },
 	[HLKVM_A_IRQCHIP]	= { .type = NLA_U32 },
+	[HLKVM_A_PIT_TICK]	= { .type = NLA_U8 },
 };
 
 static struct nla_policy timer_policy[HLKVM_TIMER_A_MAX + 1] = {
@@ -154,6 +159,8 @@ static struct nla_policy timer_policy[HLKVM_TIMER_A_MAX + 1] = {
 	[HLKVM_TIMER_A_OUTSTANDING]	= { .type = NLA_U32 },
 	[HLKVM_TIMER_A_CLAMPED]		= { .type = NLA_U64 },
 	[HLKVM_TIMER_A_KICKS]		= { .type = NLA_U64 },
+	[HLKVM_TIMER_A_SOURCE]		= { .type = NLA_U32 },
+	[HLKVM_TIMER_A_PERIOD_NS]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy stats_policy[HLKVM_STATS_A_MAX + 1] = {
@@ -188,6 +195,11 @@ static int parse_timer(struct nlattr *nest, struct hlkvm_timer_info *t)
 	t->outstanding = get_u32(tb[HLKVM_TIMER_A_OUTSTANDING]);
 	t->clamped = get_u64(tb[HLKVM_TIMER_A_CLAMPED]);
 	t->kicks = get_u64(tb[HLKVM_TIMER_A_KICKS]);
+	t->source = get_u32(tb[HLKVM_TIMER_A_SOURCE]);
+	/* A module before HLKVM_TIMER_A_PERIOD_NS: whole microseconds */
+	t->period_ns = tb[HLKVM_TIMER_A_PERIOD_NS] ?
+		       get_u64(tb[HLKVM_TIMER_A_PERIOD_NS]) :
+		       (uint64_t)t->period_us * 1000;
 	return 0;
 }
 
@@ -247,6 +259,8 @@ int hlkvm_nl_parse_vm(struct nlmsghdr *nlh, struct hlkvm_vm_info *info)
 	/* Absent from modules older than full-irqchip mode: 0, split */
 	_Static_assert(HLKVM_IRQCHIP_SPLIT == 0, "absent must read as split");
 	info->irqchip = get_u32(tb[HLKVM_A_IRQCHIP]);
+	info->pit_tick = tb[HLKVM_A_PIT_TICK] &&
+			 nla_get_u8(tb[HLKVM_A_PIT_TICK]);
 	if (tb[HLKVM_A_TIMER]) {
 		ret = parse_timer(tb[HLKVM_A_TIMER], &info->timer);
 		if (ret)
@@ -279,6 +293,8 @@ int hlkvm_nl_parse_config(struct nlmsghdr *nlh, struct hlkvm_config *cfg)
 	cfg->backlog_max = get_u32(tb[HLKVM_A_BACKLOG_MAX]);
 	cfg->vm_count = tb[HLKVM_A_VM_COUNT] ?
 			get_u32(tb[HLKVM_A_VM_COUNT]) : HLKVM_VM_COUNT_HIDDEN;
+	cfg->pit_tick = tb[HLKVM_A_PIT_TICK] &&
+			nla_get_u8(tb[HLKVM_A_PIT_TICK]);
 	return 0;
 }
 
@@ -517,6 +533,7 @@ void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o)
 	o->groups = HLKVM_DEFAULT;
 	o->timer_port = HLKVM_DEFAULT;
 	o->timer_policy = HLKVM_DEFAULT;
+	o->pit_tick = HLKVM_DEFAULT;
 }
 
 void hlkvm_config_set_init(struct hlkvm_config_set *s)
@@ -527,6 +544,7 @@ void hlkvm_config_set_init(struct hlkvm_config_set *s)
 	s->period_min_us = HLKVM_DEFAULT;
 	s->period_max_us = HLKVM_DEFAULT;
 	s->backlog_max = HLKVM_DEFAULT;
+	s->pit_tick = HLKVM_DEFAULT;
 }
 
 void hlkvm_vm_set_init(struct hlkvm_vm_set *s)
