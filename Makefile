@@ -4,7 +4,10 @@
 #                   module for Debian's 6.1, 6.12 and newest (7.x) kernels
 #   make user       userspace only            make module   module only
 #   make check      every test tier (what CI runs: scripts/test-all)
-#   make install    library, tools, man pages and the module (DESTDIR, PREFIX)
+#   make install    library, headers, tools, man pages, completions, and the
+#                   module for the running kernel (KVER=...: another one);
+#                   DESTDIR, PREFIX, LIBDIR (mk/user.mk)
+#   make install-user   the same without the module; make uninstall-user
 #
 # Outputs go to build/, caches to .cache/; neither is ever committed.
 
@@ -25,13 +28,14 @@ ifeq ($(wildcard mk/module.mk),)
 module:
 endif
 
-.PHONY: all check clean install
+.PHONY: all check clean install uninstall
 all: user guests module
 
 check:
 	scripts/test-all
 
 install: install-user
+uninstall: uninstall-user
 
 clean:
 	rm -rf build

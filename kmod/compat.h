@@ -23,6 +23,19 @@
  * arguments it reads are those of their prototype in <linux/kvm_host.h>;
  * the PV timer signals an eventfd (eventfd_signal(), exported); VMs are
  * held with kvm_get_kvm()/kvm_put_kvm(), which stay open to all modules.
+ *
+ * Also everywhere, read from KVM's structs as <linux/kvm_host.h> and
+ * <asm/kvm_host.h> lay them out for the kernel built against (a module
+ * loads only into the kernel whose headers it was built with: vermagic
+ * and, where enforced, symbol CRCs; no layout is guessed at run time):
+ * vcpu->arch.hflags & HF_GUEST_MASK, which is all that KVM's private
+ * is_guest_mode() tests (not exported: an inline in
+ * arch/x86/kvm/kvm_cache_regs.h; HF_GUEST_MASK is bit 5 on 6.1 and bit 0
+ * on 6.12 and 7.x, so only the header's own value may be used);
+ * vcpu->vcpu_idx and kvm->online_vcpus (one vCPU is served);
+ * kvm->arch.irqchip_mode and kvm->arch.vpit (the irqchip mode, KVM's
+ * PIT); kvm->buses[KVM_PIO_BUS] read under kvm->srcu as
+ * kvm_io_bus_write() does (KVM's own devices on an answered port).
  */
 #ifndef _HLKVM_COMPAT_H
 #define _HLKVM_COMPAT_H

@@ -63,7 +63,8 @@ static void kvm_eoi_probe(void *data, struct kvm_lapic *apic, int vector)
 		return;
 	/* The EOI is made by the vCPU loaded on this CPU */
 	vcpu = kvm_get_running_vcpu();
-	if (!vcpu)
+	/* Only vCPU 0 is served: another's EOI is not of our tick */
+	if (!vcpu || vcpu->vcpu_idx != 0)
 		return;
 
 	rcu_read_lock();

@@ -115,11 +115,15 @@ static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 		       struct ftrace_regs *fregs)
 {
 	unsigned long done = (unsigned long)hlkvm_bus_done;
+	enum hlkvm_pio_verdict verdict;
 	struct hlkvm_period_bounds b;
 	struct hlkvm_pio_result res;
 
-	switch (hlkvm_pio_out(&vm->cfg, &vm->pst, ktime_get_ns(), port, len, val,
-			      &res)) {
+	raw_spin_lock(&vm->pst_lock);
+	verdict = hlkvm_pio_out(&vm->cfg, &vm->pst, ktime_get_ns(), port, len,
+				val, &res);
+	raw_spin_unlock(&vm->pst_lock);
+	switch (verdict) {
 	case HLKVM_PIO_PASS:
 		return;
 	case HLKVM_PIO_EOI_SEEN:
@@ -147,13 +151,50 @@ static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 static void handle_in(struct hlkvm_vm *vm, u16 port, unsigned int len,
 		      void *val, struct ftrace_regs *fregs)
 {
+	enum hlkvm_pio_verdict verdict;
 	struct hlkvm_pio_result res;
 
-	if (hlkvm_pio_in(&vm->cfg, &vm->pst, ktime_get_ns(), port, len, val,
-			 &res) == HLKVM_PIO_PASS)
+	raw_spin_lock(&vm->pst_lock);
+	verdict = hlkvm_pio_in(&vm->cfg, &vm->pst, ktime_get_ns(), port, len,
+			       val, &res);
+	raw_spin_unlock(&vm->pst_lock);
+	if (verdict == HLKVM_PIO_PASS)
 		return;
 	hlkvm_stats_inc(&vm->stats, hlkvm_stats_index(res.group, false));
 	hlkvm_fregs_set_ip(fregs, (unsigned long)hlkvm_bus_done);
+}
+
+/* The 8259's ports: with KVM's PIC they are only ever watched, never answered */
+static bool pic_port(u16 port)
+{
+	return (port & ~1) == 0x20 || (port & ~1) == 0xa0;
+}
+
+/*
+ * A device of KVM's own on the VM's PIO bus covering the access: an
+ * ioeventfd the VMM registered on an absorbed port, or KVM's PIT created
+ * (KVM_CREATE_PIT2) after attach, which attach would have refused. Those
+ * are the VMM's explicit choices: answering in their place would silently
+ * shadow them. The bus is read as kvm_io_bus_write() itself does, under
+ * the kvm->srcu the vCPU thread holds; it has a handful of entries.
+ */
+static bool kvm_device_on(struct kvm_vcpu *vcpu, u16 port, int len)
+{
+	struct kvm_io_bus *bus;
+	int i;
+
+	bus = srcu_dereference(vcpu->kvm->buses[KVM_PIO_BUS],
+			       &vcpu->kvm->srcu);
+	if (!bus)
+		return false;
+	for (i = 0; i < bus->dev_count; i++) {
+		const struct kvm_io_range *r = &bus->range[i];
+
+		/* An ioeventfd of length 0 matches its address alone */
+		if (port < r->addr + max(r->len, 1) && r->addr < port + len)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -176,12 +217,27 @@ static struct hlkvm_vm *hook_vm(struct ftrace_regs *fregs,
 	 * A nested (L2) guest's access that its L1 hypervisor let through
 	 * is L2's, not the attached guest's: it must not EOI L1's LAPIC or
 	 * arm L1's timer. KVM and the VMM see it as they would without us.
+	 * is_guest_mode() is KVM's private inline (kvm_cache_regs.h); the
+	 * flag it tests is in <asm/kvm_host.h>, built against (compat.h).
 	 */
 	if ((*vcpu)->arch.hflags & HF_GUEST_MASK)
 		return NULL;
 	vm = hlkvm_vm_find_rcu((*vcpu)->kvm);
 	if (!vm || !hlkvm_port_maybe_ours(&vm->cfg, addr))
 		return NULL;
+	/*
+	 * One vCPU is served (attach refuses more): one created after
+	 * attach reaches the VMM as it would without us, counted.
+	 */
+	if ((*vcpu)->vcpu_idx != 0) {
+		hlkvm_stats_inc(&vm->stats, HLKVM_STATS_A_OTHER_VCPU);
+		return NULL;
+	}
+	if (!(vm->cfg.pic_watch && pic_port(addr)) &&
+	    kvm_device_on(*vcpu, addr, hlkvm_fregs_arg(fregs, 3))) {
+		hlkvm_stats_inc(&vm->stats, HLKVM_STATS_A_KVM_DEVICE);
+		return NULL;
+	}
 	*port = addr;
 	return vm;
 }

@@ -236,9 +236,11 @@ static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
+	struct hlkvm_attach_req req;
 	struct eventfd_ctx *irqfd;
 	struct hlkvm_config cfg;
 	struct hlkvm_vm *vm;
+	LIST_HEAD(gone);
 	struct kvm *kvm;
 	int irqchip;
 	int ret;
@@ -291,19 +293,31 @@ static int hlkvm_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_kvm;
 	}
 
-	mutex_lock(&hlkvm_vms_lock);
-	ret = hlkvm_vm_attach(kvm, irqfd, &cfg, irqchip, genl_info_net(info),
-			      info->snd_portid, &vm, extack);
+	req.net = genl_info_net(info);
+	req.sk = NETLINK_CB(skb).sk;
+	req.portid = info->snd_portid;
+	req.user_limited = !netlink_capable(skb, CAP_NET_ADMIN);
+	ret = hlkvm_vm_attach(kvm, irqfd, &cfg, irqchip, &req, &vm, extack);
 	if (ret) {
-		mutex_unlock(&hlkvm_vms_lock);
 		if (ret == -EEXIST)
 			NL_SET_BAD_ATTR(extack, attrs[HLKVM_A_VM_FD]);
 		goto err_irqfd;
 	}
+	/* hlkvm_vm_attach() returned with hlkvm_vms_lock held */
 	notify_vm(vm, HLKVM_CMD_ATTACH);
 	ret = reply_vm(info, vm, HLKVM_CMD_ATTACH);
-	/* The attachment stands even if the reply could not be built */
+	if (ret) {
+		/*
+		 * The caller will see an error (or nothing): it must be able
+		 * to take that for "not attached". Listeners heard the attach
+		 * and now hear the detach.
+		 */
+		NL_SET_ERR_MSG(extack,
+			       "the attach reply could not be delivered; not attached");
+		hlkvm_vm_unpublish(vm, &gone);
+	}
 	mutex_unlock(&hlkvm_vms_lock);
+	hlkvm_vm_release(&gone);
 	return ret;
 
 err_irqfd:
@@ -316,6 +330,7 @@ err_kvm:
 static int hlkvm_detach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct hlkvm_vm *vm;
+	LIST_HEAD(gone);
 	int ret = 0;
 
 	mutex_lock(&hlkvm_vms_lock);
@@ -323,8 +338,10 @@ static int hlkvm_detach_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(vm))
 		ret = PTR_ERR(vm);
 	else
-		hlkvm_vm_detach(vm);
+		hlkvm_vm_unpublish(vm, &gone);
 	mutex_unlock(&hlkvm_vms_lock);
+	/* The slow part (hook removal, maybe the VM's destruction) unlocked */
+	hlkvm_vm_release(&gone);
 	return ret;
 }
 
@@ -553,6 +570,12 @@ static struct genl_family hlkvm_genl_family __ro_after_init = {
 	.name = HLKVM_GENL_NAME,
 	.version = HLKVM_GENL_VERSION,
 	.netnsok = true,
+	/*
+	 * Not under genl_mutex: an attach or detach may wait for the hook's
+	 * (un)registration, which must not stall every other family of the
+	 * host. hlkvm_config_lock and hlkvm_vms_lock serialize what needs it.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = hlkvm_genl_ops,
 	.n_ops = ARRAY_SIZE(hlkvm_genl_ops),

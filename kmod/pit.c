@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * The 8254 and port 0x61, computed as KVM's arch/x86/kvm/i8254.c computes
  * them: a channel's count and OUT follow from the input clock periods

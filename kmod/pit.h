@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * The 8254 programmable interval timer and port 0x61 (system control
  * port B) as a guest reads them: three channels counting down at

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * The legacy port table. Seed behaviour (hyperlight-host's hw_interrupts)
  * plus the additions documented in uapi/linux/hlkvm.h. Compiled into the

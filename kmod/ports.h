@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * The legacy port table: which accesses hlkvm answers and with what.
  * Pure logic, no KVM: see the Ports section of uapi/linux/hlkvm.h.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * Types for the pure logic files (ports.c, pit.c, period.c, ticks.c),
  * which are compiled into hlkvm.ko, into the KUnit suites under UML and,

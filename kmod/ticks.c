@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * Tick accounting of the PV timer. The catch-up policy is KVM's PIT
  * "reinject" made safe for slow guests: due ticks queue (bounded) and are

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * Tick accounting of the PV timer: which expiries become injections, which
  * wait in the catch-up backlog, which are merged or lost. Pure logic; the

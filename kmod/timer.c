@@ -161,21 +161,22 @@ bool hlkvm_timer_should_bridge(struct hlkvm_timer *t)
 void hlkvm_timer_ack(struct hlkvm_timer *t)
 {
 	unsigned long flags;
-	ktime_t when = 0;
-	bool owed;
 
 	spin_lock_irqsave(&t->lock, flags);
-	owed = hlkvm_ticks_ack(&t->ticks);
 	/*
 	 * A catch-up tick no sooner than a quarter period after the last
 	 * one, so a guest that cannot keep up still runs its own code.
+	 * Armed under @lock and only while running: timer_stop() clears
+	 * @running under @lock before it cancels @pace, so an ack racing a
+	 * stop either armed it before (and the cancel takes it) or sees the
+	 * timer stopped. hrtimer_start() never waits for pace_fn(), which
+	 * takes @lock, so this cannot deadlock.
 	 */
-	if (owed)
-		when = ktime_add_ns(t->last_inject, t->period_ns / 4);
+	if (hlkvm_ticks_ack(&t->ticks) && t->running)
+		hrtimer_start(&t->pace,
+			      ktime_add_ns(t->last_inject, t->period_ns / 4),
+			      HRTIMER_MODE_ABS);
 	spin_unlock_irqrestore(&t->lock, flags);
-
-	if (owed)
-		hrtimer_start(&t->pace, when, HRTIMER_MODE_ABS);
 }
 
 void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info)

@@ -9,7 +9,9 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include "ports.h"
 #include "stats.h"
 #include "timer.h"
@@ -17,6 +19,7 @@
 struct kvm;
 struct net;
 struct pid;
+struct sock;
 struct netlink_ext_ack;
 
 /**
@@ -27,12 +30,21 @@ struct netlink_ext_ack;
  * @owner: thread group that attached it
  * @net: network namespace of the attaching socket (not referenced: the
  *       attachment never outlives that socket)
+ * @sk: the attaching netlink socket, held: it owns the attachment. Its
+ *      port id alone cannot say so, since a new socket may bind that
+ *      port id while this one is being released.
  * @portid: netlink port id of the attaching socket
+ * @uid: effective uid of the attaching task, for HLKVM_MAX_VMS_PER_USER
+ * @user_limited: counted against @uid's limit (no CAP_NET_ADMIN)
+ * @gone: on a list of unpublished VMs waiting for hlkvm_vm_release()
  * @attach_time: CLOCK_BOOTTIME at attach, ns
  * @policy: enum hlkvm_timer_policy
  * @irqchip: enum hlkvm_irqchip, fixed for the VM's life
  * @cfg: which ports are answered; fixed while attached
- * @pst: port device state (speaker refresh bit)
+ * @pst_lock: serializes @pst, so that no read-modify-write of the 8254
+ *            or port 0x61 is ever torn (raw: taken in the ftrace
+ *            callback, preemption off)
+ * @pst: port device state (8254, port 0x61)
  * @bridging: the task inside our own kvm_lapic_set_eoi() call, so that
  *            the kvm_eoi probe does not count that EOI a second time
  * @stats: counters
@@ -44,11 +56,16 @@ struct hlkvm_vm {
 	u32 id;
 	struct pid *owner;
 	struct net *net;
+	struct sock *sk;
 	u32 portid;
+	kuid_t uid;
+	bool user_limited;
+	struct list_head gone;
 	u64 attach_time;
 	u32 policy;
 	u32 irqchip;
 	struct hlkvm_port_cfg cfg;
+	raw_spinlock_t pst_lock;	/* @pst */
 	struct hlkvm_port_state pst;
 	struct task_struct *bridging;
 	struct hlkvm_stats stats;
@@ -85,21 +102,45 @@ unsigned int hlkvm_vm_count(void);
  * saying why it cannot be attached
  */
 int hlkvm_vm_irqchip(struct kvm *kvm, struct netlink_ext_ack *extack);
+
+/**
+ * struct hlkvm_attach_req - who attaches, as the netlink request says
+ * @net: the requesting socket's network namespace
+ * @sk: the requesting socket (NETLINK_CB(skb).sk); held by the attachment
+ * @portid: its port id
+ * @user_limited: count the attachment against HLKVM_MAX_VMS_PER_USER
+ */
+struct hlkvm_attach_req {
+	struct net *net;
+	struct sock *sk;
+	u32 portid;
+	bool user_limited;
+};
+
 /*
- * Attach @kvm (referenced by the caller, the reference passes to the VM on
- * success) with @irqfd (likewise) in mode @irqchip, from
- * hlkvm_vm_irqchip(). The caller holds hlkvm_vms_lock.
+ * Make an attachment of @kvm (referenced by the caller, the reference
+ * passes to the VM on success) with @irqfd (likewise) in mode @irqchip,
+ * from hlkvm_vm_irqchip(), and install the hook if it is the first. The
+ * hook's (un)registration is slow (ftrace text patching, RCU-tasks grace
+ * periods) and happens under a lock of its own, never hlkvm_vms_lock.
+ * Call without hlkvm_vms_lock; on success it is held on return, the VM
+ * published as *@out, for the caller to reply under it and then unlock.
  */
 int hlkvm_vm_attach(struct kvm *kvm, struct eventfd_ctx *irqfd,
 		    const struct hlkvm_config *cfg, u32 irqchip,
-		    struct net *net, u32 portid, struct hlkvm_vm **out,
+		    const struct hlkvm_attach_req *req, struct hlkvm_vm **out,
 		    struct netlink_ext_ack *extack);
 /*
- * Unpublish @vm and free it; the caller holds hlkvm_vms_lock. The VM's id
- * and owner pid are copied out first for the detach notification.
+ * Detaching is two steps, so that nothing slow runs under hlkvm_vms_lock:
+ * hlkvm_vm_unpublish(), under it, takes @vm out of every lookup, sends
+ * the detach notification and puts it on @gone; hlkvm_vm_release(), after
+ * the lock is dropped, waits for RCU readers, stops the timer, drops the
+ * VM reference (possibly destroying the VM) and the hook if it was the
+ * last, and frees every VM on @gone.
  */
-void hlkvm_vm_detach(struct hlkvm_vm *vm);
-/* Detach every VM made through socket @portid in @net */
+void hlkvm_vm_unpublish(struct hlkvm_vm *vm, struct list_head *gone);
+void hlkvm_vm_release(struct list_head *gone);
+/* Detach every VM owned by the released socket @portid in @net */
 void hlkvm_vm_detach_socket(struct net *net, u32 portid);
 void hlkvm_vm_detach_all(void);
 

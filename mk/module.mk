@@ -140,9 +140,13 @@ module-sparse:
 	echo "  SPARSE  clean ($(k))";)
 
 install: install-module
+comma := ,
+# The kernel this machine runs unless KVER names another: never the
+# development series (6.1, 6.12) a build host happens to compile for
+install-module: HLKVM_KSERIES = $(shell uname -r)
 install-module:
 	+@set -e; $(foreach k,$(HLKVM_KVERS), \
-	$(if $(call hlkvm_in_root,$(k)),echo "install-module: $(k) is built in the trixie build root, not for this machine: copy build/kmod/$(k)/hlkvm.ko to a host running it, or use dkms there" >&2; exit 1;) \
+	$(if $(call hlkvm_in_root,$(k)),echo "install-module: $(k) is built in the trixie build root$(comma) not for this machine: copy build/kmod/$(k)/hlkvm.ko to a host running it$(comma) or use dkms there" >&2; exit 1;) \
 	$(call hlkvm_kbuild,$(k),,build.log); \
 	$(MAKE) --no-print-directory -C $(HLKVM_KSRC)/linux-headers-$(k) \
 		M=$(HLKVM_ROOT)/build/kmod/$(k)/src INSTALL_MOD_DIR=updates \

@@ -47,6 +47,8 @@ INNER=10
 T=${TMPDIR:-/tmp}/hlkvm-bench.$$
 mkdir -p "$T"
 RUN="hlkvm-run --json --timeout 300"
+# The guests' directory: hlkvm-run takes a path, it never searches PATH
+G=$(dirname "$(command -v bench_ticks.elf)")
 
 env_line() { echo "@B env $1 $2"; }
 
@@ -80,7 +82,7 @@ measure() {
 	set -- $a $b
 	echo "@B run $name rc=$rc busy=$(($6 - $1)) total=$(($7 - $2)) child=$(($8 - $3)) wall_cs=$((w1 - w0)) wall_ns=$(($9 - $4)) busy_ns=$(($9 - $4 - ${10} + $5))"
 	sed -nE 's/^(cost=.*|iv=.*|[a-z_0-9]+=-?[0-9]+)$/@B out '"$name"' \1/p' "$T/$name.out"
-	[ -f "$T/$name.json" ] && sed -n 's/^  "timer": \(.*\)$/@B sum '"$name"' \1/p' "$T/$name.json"
+	[ -f "$T/$name.json" ] && sed -n 's/.*"timer":\({[^}]*}\).*/@B sum '"$name"' \1/p' "$T/$name.json"
 	if [ $rc -ne 0 ]; then
 		echo "# $name failed ($rc):"; tail -n 5 "$T/$name.out" "$T/$name.err" | sed 's/^/#   /'
 	fi
@@ -115,7 +117,7 @@ while [ $r -le "$ROUNDS" ]; do
 		[ $mode = kvm ] && extra="--ioeventfd 0x80"
 		measure "port.$mode.$r" $RUN --accel=$mode $extra \
 			--summary "$T/port.$mode.$r.json" \
-			bench_ports.elf --arg "$((N / INNER))" --arg "$INNER" --arg 0xf \
+			"$G/bench_ports.elf" --arg "$((N / INNER))" --arg "$INNER" --arg 0xf \
 			--arg tsc_khz
 	done
 	r=$((r + 1))
@@ -127,12 +129,12 @@ done
 unattached() {
 	measure "unatt.$1.$2" $RUN --accel=kvm --ioeventfd 0x80 \
 		--summary "$T/unatt.$1.$2.json" \
-		bench_ports.elf --arg "$((N / INNER))" --arg "$INNER" --arg 0x33 \
+		"$G/bench_ports.elf" --arg "$((N / INNER))" --arg "$INNER" --arg 0x33 \
 		--arg tsc_khz
 }
 idle_vm_start() {
 	# Another VM attached (idle: cli; hlt) keeps the ftrace hook registered
-	hlkvm-run --accel=kernel --irqchip="$IRQCHIP" bench_ports.elf --arg 0 >"$T/idle.out" 2>&1 &
+	hlkvm-run --accel=kernel --irqchip="$IRQCHIP" "$G/bench_ports.elf" --arg 0 >"$T/idle.out" 2>&1 &
 	idle=$!
 	sleep 1
 	hlkvmctl --json show 2>/dev/null | grep -q vm_id && return 0
@@ -169,7 +171,7 @@ for p in 1000 100; do
 	for t in module seed fallback pit; do
 		timer_args $t $p
 		measure "tick.$t.$p" $RUN $acc --summary "$T/tick.$t.$p.json" \
-			bench_ticks.elf --arg "$TICKS" --arg $spec --arg tsc_khz \
+			"$G/bench_ticks.elf" --arg "$TICKS" --arg $spec --arg tsc_khz \
 			--arg "$PLOT"
 	done
 done
@@ -219,7 +221,7 @@ while [ $r -le 2 ]; do
 	for p in 1000 100; do
 		for t in module seed fallback pit; do
 			timer_args $t $p
-			cpu_run "cpu.$t.$p.$r" $RUN $acc bench_ticks.elf \
+			cpu_run "cpu.$t.$p.$r" $RUN $acc "$G/bench_ticks.elf" \
 				--arg "$CPU_S" --arg $spec --arg tsc_khz \
 				--arg 0x10000
 		done
@@ -232,7 +234,7 @@ scale_batch() {
 	k=$1; i=1
 	while [ $i -le "$k" ]; do
 		hlkvm-run --json --timeout 300 --accel=kernel --irqchip="$IRQCHIP" --mem 4M \
-			--summary "$T/scale.$k.$i.json" bench_ticks.elf \
+			--summary "$T/scale.$k.$i.json" "$G/bench_ticks.elf" \
 			--arg "$SCALE_S" --arg 1000 --arg tsc_khz --arg 0x10000 \
 			>"$T/scale.$k.$i.out" 2>&1 &
 		i=$((i + 1))
@@ -244,7 +246,7 @@ for k in 1 4 16 64; do
 	i=1
 	while [ $i -le "$k" ]; do
 		sed -n 's/^\(scale_[a-z]*=[0-9]*\)$/@B out scale.'"$k.$i"' \1/p' "$T/scale.$k.$i.out"
-		sed -n 's/^  "timer": \(.*\)$/@B sum scale.'"$k.$i"' \1/p' "$T/scale.$k.$i.json"
+		sed -n 's/.*"timer":\({[^}]*}\).*/@B sum scale.'"$k.$i"' \1/p' "$T/scale.$k.$i.json"
 		i=$((i + 1))
 	done
 done
@@ -277,7 +279,7 @@ if [ "$PROF" = 1 ] && [ -w $TR/set_event ]; then
 			attached) idle_vm_start || continue ;;
 			esac
 			trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio
-			$RUN --accel=kvm --ioeventfd 0x80 bench_ports.elf \
+			$RUN --accel=kvm --ioeventfd 0x80 "$G/bench_ports.elf" \
 				--arg $PN --arg 1 --arg 0x33 >/dev/null 2>&1
 			trace_off "exit.$c.$r" exits
 			[ $c = attached ] && idle_vm_stop
@@ -288,7 +290,7 @@ if [ "$PROF" = 1 ] && [ -w $TR/set_event ]; then
 			extra="--irqchip=$IRQCHIP"
 			[ $m = kvm ] && extra="--ioeventfd 0x80"
 			trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio
-			$RUN --accel=$m $extra bench_ports.elf \
+			$RUN --accel=$m $extra "$G/bench_ports.elf" \
 				--arg $PN --arg 1 --arg 0xf >/dev/null 2>&1
 			trace_off "exit.$m.$r" exits
 		done
@@ -300,7 +302,7 @@ if [ "$PROF" = 1 ] && [ -w $TR/set_event ]; then
 		trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio kvm:kvm_inj_virq \
 			kvm:kvm_msi_set_irq kvm:kvm_pic_set_irq kvm:kvm_set_irq \
 			timer:hrtimer_expire_entry sched:sched_switch
-		$RUN $acc bench_ticks.elf --arg 1 --arg $spec --arg tsc_khz \
+		$RUN $acc "$G/bench_ticks.elf" --arg 1 --arg $spec --arg tsc_khz \
 			--arg 0x10000 >/dev/null 2>&1
 		trace_off "tick.$tp" ticks
 	done

@@ -73,12 +73,28 @@ run_guest() {
 
 # gval NAME KEY: the guest's last KEY=value line
 gval() { sed -n "s/^$2=//p" "$TMP/$1.out" | tail -n 1; }
-# jval NAME OBJECT KEY: a number from the summary (OBJECT: absorbed, timer)
+# The summary is one compact JSON line, hlkvmctl's schema (hlkvm-run(1),
+# SUMMARY); ../jflat.awk flattens it to PATH=VALUE lines
+JFLAT=$(dirname "$0")/../jflat.awk
+# jget NAME PATH: the value at PATH (stats.pic.in, timer.ticks, io.0.port)
+jget() { awk -f "$JFLAT" "$TMP/$1.json" | sed -n "s/^$2=//p" | head -n 1; }
+# jval NAME OBJECT KEY: a number from the summary, by the guest's own
+# counter names: OBJECT timer (timer.KEY) or absorbed (KEY G_in/G_out is
+# stats.G.in/out, any other KEY stats.KEY)
 jval() {
-	sed -n "s/.*\"$2\": {.*\"$3\": \([0-9]*\).*/\1/p" "$TMP/$1.json" | head -n 1
+	case "$2:$3" in
+	absorbed:timer_out) jget "$1" stats.timer_out ;;
+	absorbed:*_in | absorbed:*_out) jget "$1" "stats.${3%_*}.${3##*_}" ;;
+	absorbed:*) jget "$1" "stats.$3" ;;
+	*) jget "$1" "$2.$3" ;;
+	esac
 }
 # ioexits NAME PORT DIR: KVM_EXIT_IO exits for PORT (decimal), 0 if none
 ioexits() {
-	v=$(sed -n "s/.*{\"port\": $2, \"dir\": \"$3\", \"exits\": \([0-9]*\)}.*/\1/p" "$TMP/$1.json")
+	v=$(awk -f "$JFLAT" "$TMP/$1.json" | awk -F= -v port="$2" -v dir="$3" '
+		{ split($1, k, "."); if (k[1] != "io") next
+		  r[k[2] "." k[3]] = $2; if (k[2] + 1 > rows) rows = k[2] + 1 }
+		END { for (i = 0; i < rows; i++)
+			if (r[i ".port"] == port && r[i ".dir"] == dir) print r[i ".exits"] }')
 	echo "${v:-0}"
 }

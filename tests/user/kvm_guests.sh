@@ -35,7 +35,7 @@ guest() {
 		sed 's/^/#   /' "$TMP/$name.out" "$TMP/$name.err" "$TMP/$name.json"
 		return
 	fi
-	t=$(sed -n 's/.*"ticks": \([0-9]*\).*/\1/p' "$TMP/$name.json")
+	t=$(jq -r .timer.ticks "$TMP/$name.json")
 	if [ "${t:-0}" -ge "$min" ]; then
 		echo "ok $n - $name.elf --accel=user: status 0, ${t:-0} ticks (>= $min)"
 	else

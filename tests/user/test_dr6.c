@@ -870,6 +870,184 @@ static void guest_debug_ioctls_on_bad_fd_return_ebadf(void **state)
 	assert_int_equal(hlkvm_guest_debug_set(-1, NULL), -EINVAL);
 }
 
+/* --- data watchpoints (slots shared with execute breakpoints) --- */
+
+#define DATA	0x113008ULL
+
+static void watch_shares_slots_and_fifth_is_enospc(void **state)
+{
+	struct hlkvm_hw_bps hw;
+
+	(void)state;
+	hlkvm_hwbp_init(&hw);
+	assert_int_equal(hlkvm_hwbp_add(&hw, OTHER), 0);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA, 8, HLKVM_HW_WRITE), 1);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA, 8, HLKVM_HW_READ), 2);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA, 4, HLKVM_HW_ACCESS), 3);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA + 8, 8,
+					      HLKVM_HW_WRITE), -ENOSPC);
+	assert_int_equal(hlkvm_hwbp_add(&hw, OTHER + 1), -ENOSPC);
+	/* the same watchpoint again is EEXIST, not a second slot */
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA, 8, HLKVM_HW_WRITE),
+			 -EEXIST);
+	/* removal names the exact watchpoint; the hole is reused */
+	assert_int_equal(hlkvm_hwbp_remove_watch(&hw, DATA, 8, HLKVM_HW_ACCESS),
+			 -ENOENT);
+	assert_int_equal(hlkvm_hwbp_remove_watch(&hw, DATA, 8, HLKVM_HW_READ), 2);
+	assert_int_equal(hlkvm_hwbp_add(&hw, OTHER + 1), 2);
+	assert_int_equal(hlkvm_hwbp_count(&hw), 4);
+}
+
+static void watch_length_and_alignment_checked(void **state)
+{
+	struct hlkvm_hw_bps hw;
+
+	(void)state;
+	hlkvm_hwbp_init(&hw);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA, 3, HLKVM_HW_WRITE),
+			 -EINVAL);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA, 16, HLKVM_HW_WRITE),
+			 -EINVAL);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA + 4, 8,
+					      HLKVM_HW_WRITE), -EINVAL);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA + 2, 4,
+					      HLKVM_HW_WRITE), -EINVAL);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA + 1, 1,
+					      HLKVM_HW_WRITE), 0);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA, 8, HLKVM_HW_EXEC),
+			 -EINVAL);
+	assert_int_equal(hlkvm_hwbp_count(&hw), 1);
+}
+
+static void watch_is_not_an_execute_breakpoint(void **state)
+{
+	struct hlkvm_hw_bps hw;
+
+	(void)state;
+	hlkvm_hwbp_init(&hw);
+	assert_int_equal(hlkvm_hwbp_add_watch(&hw, DATA, 8, HLKVM_HW_WRITE), 0);
+	assert_int_equal(hlkvm_hwbp_find(&hw, DATA), -ENOENT);
+	assert_int_equal(hlkvm_hwbp_remove(&hw, DATA), -ENOENT);
+	/* an execute breakpoint at the same address is a slot of its own */
+	assert_int_equal(hlkvm_hwbp_add(&hw, DATA), 1);
+	assert_int_equal(hlkvm_hwbp_find(&hw, DATA), 1);
+}
+
+static void dr7_encodes_rw_and_len_per_slot(void **state)
+{
+	struct hlkvm_hw_bps hw;
+
+	(void)state;
+	hlkvm_hwbp_init(&hw);
+	hlkvm_hwbp_add(&hw, OTHER);				/* slot 0: 00 00 */
+	hlkvm_hwbp_add_watch(&hw, DATA, 8, HLKVM_HW_WRITE);	/* 1: RW 01 LEN 10 */
+	hlkvm_hwbp_add_watch(&hw, DATA, 4, HLKVM_HW_READ);	/* 2: RW 11 LEN 11 */
+	hlkvm_hwbp_add_watch(&hw, DATA, 2, HLKVM_HW_ACCESS);	/* 3: RW 11 LEN 01 */
+	/* SDM 17.2.4: RW/LEN at 16 + 4i; L0-L3 0x55; bit 10 */
+	assert_int_equal(hlkvm_hwbp_dr7(&hw),
+			 0x455ULL | 0x9ULL << 20 | 0xfULL << 24 |
+			 0x7ULL << 28);
+	hlkvm_hwbp_init(&hw);
+	hlkvm_hwbp_add_watch(&hw, DATA, 1, HLKVM_HW_WRITE);
+	assert_int_equal(hlkvm_hwbp_dr7(&hw), 0x401ULL | 0x1ULL << 16);
+}
+
+static void watch_hit_is_watchpoint_with_its_slot(void **state)
+{
+	struct hlkvm_hw_bps hw;
+	struct hlkvm_stop st;
+
+	(void)state;
+	hlkvm_hwbp_init(&hw);
+	hlkvm_hwbp_add(&hw, OTHER);
+	hlkvm_hwbp_add_watch(&hw, DATA, 8, HLKVM_HW_ACCESS);
+	assert_int_equal(hlkvm_dr6_classify(1, DR6_HW(1), OTHER + 7, ENTRY,
+					    &hw, &st, NULL, 0),
+			 HLKVM_STOP_WATCHPOINT);
+	assert_int_equal(st.slot, 1);
+	assert_int_equal(st.addr, OTHER + 7);
+	/* the execute slot still classifies as a breakpoint */
+	assert_int_equal(hlkvm_dr6_classify(1, DR6_HW(0), OTHER, ENTRY, &hw,
+					    &st, NULL, 0),
+			 HLKVM_STOP_HW_BREAKPOINT);
+	/* without a table there is nothing to say it is data */
+	assert_int_equal(hlkvm_dr6_classify(1, DR6_HW(1), OTHER, ENTRY, NULL,
+					    &st, NULL, 0),
+			 HLKVM_STOP_HW_BREAKPOINT);
+	assert_string_equal(hlkvm_stop_reason_str(HLKVM_STOP_WATCHPOINT),
+			    "watchpoint");
+	assert_int_equal(hlkvm_stop_gdb_signal(HLKVM_STOP_WATCHPOINT), 5);
+	assert_null(hlkvm_stop_gdb_kind(HLKVM_STOP_WATCHPOINT));
+}
+
+static void watch_hit_during_step_is_watchpoint(void **state)
+{
+	struct hlkvm_hw_bps hw;
+	struct hlkvm_stop st;
+
+	(void)state;
+	hlkvm_hwbp_init(&hw);
+	hlkvm_hwbp_add(&hw, OTHER);
+	hlkvm_hwbp_add_watch(&hw, DATA, 8, HLKVM_HW_WRITE);
+	/* a step that stored to the watched data: BS and B1 */
+	assert_int_equal(hlkvm_dr6_classify(1, DR6_STEP | 2, OTHER, ENTRY, &hw,
+					    &st, NULL, 0),
+			 HLKVM_STOP_WATCHPOINT);
+	assert_int_equal(st.slot, 1);
+	/* BS with an execute Bi stays a step, as before */
+	assert_int_equal(hlkvm_dr6_classify(1, DR6_STEP | 1, OTHER, ENTRY, &hw,
+					    &st, NULL, 0),
+			 HLKVM_STOP_DONE_STEP);
+}
+
+static void watch_gdb_kinds(void **state)
+{
+	(void)state;
+	assert_string_equal(hlkvm_hw_gdb_watch_kind(HLKVM_HW_WRITE), "watch");
+	assert_string_equal(hlkvm_hw_gdb_watch_kind(HLKVM_HW_READ), "rwatch");
+	assert_string_equal(hlkvm_hw_gdb_watch_kind(HLKVM_HW_ACCESS), "awatch");
+	assert_null(hlkvm_hw_gdb_watch_kind(HLKVM_HW_EXEC));
+}
+
+static void build_loads_watch_slots(void **state)
+{
+	struct hlkvm_debug dbg;
+	struct kvm_guest_debug gd;
+
+	(void)state;
+	hlkvm_debug_init(&dbg, ENTRY);
+	hlkvm_hwbp_add_watch(&dbg.hw, DATA, 8, HLKVM_HW_WRITE);
+	hlkvm_debug_build(&dbg, &gd);
+	assert_true(gd.control & KVM_GUESTDBG_USE_HW_BP);
+	assert_int_equal(gd.arch.debugreg[0], DATA);
+	assert_int_equal(gd.arch.debugreg[7], 0x401ULL | 0x9ULL << 16);
+}
+
+static void swbp_overwrite_updates_saved_bytes(void **state)
+{
+	struct hlkvm_sw_bps sw;
+	struct hlkvm_mem ops;
+	struct fake_mem m;
+	uint8_t buf[4] = { 1, 2, 3, 4 }, orig;
+
+	(void)state;
+	fake_init(&m, &ops);
+	hlkvm_swbp_init(&sw);
+	assert_int_equal(hlkvm_swbp_insert(&sw, &ops, 0x1005), 0);
+	assert_int_equal(hlkvm_swbp_insert(&sw, &ops, 0x1010), 0);
+	/* a debugger write of 0x1004-0x1007 covers the first only */
+	assert_int_equal(hlkvm_swbp_overwrite(&sw, 0x1004, buf, sizeof(buf)), 1);
+	assert_memory_equal(buf, "\x01\xcc\x03\x04", 4);
+	assert_int_equal(hlkvm_swbp_original(&sw, 0x1005, &orig), 0);
+	assert_int_equal(orig, 2);
+	assert_int_equal(hlkvm_swbp_original(&sw, 0x1010, &orig), 0);
+	assert_int_equal(orig, 0x90);
+	/* removal then leaves the written byte */
+	assert_int_equal(hlkvm_swbp_remove(&sw, &ops, 0x1005), 0);
+	assert_int_equal(m.bytes[5], 2);
+	assert_int_equal(hlkvm_swbp_overwrite(NULL, 0x1004, buf, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -921,6 +1099,15 @@ int main(void)
 		cmocka_unit_test(build_step_sets_singlestep_and_blockirq),
 		cmocka_unit_test(build_step_without_blockirq_support_omits_it),
 		cmocka_unit_test(build_loads_hw_slots_into_debugregs),
+		cmocka_unit_test(watch_shares_slots_and_fifth_is_enospc),
+		cmocka_unit_test(watch_length_and_alignment_checked),
+		cmocka_unit_test(watch_is_not_an_execute_breakpoint),
+		cmocka_unit_test(dr7_encodes_rw_and_len_per_slot),
+		cmocka_unit_test(watch_hit_is_watchpoint_with_its_slot),
+		cmocka_unit_test(watch_hit_during_step_is_watchpoint),
+		cmocka_unit_test(watch_gdb_kinds),
+		cmocka_unit_test(build_loads_watch_slots),
+		cmocka_unit_test(swbp_overwrite_updates_saved_bytes),
 		cmocka_unit_test(guest_mem_reads_and_writes_inside_region),
 		cmocka_unit_test(guest_mem_outside_region_is_efault),
 		cmocka_unit_test(swbp_through_guest_mem_round_trips),

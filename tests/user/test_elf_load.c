@@ -160,6 +160,9 @@ static void shared_object_rejected(void **state)
 	img.eh.e_type = ET_DYN;
 	assert_int_equal(load(), -EINVAL);
 	assert_non_null(strstr(err, "static executable"));
+	/* The refusal names what the file is: a PIE, as host programs are */
+	assert_non_null(strstr(err, "ET_DYN"));
+	assert_non_null(strstr(err, "position-independent"));
 }
 
 static void phdrs_outside_file_rejected(void **state)
@@ -324,6 +327,45 @@ static void symbol_found_by_exact_name(void **state)
 	assert_int_equal(a, 0x100120);
 }
 
+static void address_names_nearest_symbol_below(void **state)
+{
+	struct sym_image si;
+	uint64_t off = 99;
+	char name[16];
+
+	(void)state;
+	sym_image_init(&si);
+	/* dbg_hw at 0x100120, dbg_hw_bp at 0x100123; the undefined one never */
+	assert_int_equal(hlkvm_elf_addr_symbol(&si, sizeof(si), 0x100123, name,
+					       sizeof(name), &off), 0);
+	assert_string_equal(name, "dbg_hw_bp");
+	assert_int_equal(off, 0);
+	assert_int_equal(hlkvm_elf_addr_symbol(&si, sizeof(si), 0x100122, name,
+					       sizeof(name), &off), 0);
+	assert_string_equal(name, "dbg_hw");
+	assert_int_equal(off, 2);
+	assert_int_equal(hlkvm_elf_addr_symbol(&si, sizeof(si), 0x200000, name,
+					       sizeof(name), &off), 0);
+	assert_string_equal(name, "dbg_hw_bp");
+	assert_int_equal(off, 0x200000 - 0x100123);
+	/* below every defined symbol (0x4444 is the undefined one's value) */
+	assert_int_equal(hlkvm_elf_addr_symbol(&si, sizeof(si), 0x5000, name,
+					       sizeof(name), &off), -ENOENT);
+	/* a sized symbol names only addresses inside it */
+	si.sym[1].st_size = 2;
+	assert_int_equal(hlkvm_elf_addr_symbol(&si, sizeof(si), 0x100125, name,
+					       sizeof(name), &off), 0);
+	assert_string_equal(name, "dbg_hw");
+	assert_int_equal(off, 5);
+	/* a long name is cut to the buffer, never overrun */
+	assert_int_equal(hlkvm_elf_addr_symbol(&si, sizeof(si), 0x100124, name,
+					       4, &off), 0);
+	assert_string_equal(name, "dbg");
+	si.sh[1].sh_size = 1 << 20;
+	assert_int_equal(hlkvm_elf_addr_symbol(&si, sizeof(si), 0x100123, name,
+					       sizeof(name), &off), -EINVAL);
+}
+
 static void symbol_missing_or_undefined_is_enoent(void **state)
 {
 	struct sym_image si;
@@ -394,6 +436,7 @@ int main(void)
 		T(flat_image_loads_at_addr),
 		T(flat_image_bad_places_rejected),
 		T(symbol_found_by_exact_name),
+		T(address_names_nearest_symbol_below),
 		T(symbol_missing_or_undefined_is_enoent),
 		T(symbol_table_out_of_bounds_rejected),
 #undef T

@@ -143,8 +143,15 @@ static void parse_groups_rejects_unknown_and_empty(void **state)
 	cap_open(&e);
 	assert_int_equal(ctl_parse_groups("pic,rtc", &m, e.f), -EINVAL);
 	assert_int_equal(ctl_parse_groups(",", &m, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_groups("", &m, e.f), -EINVAL);
+	/* An empty name between, before or after commas is a typo */
+	assert_int_equal(ctl_parse_groups("pic,,pit", &m, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_groups(",pic", &m, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_groups("pic,", &m, e.f), -EINVAL);
 	assert_int_equal(m, 5);
 	assert_non_null(strstr(cap_text(&e), "unknown group \"rtc\""));
+	assert_non_null(strstr(cap_text(&e),
+			       "empty group name in \"pic,,pit\""));
 	cap_close(&e);
 }
 
@@ -204,7 +211,8 @@ static void parse_set_leaves_unnamed_keys_default(void **state)
 static void parse_set_errors(void **state)
 {
 	char *missing[] = { "period-min" };
-	char *unknown[] = { "period", "100" };
+	char *unknown[] = { "frequency", "100" };
+	char *ambiguous[] = { "period", "100" };
 	char *low[] = { "period-min", "99" };
 	char *high[] = { "period-max", "10000001" };
 	char *backlog0[] = { "backlog-max", "0" };
@@ -218,13 +226,16 @@ static void parse_set_errors(void **state)
 	assert_int_equal(ctl_parse_set(0, NULL, &s, e.f), -EINVAL);
 	assert_int_equal(ctl_parse_set(1, missing, &s, e.f), -EINVAL);
 	assert_int_equal(ctl_parse_set(2, unknown, &s, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_set(2, ambiguous, &s, e.f), -EINVAL);
 	assert_int_equal(ctl_parse_set(2, low, &s, e.f), -ERANGE);
 	assert_int_equal(ctl_parse_set(2, high, &s, e.f), -ERANGE);
 	assert_int_equal(ctl_parse_set(2, backlog0, &s, e.f), -ERANGE);
 	assert_int_equal(ctl_parse_set(2, backlog_big, &s, e.f), -ERANGE);
 	assert_int_equal(ctl_parse_set(4, swapped, &s, e.f), -ERANGE);
 	assert_non_null(strstr(cap_text(&e), "period-min needs a value"));
-	assert_non_null(strstr(cap_text(&e), "unknown setting \"period\""));
+	assert_non_null(strstr(cap_text(&e), "unknown setting \"frequency\""));
+	assert_non_null(strstr(cap_text(&e),
+			       "\"period\" is ambiguous (period-min, period-max"));
 	assert_non_null(strstr(cap_text(&e),
 			       "period-min: 99 is out of range [100, 10000000]"));
 	assert_non_null(strstr(cap_text(&e),
@@ -278,6 +289,73 @@ static void parse_vm_errors(void **state)
 	cap_close(&e);
 }
 
+static void match_exact_prefix_ambiguous(void **state)
+{
+	static const char *const names[] = { "show", "set", "stop", NULL,
+					     "s" };
+	struct cap e;
+
+	(void)state;
+	cap_open(&e);
+	assert_int_equal(ctl_match("t", "show", names, 5, e.f), 0);
+	assert_int_equal(ctl_match("t", "sh", names, 5, e.f), 0);
+	assert_int_equal(ctl_match("t", "se", names, 5, e.f), 1);
+	/* "s" is a name of its own: exact wins over three prefixes */
+	assert_int_equal(ctl_match("t", "s", names, 5, e.f), 4);
+	assert_int_equal(ctl_match("t", "s", names, 3, e.f), -EINVAL);
+	assert_int_equal(ctl_match("t", "shows", names, 5, e.f), -ENOENT);
+	assert_int_equal(ctl_match("t", "", names, 5, e.f), -ENOENT);
+	assert_non_null(strstr(cap_text(&e), "t: \"s\" is ambiguous (show, set"));
+	cap_close(&e);
+}
+
+static void parse_vm_set_and_abbreviations(void **state)
+{
+	char *set[] = { "set", "7", "period", "1000", "policy", "skip" };
+	char *abbr[] = { "se", "7", "po", "catchup" };
+	char *stop0[] = { "set", "7", "period", "0" };
+	char *sh[] = { "sh", "4" };
+	char *l[] = { "l" };
+	char *s1[] = { "s", "4" };
+	char *nothing[] = { "set", "7" };
+	char *novalue[] = { "set", "7", "period" };
+	char *badkey[] = { "set", "7", "groups", "pic" };
+	char *neg[] = { "show", "-1" };
+	struct ctl_vm_req r;
+	struct cap e;
+
+	(void)state;
+	cap_open(&e);
+	assert_int_equal(ctl_parse_vm(6, set, &r, e.f), 0);
+	assert_int_equal(r.op, CTL_VM_SET);
+	assert_int_equal(r.vm_id, 7);
+	assert_int_equal(r.set.timer_period_us, 1000);
+	assert_int_equal(r.set.timer_policy, HLKVM_TIMER_SKIP);
+	assert_int_equal(ctl_parse_vm(4, abbr, &r, e.f), 0);
+	assert_int_equal(r.op, CTL_VM_SET);
+	assert_int_equal(r.set.timer_policy, HLKVM_TIMER_CATCHUP);
+	/* a field not named is not sent */
+	assert_int_equal(r.set.timer_period_us, HLKVM_DEFAULT);
+	assert_int_equal(ctl_parse_vm(4, stop0, &r, e.f), 0);
+	assert_int_equal(r.set.timer_period_us, 0);
+	assert_int_equal(ctl_parse_vm(2, sh, &r, e.f), 0);
+	assert_int_equal(r.op, CTL_VM_SHOW);
+	assert_int_equal(ctl_parse_vm(1, l, &r, e.f), 0);
+	assert_int_equal(r.op, CTL_VM_LIST);
+	assert_int_equal(ctl_parse_vm(2, s1, &r, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_vm(2, nothing, &r, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_vm(3, novalue, &r, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_vm(4, badkey, &r, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_vm(2, neg, &r, e.f), -ERANGE);
+	assert_non_null(strstr(cap_text(&e), "vm: \"s\" is ambiguous"));
+	assert_non_null(strstr(cap_text(&e), "vm set: nothing to set"));
+	assert_non_null(strstr(cap_text(&e), "vm set: period needs a value"));
+	assert_non_null(strstr(cap_text(&e), "unknown setting \"groups\""));
+	assert_non_null(strstr(cap_text(&e), "-1 is not a VM id: ids are 1 to"));
+	assert_null(strstr(cap_text(&e), "not a number"));
+	cap_close(&e);
+}
+
 static void parse_monitor_count(void **state)
 {
 	char *dash[] = { "--count", "3" };
@@ -285,6 +363,9 @@ static void parse_monitor_count(void **state)
 	char *zero[] = { "--count", "0" };
 	char *missing[] = { "--count" };
 	char *junk[] = { "--follow" };
+	char *eq[] = { "--count=3" };
+	char *eq_extra[] = { "--count=3", "4" };
+	char *eq_empty[] = { "--count=" };
 	struct cap e;
 	uint32_t n;
 
@@ -299,6 +380,10 @@ static void parse_monitor_count(void **state)
 	assert_int_equal(ctl_parse_monitor(2, zero, &n, e.f), -ERANGE);
 	assert_int_equal(ctl_parse_monitor(1, missing, &n, e.f), -EINVAL);
 	assert_int_equal(ctl_parse_monitor(1, junk, &n, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_monitor(1, eq, &n, e.f), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(ctl_parse_monitor(2, eq_extra, &n, e.f), -EINVAL);
+	assert_int_equal(ctl_parse_monitor(1, eq_empty, &n, e.f), -EINVAL);
 	cap_close(&e);
 }
 
@@ -382,6 +467,73 @@ static void help_lists_every_command(void **state)
 	cap_close(&e);
 }
 
+static void help_at_every_level(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "help" }, { "help", "vm" }, { "help", "mon" },
+		{ "vm", "help" }, { "vm", "--help" }, { "show", "--help" },
+		{ "vm", "show", "-h" }, { "set", "help" }, { "-h" },
+	};
+	static const char *const want[] = {
+		"hlkvmctl vm list", "hlkvmctl vm set ID", "hlkvmctl monitor",
+		"hlkvmctl vm set ID", "hlkvmctl vm list", "hlkvmctl show",
+		"hlkvmctl vm show ID", "hlkvmctl set [groups", "hlkvmctl help",
+	};
+	struct cap o, e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int st = run(&o, &e, cases[i][0], cases[i][1], cases[i][2],
+			     NULL);
+
+		if (st != CTL_EXIT_OK || !strstr(cap_text(&o), want[i]))
+			fail_msg("\"%s %s\": exit %d, stdout: %s", cases[i][0],
+				 cases[i][1] ? cases[i][1] : "", st,
+				 cap_text(&o));
+		assert_string_equal(cap_text(&e), "");
+		cap_close(&o);
+		cap_close(&e);
+	}
+	/* help names only commands that exist */
+	assert_int_equal(run(&o, &e, "help", "frob", NULL), CTL_EXIT_USAGE);
+	assert_non_null(strstr(cap_text(&e), "unknown command \"frob\""));
+	cap_close(&o);
+	cap_close(&e);
+}
+
+static void options_clusters_and_double_dash(void **state)
+{
+	struct cap o, e;
+
+	(void)state;
+	assert_int_equal(run(&o, &e, "-jV", NULL), CTL_EXIT_OK);
+	assert_non_null(strstr(cap_text(&o), "hlkvmctl "));
+	cap_close(&o);
+	cap_close(&e);
+	/* One bad letter and the whole cluster is refused */
+	assert_int_equal(run(&o, &e, "-jx", "show", NULL), CTL_EXIT_USAGE);
+	assert_non_null(strstr(cap_text(&e), "unknown option \"-jx\""));
+	cap_close(&o);
+	cap_close(&e);
+	/* "s" is set or show: ambiguous, a usage error */
+	assert_int_equal(run(&o, &e, "s", NULL), CTL_EXIT_USAGE);
+	assert_non_null(strstr(cap_text(&e), "\"s\" is ambiguous (set, show)"));
+	cap_close(&o);
+	cap_close(&e);
+	if (module_loaded())
+		return;	/* below: the command is reached, and fails without one */
+	assert_int_equal(run(&o, &e, "-jp", "--", "sh", NULL), CTL_EXIT_FAIL);
+	assert_non_null(strstr(cap_text(&e), "modprobe hlkvm"));
+	cap_close(&o);
+	cap_close(&e);
+	assert_int_equal(run(&o, &e, "vm", "--", "show", "-1", NULL),
+			 CTL_EXIT_USAGE);
+	assert_non_null(strstr(cap_text(&e), "-1 is not a VM id"));
+	cap_close(&o);
+	cap_close(&e);
+}
+
 static void valid_command_without_module_exits_1(void **state)
 {
 	struct cap o, e;
@@ -392,8 +544,35 @@ static void valid_command_without_module_exits_1(void **state)
 	assert_int_equal(run(&o, &e, "--json", "set", "policy", "skip", NULL),
 			 CTL_EXIT_FAIL);
 	assert_string_equal(cap_text(&e),
-		"Error - hlkvm module is not loaded (no generic netlink family \"hlkvm\")\n");
+		"Error - hlkvm module is not loaded (no generic netlink family \"hlkvm\"); load it with \"modprobe hlkvm\" as root\n");
+	/* --json: the same message as bpftool's {"error": ...} on stdout */
+	assert_string_equal(cap_text(&o),
+		"{\"error\":\"hlkvm module is not loaded (no generic netlink family \\\"hlkvm\\\"); load it with \\\"modprobe hlkvm\\\" as root\"}\n");
+	cap_close(&o);
+	cap_close(&e);
+	/* without --json stdout stays empty */
+	assert_int_equal(run(&o, &e, "set", "policy", "skip", NULL),
+			 CTL_EXIT_FAIL);
 	assert_string_equal(cap_text(&o), "");
+	cap_close(&o);
+	cap_close(&e);
+}
+
+static void json_usage_error_is_an_error_object(void **state)
+{
+	struct cap o, e;
+
+	(void)state;
+	assert_int_equal(run(&o, &e, "-j", "set", "groups", "pic,,pit", NULL),
+			 CTL_EXIT_USAGE);
+	assert_string_equal(cap_text(&o),
+		"{\"error\":\"groups: empty group name in \\\"pic,,pit\\\" (a comma too many?)\"}\n");
+	assert_non_null(strstr(cap_text(&e), "Error - groups: empty group name"));
+	cap_close(&o);
+	cap_close(&e);
+	/* success prints no error object: --help with -j is plain usage */
+	assert_int_equal(run(&o, &e, "-j", "help", NULL), CTL_EXIT_OK);
+	assert_null(strstr(cap_text(&o), "\"error\""));
 	cap_close(&o);
 	cap_close(&e);
 }
@@ -566,6 +745,47 @@ static void json_escapes_strings(void **state)
 }
 
 /* Every JSON document must parse: jq is the referee when installed */
+static void json_pretty_is_indented_and_equal(void **state)
+{
+	struct hlkvm_vm_info v = test_vm();
+	struct cap o;
+
+	(void)state;
+	cap_open(&o);
+	ctl_print_show(o.f, CTL_FMT_PRETTY, &test_cfg, &v, 1);
+	assert_non_null(strstr(cap_text(&o), "{\n  \"version\": \"1.2.3\",\n"));
+	assert_non_null(strstr(cap_text(&o),
+			       "\n  \"vms\": [\n    {\n      \"vm_id\": 3,"));
+	assert_non_null(strstr(cap_text(&o), "\n  ]\n}\n"));
+	cap_close(&o);
+	/* empty containers stay "[]" */
+	cap_open(&o);
+	ctl_print_show(o.f, CTL_FMT_PRETTY, &test_cfg, &v, 0);
+	assert_non_null(strstr(cap_text(&o), "\"vms\": []\n}"));
+	cap_close(&o);
+	if (system("command -v jq >/dev/null 2>&1"))
+		skip();	/* jq is not installed: the string checks above remain */
+	cap_open(&o);
+	ctl_print_vm(o.f, CTL_FMT_PRETTY, &v);
+	ctl_print_vm(o.f, CTL_FMT_JSON, &v);
+	fflush(o.f);
+	{
+		char path[] = "/tmp/hlkvmctl-pretty-XXXXXX", cmd[160];
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, o.buf, o.len), (ssize_t)o.len);
+		close(fd);
+		/* the pretty and the compact document are the same value */
+		snprintf(cmd, sizeof(cmd),
+			 "jq -e -s 'length == 2 and .[0] == .[1]' %s >/dev/null",
+			 path);
+		assert_int_equal(system(cmd), 0);
+		unlink(path);
+	}
+	cap_close(&o);
+}
+
 static void json_documents_parse_with_jq(void **state)
 {
 	struct hlkvm_vm_info v = test_vm();
@@ -663,11 +883,17 @@ int main(void)
 		cmocka_unit_test(parse_set_errors),
 		cmocka_unit_test(parse_vm_commands),
 		cmocka_unit_test(parse_vm_errors),
+		cmocka_unit_test(match_exact_prefix_ambiguous),
+		cmocka_unit_test(parse_vm_set_and_abbreviations),
 		cmocka_unit_test(parse_monitor_count),
+		cmocka_unit_test(help_at_every_level),
+		cmocka_unit_test(options_clusters_and_double_dash),
+		cmocka_unit_test(json_pretty_is_indented_and_equal),
 		cmocka_unit_test(unknown_command_or_option_exit_2),
 		cmocka_unit_test(subcommand_usage_errors_exit_2),
 		cmocka_unit_test(help_lists_every_command),
 		cmocka_unit_test(valid_command_without_module_exits_1),
+		cmocka_unit_test(json_usage_error_is_an_error_object),
 		cmocka_unit_test(json_show_exact),
 		cmocka_unit_test(json_vm_exact),
 		cmocka_unit_test(vm_full_irqchip_shows_mode_and_eoi_seen),

@@ -66,14 +66,42 @@
  *    PIC and is the tick's acknowledgment (HLKVM_STATS_A_EOI_SEEN).
  *
  * In both, a VM with KVM's own PIT (KVM_CREATE_PIT2) is refused, since
- * absorbing its ports would shadow it.
+ * absorbing its ports would shadow it, and so is a VM with more than one
+ * vCPU (-EOPNOTSUPP): hlkvm serves the Hyperlight model, one vCPU, whose
+ * EOI bridge, tick acknowledgment and port state are the VM's. After
+ * attach, hlkvm still leaves to KVM and the VMM, untouched:
+ *
+ *  - every access of a vCPU other than vCPU 0, created after attach
+ *    (counted, HLKVM_STATS_A_OTHER_VCPU): it reaches the VMM as without
+ *    hlkvm;
+ *  - every access covered by a device on the VM's KVM PIO bus: an
+ *    ioeventfd the VMM registered on an answered port (before or after
+ *    attach), or KVM's PIT if the VMM creates it after attach (counted,
+ *    HLKVM_STATS_A_KVM_DEVICE). The VMM asked KVM for those; answering in
+ *    their place would shadow them silently. KVM's own PIC ports are
+ *    never answered with a full irqchip anyway;
+ *  - every access made while the vCPU runs a nested (L2) guest of its
+ *    own: it belongs to that guest's L1 hypervisor, not to the attached
+ *    guest.
+ *
+ * The attachment is owned by the requesting socket itself, not by its
+ * port id (a new socket may bind a closing socket's port id before the
+ * old one's release is seen). If the ATTACH reply cannot be delivered
+ * (the socket's receive buffer is full), the VM is detached again and the
+ * request fails: an error always means "not attached".
+ *
+ * Limits: HLKVM_MAX_VMS attached VMs host-wide, and HLKVM_MAX_VMS_PER_USER
+ * of them per effective uid of the attaching task unless it has
+ * CAP_NET_ADMIN, so that one user cannot take every slot.
  *
  * Errors: -EBADF (not an open fd), -EINVAL (the fd is not a KVM VM, the
  * VM has no in-kernel LAPIC, the eventfd is not an eventfd),
  * -EOPNOTSUPP (the VM has KVM's in-kernel PIT; the PIC group asked for
  * with KVM's PIC; a split irqchip on a kernel without the EOI bridge),
  * -EEXIST (that VM is already attached),
- * -ENOSPC (HLKVM_MAX_VMS attached), -EBUSY (the KVM hook could not be
+ * -EOPNOTSUPP also for a VM with more than one vCPU,
+ * -ENOSPC (HLKVM_MAX_VMS attached, or HLKVM_MAX_VMS_PER_USER by this
+ * user; the extack says which), -EBUSY (the KVM hook could not be
  * installed: another ftrace IPMODIFY user such as a livepatch owns it, or
  * ftrace is disabled with sysctl kernel.ftrace_enabled=0; while a VM is
  * attached, that sysctl is refused).
@@ -141,6 +169,13 @@
  *        HLKVM_STATS_A_EOI_SEEN: IRQ0 EOIs on port 0x20 passed on to
  *                                KVM's PIC, each acknowledging a tick
  *                                (full irqchip only)
+ *        HLKVM_STATS_A_OTHER_VCPU: accesses to answered ports by a
+ *                                  vCPU other than vCPU 0, passed on
+ *                                  untouched (one vCPU is served)
+ *        HLKVM_STATS_A_KVM_DEVICE: accesses to answered ports passed on
+ *                                  to a device on the VM's KVM PIO bus
+ *                                  (an ioeventfd, a PIT created after
+ *                                  attach)
  *
  * HLKVM_CMD_SET_VM
  * ----------------
@@ -254,6 +289,15 @@
  *    clamped to [period_min_us, period_max_us] and the timer started on an
  *    absolute grid (no drift) delivering HLKVM_TIMER_VECTOR through the
  *    irqfd. OUT of 1 or 2 bytes and every IN: not answered.
+ *    What the floor costs the host: each tick is an hrtimer expiring in
+ *    hard interrupt context plus an irqfd signal, a few microseconds of
+ *    host CPU that no cgroup is charged for (like KVM's own PIT and
+ *    LAPIC timers, whose floor is KVM's min_timer_period_us, 200 us). At
+ *    HLKVM_PERIOD_MIN_US (100 us) one VM asks for 10,000 such interrupts
+ *    a second and HLKVM_MAX_VMS_PER_USER VMs of one unprivileged user
+ *    for 640,000. The floor is the same for every caller; a host that
+ *    lets untrusted users attach should raise it with HLKVM_CMD_SET_CONFIG
+ *    (HLKVM_A_PERIOD_MIN_US 200 matches KVM's own floor).
  *  Halt (HLKVM_PORT_HALT, 108): never answered; always reaches the VMM.
  *
  * Multi-byte accesses to the 8-bit legacy ports (in ax / in eax and the
@@ -306,6 +350,11 @@
 #define HLKVM_BACKLOG_DEFAULT		1000
 /* How many VMs may be attached at once */
 #define HLKVM_MAX_VMS			4096
+/*
+ * How many of them one user (the attaching task's effective uid) may
+ * attach; CAP_NET_ADMIN lifts it, HLKVM_MAX_VMS still holds
+ */
+#define HLKVM_MAX_VMS_PER_USER		64
 
 /**
  * enum hlkvm_group - port groups, bit numbers of HLKVM_A_GROUPS
@@ -475,6 +524,9 @@ enum hlkvm_timer_attr {
  * @HLKVM_STATS_A_EOI_DIRECT: timer acknowledgments bypassing port 0x20
  * @HLKVM_STATS_A_APIC_REENABLED: LAPIC global enables restored on arming
  * @HLKVM_STATS_A_EOI_SEEN: port 0x20 EOIs of IRQ0 passed on to KVM's PIC
+ * @HLKVM_STATS_A_OTHER_VCPU: accesses of a vCPU other than vCPU 0 passed on
+ * @HLKVM_STATS_A_KVM_DEVICE: accesses passed on to a KVM device (an
+ *                            ioeventfd, a late PIT) on an answered port
  */
 enum hlkvm_stats_attr {
 	HLKVM_STATS_A_UNSPEC,
@@ -493,6 +545,8 @@ enum hlkvm_stats_attr {
 	HLKVM_STATS_A_EOI_DIRECT,
 	HLKVM_STATS_A_APIC_REENABLED,
 	HLKVM_STATS_A_EOI_SEEN,
+	HLKVM_STATS_A_OTHER_VCPU,
+	HLKVM_STATS_A_KVM_DEVICE,
 	__HLKVM_STATS_A_MAX
 };
 

@@ -24,7 +24,9 @@
 
 #include "dr6.h"
 #include "elf_load.h"
+#include "page_walk.h"
 #include "hlkvm-run.h"
+#include "json.h"
 
 #define DEBUG_BP_MAX		16
 #define DEBUG_STOPS_MAX		1024
@@ -68,6 +70,11 @@ static struct {
 	struct stop_rec stops[DEBUG_STOPS_MAX];
 	unsigned int nstops;
 	uint64_t stops_dropped;
+	/* Debug exits that are no stop: the steps over a breakpoint */
+	uint64_t step_overs;
+	/* --trace-stops: a copy of the ELF image, to name each stop's rip */
+	void *elf;
+	size_t elf_len;
 } D;
 
 static const char *reason_token(enum hlkvm_stop_reason r)
@@ -137,6 +144,13 @@ int debug_resolve(const void *elf, size_t len)
 	char *end;
 	int ret;
 
+	if (D.trace && elf) {
+		D.elf = malloc(len);
+		if (D.elf) {
+			memcpy(D.elf, elf, len);
+			D.elf_len = len;
+		}
+	}
 	for (i = 0; i < D.nreq; i++) {
 		struct bp_req *b = &D.req[i];
 
@@ -172,12 +186,19 @@ static int mem_read(void *opaque, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * An int3 in the VMM's page tables, GDT or boot info would wreck the
+ * guest before it ran an instruction (--break 0x3000 once made it triple
+ * fault): no breakpoint may be written there.
+ */
 static int mem_write(void *opaque, uint64_t addr, const void *buf, size_t len)
 {
 	struct vm *vm = opaque;
 
 	if (addr > vm->mem_size || len > vm->mem_size - addr)
 		return -EFAULT;
+	if (hlkvm_range_overlaps(addr, len, GUEST_RESV_START, GUEST_RESV_END))
+		return -EACCES;
 	memcpy(vm->mem + addr, buf, len);
 	return 0;
 }
@@ -239,18 +260,19 @@ int debug_setup(struct vm *vm, uint64_t entry)
 				fprintf(stderr, "hlkvm-run: --break %s (0x%llx): %s\n",
 					b->spec, (unsigned long long)b->addr,
 					r == -EFAULT ? "outside guest RAM" :
+					r == -EACCES ? "inside the VMM's reserved area 0x1000-0x7fff (page tables, GDT, boot info)" :
 					strerror(-r));
 				return r;
 			}
 		}
 		if (D.trace)
-			printf("debug: %s %s at 0x%llx%s\n",
+			fprintf(stderr, "debug: %s %s at 0x%llx%s\n",
 			       b->hw ? "hbreak" : "break", b->spec,
 			       (unsigned long long)b->addr,
 			       r == -EEXIST ? " (duplicate)" : "");
 	}
 	if (D.trace)
-		printf("debug: entry 0x%llx blockirq %s\n",
+		fprintf(stderr, "debug: entry 0x%llx blockirq %s\n",
 		       (unsigned long long)entry, D.dbg.blockirq_ok ? "yes" : "no");
 	r = apply();
 	if (r)
@@ -261,18 +283,26 @@ int debug_setup(struct vm *vm, uint64_t entry)
 
 static void record(const struct hlkvm_stop *s, uint64_t dr6)
 {
+	char sym[64 + 24] = "";
+	char name[64];
+	uint64_t off;
+
 	if (D.nstops == DEBUG_STOPS_MAX)
 		D.stops_dropped++;
 	else
 		D.stops[D.nstops++] = (struct stop_rec){
 			.reason = s->reason, .slot = s->slot, .rip = s->addr,
 			.dr6 = dr6 };
-	if (D.trace) {
-		printf("stop: reason=%s slot=%d rip=0x%llx dr6=0x%llx\n",
-		       reason_token(s->reason), s->slot,
-		       (unsigned long long)s->addr, (unsigned long long)dr6);
-		fflush(stdout);
-	}
+	if (!D.trace)
+		return;
+	if (D.elf && !hlkvm_elf_addr_symbol(D.elf, D.elf_len, s->addr, name,
+					     sizeof(name), &off))
+		snprintf(sym, sizeof(sym), off ? " sym=%s+0x%llx" : " sym=%s",
+			 name, (unsigned long long)off);
+	/* stderr: stdout is the guest's console, or the summary's */
+	fprintf(stderr, "stop: reason=%s slot=%d rip=0x%llx dr6=0x%llx%s\n",
+		reason_token(s->reason), s->slot, (unsigned long long)s->addr,
+		(unsigned long long)dr6, sym);
 }
 
 /* Puts back the breakpoint stepped over; 0 or a negative errno */
@@ -354,6 +384,7 @@ int debug_handle_exit(struct run_ctx *ctx)
 		 * not stepped over: just resume.
 		 */
 		if (!D.over_user) {
+			D.step_overs++;
 			hlkvm_debug_set_step(&D.dbg, false);
 			r = apply();
 			return r ? fail(res, "KVM_SET_GUEST_DEBUG: %s",
@@ -401,28 +432,54 @@ int debug_handle_exit(struct run_ctx *ctx)
 	return 0;
 }
 
-void debug_summary(FILE *f, bool json)
+void debug_explain_internal_error(struct run_ctx *ctx)
+{
+	struct kvm_regs regs;
+
+	if (!D.enabled || ioctl(ctx->vm->vcpu_fd, KVM_GET_REGS, &regs) ||
+	    !hlkvm_swbp_find(&D.dbg.sw, regs.rip))
+		return;
+	/* PVM, for one, emulates CPL0 code and cannot emulate int3 */
+	fprintf(stderr, "hlkvm-run: hint: this KVM cannot run the int3 of --break at 0x%llx: use --hbreak (a debug register) instead\n",
+		(unsigned long long)regs.rip);
+}
+
+void debug_summary_text(FILE *f, uint64_t debug_exits)
+{
+	if (!D.enabled)
+		return;
+	/* The exits line counts every debug exit: say which were stops */
+	fprintf(f, "debug stops: %u%s (of %llu debug exits; %llu stepped over a breakpoint)\n",
+		D.nstops, D.stops_dropped ? " (more dropped)" : "",
+		(unsigned long long)debug_exits,
+		(unsigned long long)D.step_overs);
+}
+
+void debug_summary_json(struct json_writer *w)
 {
 	unsigned int i;
 
 	if (!D.enabled)
 		return;
-	if (!json) {
-		fprintf(f, "debug stops: %u%s\n", D.nstops,
-			D.stops_dropped ? " (more dropped)" : "");
-		return;
+	json_array_begin(w, "breakpoints");
+	for (i = 0; i < D.nreq; i++) {
+		json_object_begin(w, NULL);
+		json_string(w, "kind", D.req[i].hw ? "hw" : "sw");
+		json_u64(w, "addr", D.req[i].addr);
+		json_int(w, "slot", D.req[i].slot);
+		json_object_end(w);
 	}
-	fprintf(f, ",\n  \"breakpoints\": [");
-	for (i = 0; i < D.nreq; i++)
-		fprintf(f, "%s\n    {\"kind\": \"%s\", \"addr\": %llu, \"slot\": %d}",
-			i ? "," : "", D.req[i].hw ? "hw" : "sw",
-			(unsigned long long)D.req[i].addr, D.req[i].slot);
-	fprintf(f, "%s],\n  \"stops\": [", D.nreq ? "\n  " : "");
-	for (i = 0; i < D.nstops; i++)
-		fprintf(f, "%s\n    {\"reason\": \"%s\", \"slot\": %d, \"rip\": %llu, \"dr6\": %llu}",
-			i ? "," : "", reason_token(D.stops[i].reason),
-			D.stops[i].slot, (unsigned long long)D.stops[i].rip,
-			(unsigned long long)D.stops[i].dr6);
-	fprintf(f, "%s],\n  \"stops_dropped\": %llu", D.nstops ? "\n  " : "",
-		(unsigned long long)D.stops_dropped);
+	json_array_end(w);
+	json_array_begin(w, "stops");
+	for (i = 0; i < D.nstops; i++) {
+		json_object_begin(w, NULL);
+		json_string(w, "reason", reason_token(D.stops[i].reason));
+		json_int(w, "slot", D.stops[i].slot);
+		json_u64(w, "rip", D.stops[i].rip);
+		json_u64(w, "dr6", D.stops[i].dr6);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_u64(w, "stops_dropped", D.stops_dropped);
+	json_u64(w, "step_overs", D.step_overs);
 }

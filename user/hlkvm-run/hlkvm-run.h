@@ -58,6 +58,18 @@ struct hlkvm_boot_info {
 	uint64_t irqchip;	/* enum hlkvm_irqchip: whose PIC the guest has */
 };
 
+/*
+ * Exit statuses (hlkvm-run(1), EXIT STATUS). A run stopped by SIGINT or
+ * SIGTERM exits 128 + the signal's number, as a shell reports it.
+ */
+enum run_exit {
+	RUN_EXIT_OK = 0,	/* the guest wrote status 0 to port 108 */
+	RUN_EXIT_GUEST = 1,	/* it wrote another status, or crashed, halted... */
+	RUN_EXIT_USAGE = 2,	/* bad command line */
+	RUN_EXIT_SETUP = 3,	/* the guest never ran: image, KVM, module, files */
+	RUN_EXIT_TIMEOUT = 4,	/* --timeout expired first */
+};
+
 /* ACCEL_KVM: KVM's own PIC/PIT instead of hlkvm's ports (kvm_devices.c) */
 enum accel_mode { ACCEL_AUTO, ACCEL_KERNEL, ACCEL_USER, ACCEL_KVM };
 
@@ -66,6 +78,7 @@ struct run_opts {
 	uint64_t mem_size;
 	enum accel_mode accel;
 	bool json;
+	bool pretty;			/* -p: indented JSON */
 	const char *summary_path;
 	double timeout_s;
 	bool flat;
@@ -118,6 +131,7 @@ struct run_result {
 	enum accel_mode accel;		/* the mode actually used */
 	uint32_t irqchip;		/* enum hlkvm_irqchip of the VM */
 	const char *end;		/* why the run ended */
+	int stop_signal;		/* end "signal"/"timeout": which one */
 	char end_detail[160];
 	bool have_status;
 	uint32_t status;
@@ -148,6 +162,7 @@ struct run_ctx {
 	struct vm *vm;
 	struct hlkvm_fallback *fb;	/* NULL in kernel mode */
 	struct run_result *res;
+	FILE *console;			/* port 0xE9's bytes */
 	/* Sees every port access first; true when it answered it */
 	bool (*io_hook)(void *arg, uint16_t port, uint8_t dir,
 			unsigned int size, uint8_t *data);
@@ -155,6 +170,8 @@ struct run_ctx {
 };
 int run_vcpu(struct run_ctx *ctx);
 void run_request_stop(void);
+/* A signal (SIGINT, SIGTERM, --timeout) asked the run to end */
+bool run_stop_pending(void);
 int run_install_timeout(double seconds);
 
 /* debug.c: --break-entry, --hbreak, --break, --step, --trace-stops */
@@ -173,10 +190,19 @@ int debug_resolve(const void *elf, size_t len);
 int debug_setup(struct vm *vm, uint64_t entry);
 /* On KVM_EXIT_DEBUG: 0 to resume, -1 with res->end set to end the run */
 int debug_handle_exit(struct run_ctx *ctx);
-void debug_summary(FILE *f, bool json);
+/* On KVM_EXIT_INTERNAL_ERROR: a hint when it is one of our int3s */
+void debug_explain_internal_error(struct run_ctx *ctx);
+struct json_writer;
+/* The "breakpoints" and "stops" members of the JSON summary */
+void debug_summary_json(struct json_writer *w);
+/* The text line; @debug_exits: KVM_EXIT_DEBUG exits, stops or not */
+void debug_summary_text(FILE *f, uint64_t debug_exits);
 
 /* summary.c */
 const char *exit_reason_name(unsigned int reason);
-void summary_print(FILE *f, const struct run_result *r, bool json);
+void summary_print(FILE *f, const struct run_result *r, bool json,
+		   bool pretty);
+/* --json when the guest never ran: {"error": ..., "hint": ...} */
+void summary_print_error(FILE *f, const char *error, const char *hint);
 
 #endif /* HLKVM_RUN_H */

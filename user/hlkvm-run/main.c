@@ -3,12 +3,14 @@
  * hlkvm-run: run a freestanding 64-bit guest on one vCPU, its legacy ports
  * and PV timer answered by the hlkvm module (--accel=kernel) or by the
  * userspace fallback (--accel=user), on KVM's split irqchip (hlkvm's PIC)
- * or its full one (--irqchip=kernel: KVM's PIC). Exit status: 0 when the
- * guest reported status 0 on port 108, 1 otherwise, 2 for usage errors.
+ * or its full one (--irqchip=kernel: KVM's PIC). Exit statuses: enum
+ * run_exit in hlkvm-run.h.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +23,13 @@
 #include "ctl.h"
 #include "elf_load.h"
 #include "eoi_watch.h"
+#include "errlog.h"
+#include "gdb_stub.h"
 #include "hlkvm-run.h"
 #include "kvm_devices.h"
 #include "seed_timer.h"
+#include "summary_dest.h"
 
-#define HLKVM_RUN_VERSION	"1.0.0"
 #define IMAGE_MAX		(256u << 20)
 
 static void usage(FILE *f)
@@ -48,8 +52,11 @@ static void usage(FILE *f)
 "  --arg N                   a u64 for the guest's boot info (up to %d times)\n"
 "  --timer-policy catchup|skip  tick policy (default catchup)\n"
 "  --timeout SEC             stop the guest after SEC seconds (a failure)\n"
-"  --json                    print the run summary as JSON\n"
-"  --summary FILE            write the summary to FILE instead of stderr\n"
+"  -j, --json                print the run summary as JSON (a setup failure\n"
+"                            as {\"error\": ...})\n"
+"  -p, --pretty              the same, indented\n"
+"  --summary FILE            write the summary to FILE instead of stderr;\n"
+"                            - is stdout, and the console then goes to stderr\n"
 "\n"
 "For scripts/bench (comparisons, not for running guests):\n"
 "  --accel=kvm               KVM's own in-kernel PIC + PIT (KVM_CREATE_IRQCHIP,\n"
@@ -67,13 +74,22 @@ static void usage(FILE *f)
 "                            re-inserted on every hit\n"
 "  --step N                  single-step N instructions after the first stop\n"
 "                            (alone: from the entry point)\n"
-"  --trace-stops             print each stop as a line \"stop: reason=...\";\n"
+"  --trace-stops             print each stop on stderr as a line\n"
+"                            \"stop: reason=... sym=SYMBOL\";\n"
 "                            the JSON summary has a \"stops\" array either way\n"
+"  --gdb PORT                a GDB remote stub on 127.0.0.1:PORT (0: any free\n"
+"                            port, printed on stderr): the guest waits at its\n"
+"                            entry point for gdb's `target remote :PORT`;\n"
+"                            addresses are virtual; hardware breakpoints and\n"
+"                            watchpoints share DR0-DR3; one client at a time;\n"
+"                            not with the debug-stop options above\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
 "\n"
-"Exit status: 0 if the guest wrote status 0 to port 108, 1 otherwise,\n"
-"2 for usage errors. See hlkvm-run(1) for the guest ABI.\n", BOOT_ARGS_MAX);
+"Exit status: 0 the guest wrote status 0 to port 108; 1 the guest failed\n"
+"(another status, a crash, a halt); 2 usage error; 3 setup failure (the\n"
+"guest never ran); 4 --timeout expired; 128+N stopped by signal N.\n"
+"See hlkvm-run(1) for the guest ABI.\n", BOOT_ARGS_MAX);
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -115,7 +131,7 @@ static int parse_u64(const char *s, uint64_t *out)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_ACCEL = 256, OPT_MEM, OPT_FLAT, OPT_ARG, OPT_POLICY,
-	       OPT_TIMEOUT, OPT_JSON, OPT_SUMMARY, OPT_IRQCHIP,
+	       OPT_TIMEOUT, OPT_JSON_SLOT /* -j */, OPT_SUMMARY, OPT_IRQCHIP,
 	       OPT_IOEVENTFD = 0x300, OPT_TIMER };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, OPT_ACCEL },
@@ -124,7 +140,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "arg", required_argument, NULL, OPT_ARG },
 		{ "timer-policy", required_argument, NULL, OPT_POLICY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "json", no_argument, NULL, 'j' },
 		{ "summary", required_argument, NULL, OPT_SUMMARY },
 		{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 		{ "ioeventfd", required_argument, NULL, OPT_IOEVENTFD },
@@ -134,6 +150,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "break", required_argument, NULL, DEBUG_OPT_BREAK },
 		{ "step", required_argument, NULL, DEBUG_OPT_STEP },
 		{ "trace-stops", no_argument, NULL, DEBUG_OPT_TRACE },
+		{ "gdb", required_argument, NULL, GDB_OPT_PORT },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
@@ -144,7 +162,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	*o = (struct run_opts){ .mem_size = GUEST_MEM_DEFAULT,
 				.accel = ACCEL_AUTO,
 				.timer_policy = HLKVM_TIMER_CATCHUP };
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVjp", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ACCEL:
 			if (!strcmp(optarg, "kernel"))
@@ -198,11 +216,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_TIMEOUT:
 			o->timeout_s = strtod(optarg, &end);
-			if (end == optarg || *end || o->timeout_s <= 0)
+			if (end == optarg || *end || !isfinite(o->timeout_s) ||
+			    !(o->timeout_s > 0))
 				goto bad;
 			break;
-		case OPT_JSON:
+		case 'j':
 			o->json = true;
+			break;
+		case 'p':
+			o->json = o->pretty = true;
 			break;
 		case OPT_IOEVENTFD: {
 			uint64_t port;
@@ -237,12 +259,16 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				goto bad;
 			o->irqchip_given = true;
 			break;
+		case GDB_OPT_PORT:
+			if (gdb_stub_parse_opt(optarg))
+				return -EINVAL;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
 		case 'V':
 			printf("hlkvm-run %s (hlkvm genl version %d)\n",
-			       HLKVM_RUN_VERSION, HLKVM_GENL_VERSION);
+			       hlkvm_version(), HLKVM_GENL_VERSION);
 			exit(0);
 		default:
 			if (c >= DEBUG_OPT_BREAK_ENTRY && c <= DEBUG_OPT_LAST) {
@@ -260,6 +286,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		return -EINVAL;
 	}
 	o->image = argv[optind];
+	if (gdb_stub_enabled() && debug_enabled()) {
+		fprintf(stderr, "hlkvm-run: --gdb drives the debug stops itself: drop --break-entry, --hbreak, --break, --step and --trace-stops\n");
+		return -EINVAL;
+	}
 	if (o->seed_timer && o->accel != ACCEL_USER) {
 		fprintf(stderr, "hlkvm-run: --timer=seed needs --accel=user\n");
 		return -EINVAL;
@@ -312,28 +342,6 @@ out:
 	return buf;
 }
 
-/*
- * An IMAGE without a '/' that is not in the current directory is looked
- * up in $PATH, like a command: the test host puts build/guests there, so
- * `hlkvm-run timer.elf` works from anywhere.
- */
-static const char *find_image(const char *name, char *buf, size_t len)
-{
-	const char *path = getenv("PATH"), *p, *end;
-
-	if (strchr(name, '/') || access(name, F_OK) == 0 || !path)
-		return name;
-	for (p = path; *p; p = *end ? end + 1 : end) {
-		end = strchrnul(p, ':');
-		if (end == p)
-			continue;
-		snprintf(buf, len, "%.*s/%s", (int)(end - p), p, name);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	return name;
-}
-
 static int load_image(struct vm *vm, const struct run_opts *o,
 		      struct hlkvm_image *img)
 {
@@ -341,8 +349,9 @@ static int load_image(struct vm *vm, const struct run_opts *o,
 		.base = vm->mem, .size = vm->mem_size,
 		.resv_start = GUEST_RESV_START, .resv_end = GUEST_RESV_END,
 	};
-	char err[256], found[4096];
-	const char *path = find_image(o->image, found, sizeof(found));
+	/* A path, as given: never looked up in $PATH like a command */
+	const char *path = o->image;
+	char err[256];
 	size_t len;
 	void *buf;
 	int ret;
@@ -455,19 +464,26 @@ int main(int argc, char **argv)
 	struct run_ctx ctx;
 	struct vm vm = { .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1,
 			 .irq_fd = -1, .resample_fd = -1 };
-	FILE *sf = stderr;
+	struct summary_dest sd;
 	double t0;
-	int ret, status = 1;
+	int ret, status = RUN_EXIT_SETUP;
 
-	if (parse_args(argc, argv, &o))
-		return 2;
-	if (o.summary_path) {
-		sf = fopen(o.summary_path, "w");
-		if (!sf) {
-			fprintf(stderr, "hlkvm-run: --summary %s: %s\n",
-				o.summary_path, strerror(errno));
-			return 2;
+	/* Before any message: a --json failure quotes the first one */
+	errlog_capture_stderr();
+	/* getopt's messages then start "hlkvm-run: " like all the others */
+	argv[0] = (char *)"hlkvm-run";
+	if (parse_args(argc, argv, &o)) {
+		if (o.json && !summary_dest_open(&sd, o.summary_path)) {
+			summary_print_error(summary_dest_begin(&sd),
+					    errlog_get()->error, NULL);
+			summary_dest_close(&sd);
 		}
+		return RUN_EXIT_USAGE;
+	}
+	if (summary_dest_open(&sd, o.summary_path)) {
+		if (o.json)
+			summary_print_error(stderr, errlog_get()->error, NULL);
+		return RUN_EXIT_SETUP;
 	}
 	res.policy_name = o.timer_policy == HLKVM_TIMER_SKIP ? "skip" : "catchup";
 
@@ -534,9 +550,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hlkvm-run: --timeout: %s\n", strerror(errno));
 		goto out_fb;
 	}
+	/* Last: its "listening" line must not stand for a setup error */
+	if (gdb_stub_setup(&vm, img.entry))
+		goto out_fb;
 
 	ctx = (struct run_ctx){ .vm = &vm, .fb = fb_live ? &fb : NULL,
-				.res = &res };
+				.res = &res,
+				/* One stream, one reader: the summary keeps stdout */
+				.console = summary_dest_is_stdout(&sd) ?
+					   stderr : stdout };
 	if (o.seed_timer) {
 		ctx.io_hook = seed_timer_io;
 		ctx.io_hook_arg = &seed;
@@ -573,8 +595,15 @@ int main(int argc, char **argv)
 			res.have_absorbed = true;
 		}
 	}
-	summary_print(sf, &res, o.json);
-	status = res.have_status && res.status == 0 ? 0 : 1;
+	summary_print(summary_dest_begin(&sd), &res, o.json, o.pretty);
+	if (res.have_status && res.status == 0)
+		status = RUN_EXIT_OK;
+	else if (res.stop_signal == SIGALRM)
+		status = RUN_EXIT_TIMEOUT;
+	else if (res.stop_signal)
+		status = 128 + res.stop_signal;
+	else
+		status = RUN_EXIT_GUEST;
 out_fb:
 	eoi_watch_stop(&watch);
 	if (fb_live)
@@ -584,7 +613,9 @@ out_client:
 	if (client)
 		hlkvm_close(client);
 	vm_destroy(&vm);
-	if (sf != stderr)
-		fclose(sf);
+	if (status == RUN_EXIT_SETUP && o.json)
+		summary_print_error(summary_dest_begin(&sd),
+				    errlog_get()->error, errlog_get()->hint);
+	summary_dest_close(&sd);
 	return status;
 }

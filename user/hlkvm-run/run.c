@@ -13,11 +13,15 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "gdb_stub.h"
 #include "hlkvm-run.h"
 
 #define PORT_CONSOLE	0xe9
 
 static volatile sig_atomic_t stop_requested;
+static double timeout_s;
+/* Console bytes written since the last flush */
+static bool console_pending;
 static volatile sig_atomic_t stop_signal;
 static struct kvm_run *volatile stop_run;
 
@@ -35,6 +39,11 @@ void run_request_stop(void)
 	on_signal(SIGTERM);
 }
 
+bool run_stop_pending(void)
+{
+	return stop_requested;
+}
+
 int run_install_timeout(double seconds)
 {
 	struct sigaction sa;
@@ -48,6 +57,7 @@ int run_install_timeout(double seconds)
 	sigaction(SIGALRM, &sa, NULL);
 	if (seconds <= 0)
 		return 0;
+	timeout_s = seconds;
 	it.it_value.tv_sec = (time_t)seconds;
 	it.it_value.tv_usec = (suseconds_t)((seconds - (double)it.it_value.tv_sec) * 1e6);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
@@ -117,7 +127,8 @@ static int handle_io(struct run_ctx *ctx)
 			return 1;
 		}
 		if (port == PORT_CONSOLE && dir == KVM_EXIT_IO_OUT) {
-			fwrite(data, 1, size, stdout);
+			fwrite(data, 1, size, ctx->console);
+			console_pending = true;
 			continue;
 		}
 		if (ctx->io_hook &&
@@ -163,16 +174,34 @@ int run_vcpu(struct run_ctx *ctx)
 	struct run_result *r = ctx->res;
 
 	stop_run = run;
+	if (gdb_stub_enabled() && gdb_stub_start(ctx))
+		goto out;
 	for (;;) {
+		/*
+		 * What the guest printed is out before it runs on: a guest that
+		 * hangs or is killed has shown everything, and a pipe reader
+		 * sees each line when the guest wrote it.
+		 */
+		if (console_pending) {
+			fflush(ctx->console);
+			console_pending = false;
+		}
 		if (stop_requested) {
 			r->end = stop_signal == SIGALRM ? "timeout" : "signal";
-			snprintf(r->end_detail, sizeof(r->end_detail),
-				 "stopped by %s", strsignal(stop_signal));
+			r->stop_signal = stop_signal;
+			if (stop_signal == SIGALRM)
+				snprintf(r->end_detail, sizeof(r->end_detail),
+					 "timed out after %g s", timeout_s);
+			else
+				snprintf(r->end_detail, sizeof(r->end_detail),
+					 "stopped by %s", strsignal(stop_signal));
 			break;
 		}
 		if (ioctl(ctx->vm->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				run->immediate_exit = 0;
+				if (gdb_stub_enabled() && gdb_stub_kicked(ctx))
+					break;
 				continue;
 			}
 			r->end = "error";
@@ -193,7 +222,8 @@ int run_vcpu(struct run_ctx *ctx)
 		case KVM_EXIT_INTR:
 			continue;
 		case KVM_EXIT_DEBUG:
-			if (debug_handle_exit(ctx) == 0)
+			if ((gdb_stub_enabled() ? gdb_stub_debug_exit(ctx) :
+			     debug_handle_exit(ctx)) == 0)
 				continue;
 			break;
 		case KVM_EXIT_HLT:
@@ -221,6 +251,7 @@ int run_vcpu(struct run_ctx *ctx)
 				 "KVM internal error, suberror %u",
 				 run->internal.suberror);
 			describe_regs(ctx);
+			debug_explain_internal_error(ctx);
 			break;
 		case KVM_EXIT_FAIL_ENTRY:
 			r->end = "fail-entry";
@@ -240,7 +271,10 @@ int run_vcpu(struct run_ctx *ctx)
 		break;
 	}
 out:
+	if (gdb_stub_enabled())
+		gdb_stub_end(ctx);
 	stop_run = NULL;
-	fflush(stdout);
+	fflush(ctx->console);
+	console_pending = false;
 	return r->have_status ? 0 : -1;
 }

@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hlkvm-run.h"
@@ -175,6 +177,19 @@ static int wire_timer(struct vm *vm, const struct vm_config *cfg)
 	return ret;
 }
 
+/* Who may open /dev/kvm is its group's business (kvm on Debian) */
+static void hint_kvm_group(void)
+{
+	struct group *gr;
+	struct stat st;
+
+	if (stat("/dev/kvm", &st))
+		return;
+	gr = getgrgid(st.st_gid);
+	fprintf(stderr, "hlkvm-run: hint: /dev/kvm is for group %s: add yourself (usermod -aG %s $USER) and log in again\n",
+		gr ? gr->gr_name : "kvm", gr ? gr->gr_name : "kvm");
+}
+
 int vm_create(struct vm *vm, const struct vm_config *cfg)
 {
 	struct kvm_userspace_memory_region region;
@@ -193,6 +208,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg)
 			strerror(errno), errno == ENOENT ?
 			" (KVM is not available on this host: load kvm-intel or kvm-amd)" :
 			"");
+		if (ret == -EACCES || ret == -EPERM)
+			hint_kvm_group();
 		return ret;
 	}
 	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {

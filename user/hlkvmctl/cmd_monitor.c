@@ -10,7 +10,7 @@ static int print_event(const struct hlkvm_event *ev, void *arg)
 {
 	struct ctl *ctl = arg;
 
-	ctl_print_event(ctl->out, ctl->json, ev);
+	ctl_print_event(ctl->out, ctl->fmt, ev);
 	return 0;
 }
 
@@ -34,7 +34,7 @@ static int monitor_run(struct ctl *ctl, int argc, char **argv)
 
 static const struct ctl_cmd monitor_cmd = {
 	.name = "monitor",
-	.usage = "monitor [--count N]",
+	.usage = "monitor [--count N]   (also --count=N)",
 	.run = monitor_run,
 };
 HLKVMCTL_COMMAND(monitor_cmd)

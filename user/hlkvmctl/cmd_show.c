@@ -40,7 +40,7 @@ static int show_run(struct ctl *ctl, int argc, char **argv)
 	 * NULL means "not allowed to list"; an empty dump has no array of
 	 * its own, so point at a dummy to print "vms": [] rather than omit it.
 	 */
-	ctl_print_show(ctl->out, ctl->json, &cfg,
+	ctl_print_show(ctl->out, ctl->fmt, &cfg,
 		       ret ? NULL : l.vms ? l.vms : &no_vm, ret ? 0 : l.n);
 	status = CTL_EXIT_OK;
 out_free:

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hlkvmctl vm list | show ID | stop ID | detach ID: attached VMs named by
- * the module's id, which needs CAP_NET_ADMIN (a VMM names its own VM by
- * fd through libhlkvm instead).
+ * hlkvmctl vm list | show ID | stop ID | detach ID | set ID ...: attached
+ * VMs named by the module's id, which needs CAP_NET_ADMIN (a VMM names its
+ * own VM by fd through libhlkvm instead).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -46,7 +46,7 @@ static int vm_run(struct ctl *ctl, int argc, char **argv)
 		if (ret)
 			status = ctl_fail(ctl, c, "vm list", ret);
 		else
-			ctl_print_vm_list(ctl->out, ctl->json, l.vms, l.n);
+			ctl_print_vm_list(ctl->out, ctl->fmt, l.vms, l.n);
 		free(l.vms);
 		break;
 	case CTL_VM_SHOW:
@@ -54,7 +54,7 @@ static int vm_run(struct ctl *ctl, int argc, char **argv)
 		if (ret)
 			status = vm_error(ctl, c, "show", req.vm_id, ret);
 		else
-			ctl_print_vm(ctl->out, ctl->json, &info);
+			ctl_print_vm(ctl->out, ctl->fmt, &info);
 		break;
 	case CTL_VM_STOP:
 		/* As if the guest had written period 0 to its timer port */
@@ -63,6 +63,11 @@ static int vm_run(struct ctl *ctl, int argc, char **argv)
 		ret = hlkvm_set_vm(c, &ref, &set);
 		if (ret)
 			status = vm_error(ctl, c, "stop", req.vm_id, ret);
+		break;
+	case CTL_VM_SET:
+		ret = hlkvm_set_vm(c, &ref, &req.set);
+		if (ret)
+			status = vm_error(ctl, c, "set", req.vm_id, ret);
 		break;
 	case CTL_VM_DETACH:
 		ret = hlkvm_detach(c, &ref);
@@ -79,7 +84,8 @@ static const struct ctl_cmd vm_cmd = {
 	.usage = "vm list\n"
 		 "vm show ID\n"
 		 "vm stop ID\n"
-		 "vm detach ID",
+		 "vm detach ID\n"
+		 "vm set ID [period US] [policy catchup|skip]",
 	.run = vm_run,
 };
 HLKVMCTL_COMMAND(vm_cmd)

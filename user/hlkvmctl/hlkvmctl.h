@@ -19,7 +19,7 @@
 struct ctl {
 	FILE *out;
 	FILE *err;
-	bool json;
+	enum ctl_fmt fmt;	/* -j, -p */
 };
 
 struct ctl_cmd {

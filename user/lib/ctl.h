@@ -26,6 +26,14 @@
 #define CTL_EXIT_FAIL	1
 #define CTL_EXIT_USAGE	2
 
+/*
+ * @word as one of @names (NULL entries skipped), exactly or as a unique
+ * prefix (ip's and batctl's abbreviations): its index; -ENOENT when none
+ * matches (the caller names what was expected); -EINVAL after a message
+ * when it is the prefix of two or more.
+ */
+CTL_INTERNAL int ctl_match(const char *what, const char *word,
+			   const char *const *names, size_t n, FILE *err);
 /* Decimal or 0x-hex, no sign, no trailing junk, within [min, max] */
 CTL_INTERNAL int ctl_parse_u32(const char *what, const char *s, uint32_t min,
 			       uint32_t max, uint32_t *out, FILE *err);
@@ -47,17 +55,27 @@ CTL_INTERNAL int ctl_parse_timer_port(const char *s, uint32_t *port,
 CTL_INTERNAL int ctl_parse_set(int argc, char **argv,
 			       struct hlkvm_config_set *set, FILE *err);
 
-enum ctl_vm_op { CTL_VM_LIST, CTL_VM_SHOW, CTL_VM_STOP, CTL_VM_DETACH };
+enum ctl_vm_op {
+	CTL_VM_LIST, CTL_VM_SHOW, CTL_VM_STOP, CTL_VM_DETACH, CTL_VM_SET,
+};
 
 struct ctl_vm_req {
 	enum ctl_vm_op op;
 	uint32_t vm_id;		/* not for CTL_VM_LIST */
+	struct hlkvm_vm_set set;	/* CTL_VM_SET */
 };
 
-/* "vm" arguments after the word "vm": list | show ID | stop ID | detach ID */
+/*
+ * "vm" arguments after the word "vm": list | show ID | stop ID |
+ * detach ID | set ID [period US] [policy catchup|skip]; each word may be
+ * abbreviated to a unique prefix
+ */
 CTL_INTERNAL int ctl_parse_vm(int argc, char **argv, struct ctl_vm_req *req,
 			      FILE *err);
-/* "monitor" arguments after the word: [--count N | count N] (0: forever) */
+/*
+ * "monitor" arguments after the word: [--count N | --count=N | count N],
+ * N >= 1; none: forever (@count 0)
+ */
 CTL_INTERNAL int ctl_parse_monitor(int argc, char **argv, uint32_t *count,
 				   FILE *err);
 
@@ -71,21 +89,38 @@ CTL_INTERNAL const char *ctl_irqchip_name(uint32_t irqchip);
 /* Comma-separated group names of @mask ("none" when empty) */
 CTL_INTERNAL void ctl_format_groups(uint32_t mask, char *buf, size_t len);
 
+/* How hlkvmctl prints: text, JSON (-j), indented JSON (-p) */
+enum ctl_fmt { CTL_FMT_TEXT, CTL_FMT_JSON, CTL_FMT_PRETTY };
+
+struct json_writer;
+/* A JSON writer for @fmt (CTL_FMT_JSON or CTL_FMT_PRETTY) */
+CTL_INTERNAL void ctl_json_init(struct json_writer *w, FILE *f,
+				enum ctl_fmt fmt);
+
+/*
+ * The "timer" and "stats" objects, hlkvmctl's and hlkvm-run's alike: one
+ * schema for both tools (hlkvm-run's summary calls these too)
+ */
+CTL_INTERNAL void ctl_json_timer(struct json_writer *w,
+				 const struct hlkvm_timer_info *t);
+CTL_INTERNAL void ctl_json_stats(struct json_writer *w,
+				 const struct hlkvm_stats *s);
+
 /*
  * "show": the module configuration and, when @vms is not NULL (the caller
  * may dump), the attached VMs in brief.
  */
-CTL_INTERNAL void ctl_print_show(FILE *f, bool json,
+CTL_INTERNAL void ctl_print_show(FILE *f, enum ctl_fmt fmt,
 				 const struct hlkvm_config *cfg,
 				 const struct hlkvm_vm_info *vms, size_t n);
 /* One VM in full */
-CTL_INTERNAL void ctl_print_vm(FILE *f, bool json,
+CTL_INTERNAL void ctl_print_vm(FILE *f, enum ctl_fmt fmt,
 			       const struct hlkvm_vm_info *vm);
 /* "vm list": every VM in full (a JSON array) */
-CTL_INTERNAL void ctl_print_vm_list(FILE *f, bool json,
+CTL_INTERNAL void ctl_print_vm_list(FILE *f, enum ctl_fmt fmt,
 				    const struct hlkvm_vm_info *vms, size_t n);
 /* One event line (text) or one JSON object per line */
-CTL_INTERNAL void ctl_print_event(FILE *f, bool json,
+CTL_INTERNAL void ctl_print_event(FILE *f, enum ctl_fmt fmt,
 				  const struct hlkvm_event *ev);
 
 #endif /* HLKVM_CTL_H */

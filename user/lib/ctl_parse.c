@@ -75,6 +75,36 @@ void ctl_format_groups(uint32_t mask, char *buf, size_t len)
 	}
 }
 
+int ctl_match(const char *what, const char *word, const char *const *names,
+	      size_t n, FILE *err)
+{
+	size_t i, len = strlen(word), hits = 0;
+	int found = -ENOENT;
+	const char *sep = "";
+
+	if (!len)
+		return -ENOENT;
+	for (i = 0; i < n; i++) {
+		if (!names[i] || strncmp(word, names[i], len))
+			continue;
+		if (!names[i][len])
+			return (int)i;	/* exact beats any prefix */
+		found = (int)i;
+		hits++;
+	}
+	if (hits < 2)
+		return found;
+	fprintf(err, "Error - %s: \"%s\" is ambiguous (", what, word);
+	for (i = 0; i < n; i++) {
+		if (names[i] && !strncmp(word, names[i], len)) {
+			fprintf(err, "%s%s", sep, names[i]);
+			sep = ", ";
+		}
+	}
+	fputs(")\n", err);
+	return -EINVAL;
+}
+
 int ctl_parse_u32(const char *what, const char *s, uint32_t min,
 		  uint32_t max, uint32_t *out, FILE *err)
 {
@@ -104,7 +134,7 @@ int ctl_parse_u32(const char *what, const char *s, uint32_t min,
 
 int ctl_parse_groups(const char *s, uint32_t *mask, FILE *err)
 {
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *next;
 	uint32_t m = 0;
 	unsigned int g;
 	int ret = 0;
@@ -120,8 +150,18 @@ int ctl_parse_groups(const char *s, uint32_t *mask, FILE *err)
 	copy = strdup(s);
 	if (!copy)
 		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
+	/* Not strtok: "pic,,pit" has an empty name in it, a typo to report */
+	for (tok = copy; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*tok) {
+			fprintf(err,
+				"Error - groups: empty group name in \"%s\" (a comma too many?)\n",
+				s);
+			ret = -EINVAL;
+			break;
+		}
 		for (g = 0; g < __HLKVM_GROUP_COUNT; g++)
 			if (!strcmp(tok, group_names[g]))
 				break;
@@ -133,11 +173,6 @@ int ctl_parse_groups(const char *s, uint32_t *mask, FILE *err)
 			break;
 		}
 		m |= 1U << g;
-	}
-	/* "" or ",": no group named at all is a typo, not "none" */
-	if (!ret && !m) {
-		fprintf(err, "Error - groups: no group in \"%s\"\n", s);
-		ret = -EINVAL;
 	}
 	free(copy);
 	if (!ret)
@@ -162,6 +197,13 @@ int ctl_parse_policy(const char *s, uint32_t *policy, FILE *err)
 
 int ctl_parse_vm_id(const char *s, uint32_t *id, FILE *err)
 {
+	/* "-1" is a number, just never an id: say what an id is */
+	if (s[0] == '-' && s[1] >= '0' && s[1] <= '9') {
+		fprintf(err,
+			"Error - vm id: %s is not a VM id: ids are 1 to %d, as \"hlkvmctl vm list\" shows them\n",
+			s, INT32_MAX);
+		return -ERANGE;
+	}
 	return ctl_parse_u32("vm id", s, 1, INT32_MAX, id, err);
 }
 
@@ -181,6 +223,11 @@ int ctl_parse_timer_port(const char *s, uint32_t *port, FILE *err)
 	return 0;
 }
 
+static const char *const set_keys[] = {
+	"groups", "timer-port", "policy", "period-min", "period-max",
+	"backlog-max",
+};
+
 int ctl_parse_set(int argc, char **argv, struct hlkvm_config_set *set,
 		  FILE *err)
 {
@@ -193,7 +240,13 @@ int ctl_parse_set(int argc, char **argv, struct hlkvm_config_set *set,
 	}
 	for (i = 0; i < argc; i += 2) {
 		const char *key = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int k = ctl_match("set", key, set_keys,
+				  sizeof(set_keys) / sizeof(set_keys[0]), err);
 
+		if (k == -EINVAL)
+			return -EINVAL;
+		if (k >= 0)
+			key = set_keys[k];
 		if (!val) {
 			fprintf(err, "Error - set: %s needs a value\n", key);
 			return -EINVAL;
@@ -237,33 +290,71 @@ int ctl_parse_set(int argc, char **argv, struct hlkvm_config_set *set,
 	return 0;
 }
 
+static const char *const vm_ops[] = {
+	[CTL_VM_LIST] = "list",
+	[CTL_VM_SHOW] = "show",
+	[CTL_VM_STOP] = "stop",
+	[CTL_VM_DETACH] = "detach",
+	[CTL_VM_SET] = "set",
+};
+
+/* "vm set ID" arguments after the id: period US, policy P, at least one */
+static int parse_vm_set(int argc, char **argv, struct hlkvm_vm_set *set,
+			FILE *err)
+{
+	static const char *const keys[] = { "period", "policy" };
+	int i, k, ret;
+
+	hlkvm_vm_set_init(set);
+	if (argc == 0) {
+		fprintf(err, "Error - vm set: nothing to set (period US, policy catchup|skip)\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < argc; i += 2) {
+		k = ctl_match("vm set", argv[i], keys, 2, err);
+		if (k == -EINVAL)
+			return k;
+		if (k < 0) {
+			fprintf(err, "Error - vm set: unknown setting \"%s\" (period, policy)\n",
+				argv[i]);
+			return -EINVAL;
+		}
+		if (i + 1 >= argc) {
+			fprintf(err, "Error - vm set: %s needs a value\n",
+				keys[k]);
+			return -EINVAL;
+		}
+		/* Any period a guest may write: 0 stops, the rest is clamped */
+		ret = k == 0 ? ctl_parse_u32("period", argv[i + 1], 0,
+					     UINT32_MAX - 1,
+					     &set->timer_period_us, err) :
+			       ctl_parse_policy(argv[i + 1], &set->timer_policy,
+						err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int ctl_parse_vm(int argc, char **argv, struct ctl_vm_req *req, FILE *err)
 {
-	static const struct {
-		const char *name;
-		enum ctl_vm_op op;
-	} ops[] = {
-		{ "list", CTL_VM_LIST },
-		{ "show", CTL_VM_SHOW },
-		{ "stop", CTL_VM_STOP },
-		{ "detach", CTL_VM_DETACH },
-	};
-	size_t i;
+	int op;
 
 	memset(req, 0, sizeof(*req));
 	if (argc == 0) {
-		fprintf(err, "Error - vm: missing command (list, show, stop, detach)\n");
+		fprintf(err, "Error - vm: missing command (list, show, stop, detach, set)\n");
 		return -EINVAL;
 	}
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strcmp(argv[0], ops[i].name))
-			break;
-	if (i == sizeof(ops) / sizeof(ops[0])) {
-		fprintf(err, "Error - vm: unknown command \"%s\" (list, show, stop, detach)\n",
+	op = ctl_match("vm", argv[0], vm_ops,
+		       sizeof(vm_ops) / sizeof(vm_ops[0]), err);
+	if (op == -EINVAL)
+		return op;
+	if (op < 0) {
+		fprintf(err, "Error - vm: unknown command \"%s\" (list, show, stop, detach, set)\n",
 			argv[0]);
 		return -EINVAL;
 	}
-	req->op = ops[i].op;
+	req->op = (enum ctl_vm_op)op;
 	if (req->op == CTL_VM_LIST) {
 		if (argc > 1) {
 			fprintf(err, "Error - vm list: unexpected \"%s\"\n",
@@ -273,15 +364,19 @@ int ctl_parse_vm(int argc, char **argv, struct ctl_vm_req *req, FILE *err)
 		return 0;
 	}
 	if (argc < 2) {
-		fprintf(err, "Error - vm %s: missing VM id\n", argv[0]);
+		fprintf(err, "Error - vm %s: missing VM id\n", vm_ops[op]);
 		return -EINVAL;
 	}
-	if (argc > 2) {
-		fprintf(err, "Error - vm %s: unexpected \"%s\"\n", argv[0],
+	if (req->op != CTL_VM_SET && argc > 2) {
+		fprintf(err, "Error - vm %s: unexpected \"%s\"\n", vm_ops[op],
 			argv[2]);
 		return -EINVAL;
 	}
-	return ctl_parse_vm_id(argv[1], &req->vm_id, err);
+	if (ctl_parse_vm_id(argv[1], &req->vm_id, err))
+		return -ERANGE;
+	if (req->op == CTL_VM_SET)
+		return parse_vm_set(argc - 2, argv + 2, &req->set, err);
+	return 0;
 }
 
 int ctl_parse_monitor(int argc, char **argv, uint32_t *count, FILE *err)
@@ -289,6 +384,15 @@ int ctl_parse_monitor(int argc, char **argv, uint32_t *count, FILE *err)
 	*count = 0;
 	if (argc == 0)
 		return 0;
+	if (!strncmp(argv[0], "--count=", 8)) {
+		if (argc > 1) {
+			fprintf(err, "Error - monitor: unexpected \"%s\"\n",
+				argv[1]);
+			return -EINVAL;
+		}
+		return ctl_parse_u32("count", argv[0] + 8, 1, UINT32_MAX,
+				     count, err);
+	}
 	if (strcmp(argv[0], "--count") && strcmp(argv[0], "count")) {
 		fprintf(err, "Error - monitor: unexpected \"%s\"\n", argv[0]);
 		return -EINVAL;

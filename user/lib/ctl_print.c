@@ -12,6 +12,12 @@
 
 #define GROUPS_BUF 64
 
+void ctl_json_init(struct json_writer *w, FILE *f, enum ctl_fmt fmt)
+{
+	json_init(w, f);
+	json_set_pretty(w, fmt == CTL_FMT_PRETTY);
+}
+
 static void json_groups(struct json_writer *w, const char *key, uint32_t mask)
 {
 	unsigned int g;
@@ -23,7 +29,7 @@ static void json_groups(struct json_writer *w, const char *key, uint32_t mask)
 	json_array_end(w);
 }
 
-static void json_timer(struct json_writer *w, const struct hlkvm_timer_info *t)
+void ctl_json_timer(struct json_writer *w, const struct hlkvm_timer_info *t)
 {
 	json_object_begin(w, "timer");
 	json_bool(w, "running", t->running);
@@ -39,7 +45,7 @@ static void json_timer(struct json_writer *w, const struct hlkvm_timer_info *t)
 	json_object_end(w);
 }
 
-static void json_stats(struct json_writer *w, const struct hlkvm_stats *s)
+void ctl_json_stats(struct json_writer *w, const struct hlkvm_stats *s)
 {
 	unsigned int g;
 
@@ -70,8 +76,8 @@ static void json_vm(struct json_writer *w, const struct hlkvm_vm_info *vm)
 	json_string(w, "timer_policy", ctl_policy_name(vm->timer_policy));
 	json_u64(w, "attach_time_ns", vm->attach_time_ns);
 	json_string(w, "irqchip", ctl_irqchip_name(vm->irqchip));
-	json_timer(w, &vm->timer);
-	json_stats(w, &vm->stats);
+	ctl_json_timer(w, &vm->timer);
+	ctl_json_stats(w, &vm->stats);
 	json_object_end(w);
 }
 
@@ -98,15 +104,15 @@ static void text_timer_state(FILE *f, const struct hlkvm_timer_info *t)
 		fputs("stopped", f);
 }
 
-void ctl_print_show(FILE *f, bool json, const struct hlkvm_config *cfg,
+void ctl_print_show(FILE *f, enum ctl_fmt fmt, const struct hlkvm_config *cfg,
 		    const struct hlkvm_vm_info *vms, size_t n)
 {
 	char groups[GROUPS_BUF];
 	struct json_writer w;
 	size_t i;
 
-	if (json) {
-		json_init(&w, f);
+	if (fmt != CTL_FMT_TEXT) {
+		ctl_json_init(&w, f, fmt);
 		json_object_begin(&w, NULL);
 		json_config_fields(&w, cfg);
 		if (vms) {
@@ -189,26 +195,26 @@ static void text_vm(FILE *f, const struct hlkvm_vm_info *vm)
 	fprintf(f, "  apic:        re-enabled %" PRIu64 "\n", s->apic_reenabled);
 }
 
-void ctl_print_vm(FILE *f, bool json, const struct hlkvm_vm_info *vm)
+void ctl_print_vm(FILE *f, enum ctl_fmt fmt, const struct hlkvm_vm_info *vm)
 {
 	struct json_writer w;
 
-	if (!json) {
+	if (fmt == CTL_FMT_TEXT) {
 		text_vm(f, vm);
 		return;
 	}
-	json_init(&w, f);
+	ctl_json_init(&w, f, fmt);
 	json_vm(&w, vm);
 	json_end_document(&w);
 }
 
-void ctl_print_vm_list(FILE *f, bool json, const struct hlkvm_vm_info *vms,
+void ctl_print_vm_list(FILE *f, enum ctl_fmt fmt, const struct hlkvm_vm_info *vms,
 		       size_t n)
 {
 	struct json_writer w;
 	size_t i;
 
-	if (!json) {
+	if (fmt == CTL_FMT_TEXT) {
 		for (i = 0; i < n; i++) {
 			if (i)
 				fputc('\n', f);
@@ -216,7 +222,7 @@ void ctl_print_vm_list(FILE *f, bool json, const struct hlkvm_vm_info *vms,
 		}
 		return;
 	}
-	json_init(&w, f);
+	ctl_json_init(&w, f, fmt);
 	json_array_begin(&w, NULL);
 	for (i = 0; i < n; i++)
 		json_vm(&w, &vms[i]);
@@ -238,14 +244,14 @@ static const char *event_name(uint8_t cmd)
 	}
 }
 
-void ctl_print_event(FILE *f, bool json, const struct hlkvm_event *ev)
+void ctl_print_event(FILE *f, enum ctl_fmt fmt, const struct hlkvm_event *ev)
 {
 	char groups[GROUPS_BUF];
 	struct json_writer w;
 	bool vm = ev->cmd == HLKVM_CMD_ATTACH || ev->cmd == HLKVM_CMD_DETACH;
 
-	if (json) {
-		json_init(&w, f);
+	if (fmt != CTL_FMT_TEXT) {
+		ctl_json_init(&w, f, fmt);
 		json_object_begin(&w, NULL);
 		json_string(&w, "event", event_name(ev->cmd));
 		if (vm) {

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * Guest debug stop classification and breakpoint bookkeeping (pure).
  * See dr6.h for the contract; the comments here say why.
@@ -39,6 +39,20 @@ static void set_diag(char *diag, size_t len, enum hlkvm_stop_reason reason,
 			 hlkvm_stop_reason_str(reason), slot, rip, dr6);
 }
 
+/* Lowest Bi in @dr6 that names a used data slot of @hw, or -1 */
+static int lowest_watch_b(const struct hlkvm_hw_bps *hw, uint64_t dr6)
+{
+	int i;
+
+	if (!hw)
+		return -1;
+	for (i = 0; i < HLKVM_HW_BP_MAX; i++)
+		if ((dr6 & HLKVM_DR6_B(i)) && hw->slot[i].used &&
+		    hw->slot[i].type != HLKVM_HW_EXEC)
+			return i;
+	return -1;
+}
+
 /*
  * Is the hit at @rip the entry-point stop? With a table: only while the
  * one-shot sits at entry, which is then consumed. Returns the slot it had
@@ -76,10 +90,15 @@ enum hlkvm_stop_reason hlkvm_dr6_classify(uint32_t exception, uint64_t dr6,
 	int slot = -1;
 
 	if (exception == HLKVM_DB_VECTOR) {
+		int watch = lowest_watch_b(hw, dr6);
+
 		slot = lowest_b(dr6);
 
-		/* BS first, as the seed: see the header for why. */
-		if (dr6 & HLKVM_DR6_BS) {
+		/* A data slot first, then BS (the seed's): see the header */
+		if (watch >= 0) {
+			reason = HLKVM_STOP_WATCHPOINT;
+			slot = watch;
+		} else if (dr6 & HLKVM_DR6_BS) {
 			reason = HLKVM_STOP_DONE_STEP;
 		} else if (slot >= 0) {
 			int e = take_entry_oneshot(hw, rip, entry);
@@ -132,6 +151,8 @@ const char *hlkvm_stop_reason_str(enum hlkvm_stop_reason reason)
 		return "entry point breakpoint";
 	case HLKVM_STOP_SW_BREAKPOINT:
 		return "sw breakpoint";
+	case HLKVM_STOP_WATCHPOINT:
+		return "watchpoint";
 	case HLKVM_STOP_UNKNOWN:
 		break;
 	}
@@ -145,6 +166,7 @@ int hlkvm_stop_gdb_signal(enum hlkvm_stop_reason reason)
 	case HLKVM_STOP_HW_BREAKPOINT:
 	case HLKVM_STOP_ENTRY_POINT_BREAKPOINT:
 	case HLKVM_STOP_SW_BREAKPOINT:
+	case HLKVM_STOP_WATCHPOINT:
 		return GDB_SIGTRAP;
 	case HLKVM_STOP_UNKNOWN:
 		break;
@@ -161,7 +183,23 @@ const char *hlkvm_stop_gdb_kind(enum hlkvm_stop_reason reason)
 	case HLKVM_STOP_ENTRY_POINT_BREAKPOINT:
 		return "hwbreak";
 	case HLKVM_STOP_DONE_STEP:
+	case HLKVM_STOP_WATCHPOINT:
 	case HLKVM_STOP_UNKNOWN:
+		break;
+	}
+	return NULL;
+}
+
+const char *hlkvm_hw_gdb_watch_kind(enum hlkvm_hw_type type)
+{
+	switch (type) {
+	case HLKVM_HW_WRITE:
+		return "watch";
+	case HLKVM_HW_READ:
+		return "rwatch";
+	case HLKVM_HW_ACCESS:
+		return "awatch";
+	case HLKVM_HW_EXEC:
 		break;
 	}
 	return NULL;
@@ -181,9 +219,20 @@ int hlkvm_hwbp_find(const struct hlkvm_hw_bps *hw, uint64_t addr)
 	if (!hw)
 		return -EINVAL;
 	for (i = 0; i < HLKVM_HW_BP_MAX; i++)
-		if (hw->slot[i].used && hw->slot[i].addr == addr)
+		if (hw->slot[i].used && hw->slot[i].type == HLKVM_HW_EXEC &&
+		    hw->slot[i].addr == addr)
 			return i;
 	return -ENOENT;
+}
+
+static int free_slot(const struct hlkvm_hw_bps *hw)
+{
+	int i;
+
+	for (i = 0; i < HLKVM_HW_BP_MAX; i++)
+		if (!hw->slot[i].used)
+			return i;
+	return -ENOSPC;
 }
 
 static int hwbp_add(struct hlkvm_hw_bps *hw, uint64_t addr, bool oneshot)
@@ -206,15 +255,13 @@ static int hwbp_add(struct hlkvm_hw_bps *hw, uint64_t addr, bool oneshot)
 		return -EEXIST;
 	}
 
-	for (i = 0; i < HLKVM_HW_BP_MAX; i++) {
-		if (!hw->slot[i].used) {
-			hw->slot[i].addr = addr;
-			hw->slot[i].used = true;
-			hw->slot[i].oneshot = oneshot;
-			return i;
-		}
-	}
-	return -ENOSPC;
+	i = free_slot(hw);
+	if (i < 0)
+		return i;
+	hw->slot[i] = (struct hlkvm_hw_bp){ .addr = addr, .used = true,
+					    .oneshot = oneshot,
+					    .type = HLKVM_HW_EXEC, .len = 1 };
+	return i;
 }
 
 int hlkvm_hwbp_add(struct hlkvm_hw_bps *hw, uint64_t addr)
@@ -237,6 +284,53 @@ int hlkvm_hwbp_remove(struct hlkvm_hw_bps *hw, uint64_t addr)
 	return i;
 }
 
+static int watch_find(const struct hlkvm_hw_bps *hw, uint64_t addr,
+		      unsigned int len, enum hlkvm_hw_type type)
+{
+	int i;
+
+	for (i = 0; i < HLKVM_HW_BP_MAX; i++)
+		if (hw->slot[i].used && hw->slot[i].type == type &&
+		    hw->slot[i].addr == addr && hw->slot[i].len == len)
+			return i;
+	return -ENOENT;
+}
+
+int hlkvm_hwbp_add_watch(struct hlkvm_hw_bps *hw, uint64_t addr,
+			 unsigned int len, enum hlkvm_hw_type type)
+{
+	int i;
+
+	if (!hw || (type != HLKVM_HW_WRITE && type != HLKVM_HW_READ &&
+		    type != HLKVM_HW_ACCESS))
+		return -EINVAL;
+	/* DR7 LEN: 1, 2, 4, 8 bytes; the low address bits are ignored */
+	if ((len != 1 && len != 2 && len != 4 && len != 8) || addr & (len - 1))
+		return -EINVAL;
+	if (watch_find(hw, addr, len, type) >= 0)
+		return -EEXIST;
+	i = free_slot(hw);
+	if (i < 0)
+		return i;
+	hw->slot[i] = (struct hlkvm_hw_bp){ .addr = addr, .used = true,
+					    .type = type, .len = len };
+	return i;
+}
+
+int hlkvm_hwbp_remove_watch(struct hlkvm_hw_bps *hw, uint64_t addr,
+			    unsigned int len, enum hlkvm_hw_type type)
+{
+	int i;
+
+	if (!hw)
+		return -EINVAL;
+	i = watch_find(hw, addr, len, type);
+	if (i < 0)
+		return i;
+	memset(&hw->slot[i], 0, sizeof(hw->slot[i]));
+	return i;
+}
+
 unsigned int hlkvm_hwbp_count(const struct hlkvm_hw_bps *hw)
 {
 	unsigned int n = 0;
@@ -252,10 +346,21 @@ uint64_t hlkvm_hwbp_dr7(const struct hlkvm_hw_bps *hw)
 	uint64_t dr7 = HLKVM_DR7_FIXED_1;
 	int i;
 
-	/* RW and LEN stay 00: execute, one byte (the only legal length). */
-	for (i = 0; i < HLKVM_HW_BP_MAX; i++)
-		if (hw->slot[i].used)
-			dr7 |= HLKVM_DR7_L(i);
+	/* Execute: RW and LEN stay 00, one byte (the only legal length) */
+	for (i = 0; i < HLKVM_HW_BP_MAX; i++) {
+		const struct hlkvm_hw_bp *b = &hw->slot[i];
+		uint64_t rw, len;
+
+		if (!b->used)
+			continue;
+		dr7 |= HLKVM_DR7_L(i);
+		if (b->type == HLKVM_HW_EXEC)
+			continue;
+		rw = b->type == HLKVM_HW_WRITE ? 1 : 3;
+		/* SDM 17.2.5: LEN 00 = 1, 01 = 2, 11 = 4, 10 = 8 bytes */
+		len = b->len == 8 ? 2 : b->len == 4 ? 3 : b->len == 2 ? 1 : 0;
+		dr7 |= (rw | len << 2) << (16 + 4 * i);
+	}
 	return dr7;
 }
 
@@ -280,6 +385,26 @@ static struct hlkvm_sw_bp *swbp_lookup(const struct hlkvm_sw_bps *sw,
 bool hlkvm_swbp_find(const struct hlkvm_sw_bps *sw, uint64_t addr)
 {
 	return sw && swbp_lookup(sw, addr);
+}
+
+unsigned int hlkvm_swbp_overwrite(struct hlkvm_sw_bps *sw, uint64_t addr,
+				  void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	unsigned int i, n = 0;
+
+	if (!sw || !buf)
+		return 0;
+	for (i = 0; i < HLKVM_SW_BP_MAX; i++) {
+		struct hlkvm_sw_bp *bp = &sw->bp[i];
+
+		if (bp->used && bp->addr - addr < len) {
+			bp->orig = p[bp->addr - addr];
+			p[bp->addr - addr] = HLKVM_INT3;
+			n++;
+		}
+	}
+	return n;
 }
 
 int hlkvm_swbp_original(const struct hlkvm_sw_bps *sw, uint64_t addr,

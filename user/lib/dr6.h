@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * Guest debug stop classification and breakpoint bookkeeping.
  *
@@ -56,12 +56,28 @@ enum hlkvm_stop_reason {
 	HLKVM_STOP_HW_BREAKPOINT,
 	HLKVM_STOP_ENTRY_POINT_BREAKPOINT,
 	HLKVM_STOP_SW_BREAKPOINT,
+	HLKVM_STOP_WATCHPOINT,		/* a data slot's Bi: see hlkvm_dr6_classify() */
+};
+
+/*
+ * What a DR slot watches. EXEC is 0 so a zeroed slot is an execute
+ * breakpoint, as every slot was before data watchpoints existed. x86 has
+ * no read-only watch (DR7 RW 10 is I/O): READ is programmed as ACCESS
+ * (RW 11) and told apart only in what the debugger is told (rwatch).
+ */
+enum hlkvm_hw_type {
+	HLKVM_HW_EXEC = 0,
+	HLKVM_HW_WRITE,
+	HLKVM_HW_READ,
+	HLKVM_HW_ACCESS,
 };
 
 struct hlkvm_hw_bp {
 	uint64_t addr;		/* linear address loaded into DRi */
 	bool used;
 	bool oneshot;		/* entry-point stop: removed when hit */
+	uint8_t type;		/* enum hlkvm_hw_type */
+	uint8_t len;		/* data slots: 1, 2, 4 or 8 bytes; exec: 1 */
 };
 
 /*
@@ -121,8 +137,14 @@ struct hlkvm_debug {
  *     The CPU reports conditions it detects together in one #DB (a step
  *     trap plus a breakpoint on the same instruction); GDB asked for a
  *     step, so a step it is. The lowest Bi is still given in out->slot.
+ *     Except for data watchpoints: a Bi naming a used data slot makes the
+ *     stop WATCHPOINT (slot = that Bi) even with BS, because the store a
+ *     step executed is exactly what a watchpoint exists to report, and a
+ *     debugger told "step" would never look at its watchpoints.
  *  2. exception 1 and any of B0-B3      -> HW_BREAKPOINT, slot = lowest Bi;
- *     but if rip == entry it is the entry-point stop, see below
+ *     WATCHPOINT if @hw says that slot is a data slot (a trap: rip is
+ *     the instruction after the access; the address is the slot's);
+ *     if rip == entry it is the entry-point stop, see below
  *  3. exception 3                       -> SW_BREAKPOINT, addr = rip
  *  4. anything else (other vectors, #DB with only BD/BT) -> UNKNOWN
  *
@@ -176,8 +198,14 @@ const char *hlkvm_stop_reason_str(enum hlkvm_stop_reason reason);
  */
 int hlkvm_stop_gdb_signal(enum hlkvm_stop_reason reason);
 
-/* GDB stop reply kind: "swbreak", "hwbreak" or NULL (step, unknown). */
+/*
+ * GDB stop reply kind: "swbreak", "hwbreak" or NULL (step, unknown, and
+ * a watchpoint, whose kind is its slot's: hlkvm_hw_gdb_watch_kind()).
+ */
 const char *hlkvm_stop_gdb_kind(enum hlkvm_stop_reason reason);
+
+/* "watch", "rwatch", "awatch" for a data slot's type, NULL for EXEC. */
+const char *hlkvm_hw_gdb_watch_kind(enum hlkvm_hw_type type);
 
 /* --- hardware execute breakpoints (DR0-DR3) --- */
 
@@ -198,14 +226,31 @@ int hlkvm_hwbp_add_oneshot(struct hlkvm_hw_bps *hw, uint64_t addr);
 /* Remove by address. Returns the freed slot, or -ENOENT / -EINVAL. */
 int hlkvm_hwbp_remove(struct hlkvm_hw_bps *hw, uint64_t addr);
 
-/* Slot holding @addr, or -ENOENT / -EINVAL. */
+/* Execute slot holding @addr, or -ENOENT / -EINVAL. */
 int hlkvm_hwbp_find(const struct hlkvm_hw_bps *hw, uint64_t addr);
+
+/*
+ * Add a data watchpoint of @type (WRITE, READ or ACCESS) over @len bytes
+ * at @addr, in a slot shared with the execute breakpoints. The CPU
+ * watches naturally aligned 1, 2, 4 or 8 bytes only: anything else is
+ * -EINVAL rather than a slot silently watching other bytes. Returns the
+ * slot, -EEXIST for the same watchpoint again, -ENOSPC with all four
+ * slots taken.
+ */
+int hlkvm_hwbp_add_watch(struct hlkvm_hw_bps *hw, uint64_t addr,
+			 unsigned int len, enum hlkvm_hw_type type);
+
+/* Remove the watchpoint added with these arguments: slot or -ENOENT. */
+int hlkvm_hwbp_remove_watch(struct hlkvm_hw_bps *hw, uint64_t addr,
+			    unsigned int len, enum hlkvm_hw_type type);
 
 unsigned int hlkvm_hwbp_count(const struct hlkvm_hw_bps *hw);
 
 /*
  * DR7 for the table: Li (bit 2i) per used slot, RW = 00 (execute),
- * LEN = 00 (1 byte, required for execute), bit 10 set as it reads.
+ * LEN = 00 (1 byte, required for execute) for execute slots; RW = 01
+ * (write) or 11 (read/write) and LEN 00/01/11/10 (1/2/4/8 bytes) for data
+ * slots; bit 10 set as it reads.
  * Local enables, as the seed: L and G differ only across hardware task
  * switches, which a 64-bit guest never does, and KVM loads the guest
  * debug DR7 itself on every entry.
@@ -238,6 +283,15 @@ int hlkvm_swbp_remove_all(struct hlkvm_sw_bps *sw,
 			  const struct hlkvm_mem *mem);
 
 bool hlkvm_swbp_find(const struct hlkvm_sw_bps *sw, uint64_t addr);
+
+/*
+ * A debugger write of @len bytes from @buf at @addr over inserted int3s:
+ * the new bytes become the saved originals (so removing the breakpoint
+ * leaves what was written) and @buf gets 0xCC back at those offsets, so
+ * the breakpoints stay in. Returns how many breakpoints it covered.
+ */
+unsigned int hlkvm_swbp_overwrite(struct hlkvm_sw_bps *sw, uint64_t addr,
+				  void *buf, size_t len);
 
 /* The byte the int3 at @addr replaced. 0 or -ENOENT / -EINVAL. */
 int hlkvm_swbp_original(const struct hlkvm_sw_bps *sw, uint64_t addr,

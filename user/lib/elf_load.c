@@ -73,6 +73,10 @@ int hlkvm_elf_load(const void *img, size_t len,
 		return fail(err, errlen, -EINVAL,
 			    "ELF machine %u is not x86-64 (%u)", eh.e_machine,
 			    EM_X86_64);
+	/* ET_DYN is what a host's programs are: PIE, loaded anywhere */
+	if (eh.e_type == ET_DYN)
+		return fail(err, errlen, -EINVAL,
+			    "ELF type ET_DYN (a position-independent executable or shared object, as host programs are) is not a static executable (ET_EXEC): link the guest with -static -no-pie at fixed addresses");
 	if (eh.e_type != ET_EXEC)
 		return fail(err, errlen, -EINVAL,
 			    "ELF type %u is not a static executable (ET_EXEC)",
@@ -174,16 +178,23 @@ static bool in_file(uint64_t off, uint64_t size, size_t len)
 	return off <= len && size <= len - off;
 }
 
-int hlkvm_elf_symbol(const void *img, size_t len, const char *name,
-		     uint64_t *addr)
+/*
+ * Calls @fn for each defined symbol of the .symtab with its NUL-checked
+ * name; stops when @fn returns non-zero and returns that. -ENOENT without
+ * a symbol table, -EINVAL for a malformed one.
+ */
+static int for_each_symbol(const void *img, size_t len,
+			   int (*fn)(const Elf64_Sym *sym, const char *name,
+				     void *arg),
+			   void *arg)
 {
 	const uint8_t *bytes = img;
-	size_t name_len;
 	Elf64_Ehdr eh;
 	unsigned int i;
 	uint64_t j;
+	int ret;
 
-	if (!img || !name || !addr || len < sizeof(eh) ||
+	if (!img || len < sizeof(eh) ||
 	    memcmp(bytes, ELFMAG, SELFMAG) != 0 ||
 	    bytes[EI_CLASS] != ELFCLASS64)
 		return -EINVAL;
@@ -193,7 +204,6 @@ int hlkvm_elf_symbol(const void *img, size_t len, const char *name,
 	if (eh.e_shentsize != sizeof(Elf64_Shdr) ||
 	    !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr), len))
 		return -EINVAL;
-	name_len = strlen(name);
 	for (i = 0; i < eh.e_shnum; i++) {
 		Elf64_Shdr sh, strsh;
 		const char *strtab;
@@ -219,12 +229,87 @@ int hlkvm_elf_symbol(const void *img, size_t len, const char *name,
 			    sym.st_name >= strsh.sh_size)
 				continue;
 			/* The name and its NUL must lie inside the table */
-			if (strsh.sh_size - sym.st_name <= name_len ||
-			    memcmp(strtab + sym.st_name, name, name_len + 1))
+			if (!memchr(strtab + sym.st_name, '\0',
+				    strsh.sh_size - sym.st_name))
 				continue;
-			*addr = sym.st_value;
-			return 0;
+			ret = fn(&sym, strtab + sym.st_name, arg);
+			if (ret)
+				return ret;
 		}
 	}
 	return -ENOENT;
+}
+
+struct by_name {
+	const char *name;
+	uint64_t addr;
+};
+
+static int match_name(const Elf64_Sym *sym, const char *name, void *arg)
+{
+	struct by_name *q = arg;
+
+	if (strcmp(name, q->name))
+		return 0;
+	q->addr = sym->st_value;
+	return 1;
+}
+
+int hlkvm_elf_symbol(const void *img, size_t len, const char *name,
+		     uint64_t *addr)
+{
+	struct by_name q = { .name = name };
+	int ret;
+
+	if (!name || !addr)
+		return -EINVAL;
+	ret = for_each_symbol(img, len, match_name, &q);
+	if (ret == 1) {
+		*addr = q.addr;
+		return 0;
+	}
+	return ret;
+}
+
+struct by_addr {
+	uint64_t addr;
+	const char *best;
+	uint64_t best_value;
+};
+
+static int nearest_below(const Elf64_Sym *sym, const char *name, void *arg)
+{
+	struct by_addr *q = arg;
+	unsigned int type = ELF64_ST_TYPE(sym->st_info);
+
+	/* Code and data labels; not section, file or TLS symbols */
+	if ((type != STT_NOTYPE && type != STT_FUNC && type != STT_OBJECT) ||
+	    !*name || sym->st_value > q->addr)
+		return 0;
+	/* A sized symbol that ends before @addr does not contain it */
+	if (sym->st_size && q->addr - sym->st_value >= sym->st_size)
+		return 0;
+	if (!q->best || sym->st_value > q->best_value) {
+		q->best = name;
+		q->best_value = sym->st_value;
+	}
+	return 0;
+}
+
+int hlkvm_elf_addr_symbol(const void *img, size_t len, uint64_t addr,
+			  char *name, size_t name_len, uint64_t *offset)
+{
+	struct by_addr q = { .addr = addr };
+	int ret;
+
+	if (!name || !name_len || !offset)
+		return -EINVAL;
+	ret = for_each_symbol(img, len, nearest_below, &q);
+	if (ret != -ENOENT)
+		return ret;
+	if (!q.best)
+		return -ENOENT;
+	snprintf(name, name_len, "%s", q.best);
+	*offset = addr - q.best_value;
+	return 0;
 }

@@ -63,5 +63,13 @@ int hlkvm_flat_load(const void *img, size_t len, uint64_t addr,
  */
 int hlkvm_elf_symbol(const void *img, size_t len, const char *name,
 		     uint64_t *addr);
+/*
+ * The reverse, for a stop's "rip=0x100123 sym=dbg_hw_bp+0x3": the defined
+ * code or data symbol nearest at or below @addr (one with a size only if
+ * @addr is inside it) into @name (cut to @name_len), @offset from it.
+ * 0, -ENOENT (no such symbol or no table), or -EINVAL.
+ */
+int hlkvm_elf_addr_symbol(const void *img, size_t len, uint64_t addr,
+			  char *name, size_t name_len, uint64_t *offset);
 
 #endif /* HLKVM_ELF_LOAD_H */

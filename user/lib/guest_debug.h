@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * KVM glue for guest debugging: the ioctls and guest memory access that
  * the pure bookkeeping in dr6.h deliberately does not do. Every function

@@ -123,6 +123,9 @@ struct hlkvm_event {
 	struct hlkvm_config config;	/* SET_CONFIG: the new configuration */
 };
 
+/* The library's release ("0.1.0"): the tools' and the module's too */
+const char *hlkvm_version(void);
+
 /* Set every field to HLKVM_DEFAULT: nothing sent, the module decides */
 void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o);
 void hlkvm_config_set_init(struct hlkvm_config_set *s);

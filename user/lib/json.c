@@ -15,6 +15,24 @@ void json_init(struct json_writer *w, FILE *f)
 	w->depth = 0;
 	w->need_comma[0] = false;
 	w->overflow = false;
+	w->pretty = false;
+}
+
+void json_set_pretty(struct json_writer *w, bool pretty)
+{
+	w->pretty = pretty;
+}
+
+/* Pretty: every member on its own line, two spaces per level */
+static void newline(struct json_writer *w)
+{
+	int i;
+
+	if (!w->pretty)
+		return;
+	fputc('\n', w->f);
+	for (i = 0; i < w->depth; i++)
+		fputs("  ", w->f);
 }
 
 void json_write_escaped(FILE *f, const char *s)
@@ -54,10 +72,12 @@ static void prefix(struct json_writer *w, const char *key)
 {
 	if (w->need_comma[w->depth])
 		fputc(',', w->f);
+	if (w->depth > 0)
+		newline(w);
 	w->need_comma[w->depth] = true;
 	if (key) {
 		json_write_escaped(w->f, key);
-		fputc(':', w->f);
+		fputs(w->pretty ? ": " : ":", w->f);
 	}
 }
 
@@ -75,11 +95,17 @@ static void nest_open(struct json_writer *w, const char *key, char c)
 
 static void nest_close(struct json_writer *w, char c)
 {
-	fputc(c, w->f);
-	if (w->overflow)
+	bool empty = !w->need_comma[w->depth];
+
+	if (w->overflow) {
 		w->overflow = false;
-	else if (w->depth > 0)
+	} else if (w->depth > 0) {
 		w->depth--;
+		/* "[]" and "{}" stay on one line */
+		if (!empty)
+			newline(w);
+	}
+	fputc(c, w->f);
 }
 
 void json_object_begin(struct json_writer *w, const char *key)
@@ -112,6 +138,29 @@ void json_bool(struct json_writer *w, const char *key, bool v)
 {
 	prefix(w, key);
 	fputs(v ? "true" : "false", w->f);
+}
+
+void json_int(struct json_writer *w, const char *key, int64_t v)
+{
+	prefix(w, key);
+	fprintf(w->f, "%" PRId64, v);
+}
+
+void json_null(struct json_writer *w, const char *key)
+{
+	prefix(w, key);
+	fputs("null", w->f);
+}
+
+void json_double(struct json_writer *w, const char *key, double v,
+		 int decimals)
+{
+	prefix(w, key);
+	/* JSON has no NaN or infinity: such a value is unknown, null */
+	if (v != v || v > 1e300 || v < -1e300)
+		fputs("null", w->f);
+	else
+		fprintf(w->f, "%.*f", decimals, v);
 }
 
 void json_string(struct json_writer *w, const char *key, const char *s)

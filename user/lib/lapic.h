@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * Helpers for the LAPIC register page of KVM_GET_LAPIC / KVM_SET_LAPIC.
  *

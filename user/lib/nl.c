@@ -507,6 +507,11 @@ out:
 	return set_err(c, ret);
 }
 
+const char *hlkvm_version(void)
+{
+	return HLKVM_VERSION;
+}
+
 void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o)
 {
 	o->groups = HLKVM_DEFAULT;

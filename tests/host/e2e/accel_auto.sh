@@ -23,11 +23,11 @@ run() {
 	[ $rc -eq 0 ] || sed 's/^/#   /' "$TMP/$name.out" "$TMP/$name.err" "$TMP/$name.json" 2>/dev/null
 	return $rc
 }
-ticks() { sed -n 's/.*"ticks": \([0-9]*\).*/\1/p' "$TMP/$1.json"; }
+ticks() { jget "$1" timer.ticks; }
 
-run loaded --accel=auto timer.elf
+run loaded --accel=auto "$(guest timer.elf)"
 check $? "module loaded: --accel=auto timer.elf ends with status 0"
-grep -q '"accel": "kernel"' "$TMP/loaded.json"
+grep -q '"accel":"kernel"' "$TMP/loaded.json"
 check $? "module loaded: the summary says accel kernel"
 
 out=$(rmmod hlkvm 2>&1)
@@ -35,22 +35,22 @@ check $? "rmmod hlkvm${out:+ ($out)}"
 ! hlkvmctl show >/dev/null 2>&1
 check $? "hlkvmctl show fails without the module"
 
-run auto --accel=auto timer.elf
+run auto --accel=auto "$(guest timer.elf)"
 check $? "module gone: --accel=auto timer.elf ends with status 0"
-grep -q '"accel": "user"' "$TMP/auto.json"
+grep -q '"accel":"user"' "$TMP/auto.json"
 check $? "module gone: the summary says accel user"
 t=$(ticks auto)
 [ "${t:-0}" -gt 1 ]
 check $? "module gone: the fallback delivered ticks ($t)"
 
-"$RUN" --accel=kernel timer.elf >"$TMP/k.out" 2>&1
+"$RUN" --accel=kernel "$(guest timer.elf)" >"$TMP/k.out" 2>&1
 rc=$?
-[ $rc -eq 1 ] && grep -q "not loaded" "$TMP/k.out"
+[ $rc -eq 3 ] && grep -q "not loaded" "$TMP/k.out"
 check $? "module gone: --accel=kernel refuses and says why (exit $rc)"
 
 out=$(insmod "$HLKVM_KO" 2>&1)
 check $? "insmod $HLKVM_KO again${out:+ ($out)}"
-run back --accel=auto timer.elf && grep -q '"accel": "kernel"' "$TMP/back.json"
+run back --accel=auto "$(guest timer.elf)" && grep -q '"accel":"kernel"' "$TMP/back.json"
 check $? "module back: --accel=auto uses it again"
 
 finish

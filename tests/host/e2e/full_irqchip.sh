@@ -84,8 +84,8 @@ for accel in $ACCELS; do
 	# --- 1. the acceptance guest
 	kvm_pic "timer$a" "$a" "$(guest timer.elf)"
 	check $? "$a: timer.elf on KVM's PIC runs to status 0 (ticks=$(gval "timer$a" ticks))"
-	grep -q "\"accel\": \"$a\"" "$TMP/timer$a.json" &&
-		grep -q '"irqchip": "kernel"' "$TMP/timer$a.json"
+	grep -q "\"accel\":\"$a\"" "$TMP/timer$a.json" &&
+		grep -q '"irqchip":"kernel"' "$TMP/timer$a.json"
 	check $? "$a: the summary says accel $a, irqchip kernel"
 	[ "$(gval "timer$a" irqchip)" = 1 ] &&
 		[ "$(gval "timer$a" isr_in_tick)" = 1 ]
@@ -183,7 +183,7 @@ case " $ACCELS " in
 esac
 
 # --- 9. hlkvmctl sees a full-irqchip VM as such
-"$RUN" --accel=kernel --irqchip=kernel --timeout 120 timer-soak.elf \
+"$RUN" --accel=kernel --irqchip=kernel --timeout 120 "$(guest timer-soak.elf)" \
 	--arg $((3 * SCALE)) >"$TMP/soak.out" 2>"$TMP/soak.err" &
 vmm=$!
 t=150
@@ -205,21 +205,22 @@ check $? "timer-soak.elf on KVM's PIC ends with status 0"
 # --- 10. --accel=auto on a split irqchip: served where this kernel's module
 # serves it (lib.sh's SPLIT_OK), else refused with the hint; never switched
 "$RUN" --accel=auto --irqchip=split --json --summary "$TMP/auto.json" --timeout 120 \
-	timer.elf >"$TMP/auto.out" 2>"$TMP/auto.err"
+	"$(guest timer.elf)" >"$TMP/auto.out" 2>"$TMP/auto.err"
 rc=$?
 if [ "$SPLIT_OK" = 1 ]; then
-	[ $rc -eq 0 ] && grep -q '"accel": "kernel"' "$TMP/auto.json" &&
-		grep -q '"irqchip": "split"' "$TMP/auto.json"
+	[ $rc -eq 0 ] && grep -q '"accel":"kernel"' "$TMP/auto.json" &&
+		grep -q '"irqchip":"split"' "$TMP/auto.json"
 	check $? "--accel=auto: this kernel's module serves the split irqchip"
 else
-	[ $rc -eq 1 ] && grep -q 'full-irqchip' "$TMP/auto.err" &&
+	# exit 3: a setup failure; --json makes it an error object
+	[ $rc -eq 3 ] && grep -q 'full-irqchip' "$TMP/auto.err" &&
 		grep -q 'hint: .*--irqchip=kernel' "$TMP/auto.err" &&
-		[ ! -s "$TMP/auto.json" ]
+		grep -q '^{"error":.*"hint":".*--irqchip=kernel' "$TMP/auto.json"
 	check $? "--accel=auto: a refused split irqchip names full-irqchip mode and hints --irqchip=kernel, running nothing (exit $rc: $(tr '\n' ' ' <"$TMP/auto.err"))"
 fi
 "$RUN" --accel=auto --irqchip=kernel --json --summary "$TMP/autok.json" \
-	--timeout 120 timer.elf >"$TMP/autok.out" 2>"$TMP/autok.err" &&
-	grep -q '"accel": "kernel"' "$TMP/autok.json"
+	--timeout 120 "$(guest timer.elf)" >"$TMP/autok.out" 2>"$TMP/autok.err" &&
+	grep -q '"accel":"kernel"' "$TMP/autok.json"
 check $? "--accel=auto --irqchip=kernel uses the module"
 
 finish

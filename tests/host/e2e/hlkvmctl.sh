@@ -73,7 +73,7 @@ mon=$!
 pids="$pids $mon"
 sleep 1	# the monitor has joined the events group
 "$RUN" --accel=kernel --json --summary "$TMP/soak.json" --timeout 120 \
-	timer-soak.elf --arg $((5 * SCALE)) >"$TMP/soak.out" 2>"$TMP/soak.err" &
+	"$(guest timer-soak.elf)" --arg $((5 * SCALE)) >"$TMP/soak.out" 2>"$TMP/soak.err" &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached
@@ -100,7 +100,7 @@ for g in pit speaker diag; do
 done
 set -- $(jgroup "$TMP/mid.json" pic)
 po=$(fgval "$TMP/soak.out" pic_out)
-fo=$(sed -n 's/.*"pic_out": \([0-9]*\).*/\1/p' "$TMP/soak.json")
+fo=$(jget soak stats.pic.out)
 [ -n "$2" ] && [ "$2" -le "$po" ] && [ "$fo" = "$po" ]
 check $? "pic out: mid-run $2 <= final; final module $fo == guest $po"
 wait_for 20 sh -c "[ \"\$(grep -c . '$TMP/mon.out')\" -ge 2 ]"
@@ -113,21 +113,21 @@ check $? "monitor --count 2 exits 0 after two events"
 "$CTL" set groups pic,pit,speaker,timer >"$TMP/set.out" 2>&1
 check $? "set groups pic,pit,speaker,timer (diag off)"
 "$RUN" --accel=kernel --json --summary "$TMP/diag.json" --timeout 120 \
-	timer.elf >"$TMP/diag.out" 2>&1
-e=$(sed -n 's/.*{"port": 128, "dir": "out", "exits": \([0-9]*\)}.*/\1/p' "$TMP/diag.json")
+	"$(guest timer.elf)" >"$TMP/diag.out" 2>&1
+e=$(ioexits diag 128 out)
 [ "${e:-0}" -gt 0 ]
 check $? "with diag off, port 0x80 reaches userspace (${e:-0} KVM_EXIT_IO)"
 "$CTL" set groups "$saved_groups" period-min 200 >"$TMP/set.out" 2>&1
 check $? "set groups back to $saved_groups, period-min 200"
 "$RUN" --accel=kernel --json --summary "$TMP/min.json" --timeout 120 \
-	timer-min.elf >"$TMP/min.out" 2>&1
-c=$(sed -n 's/.*"clamped": \([0-9]*\).*/\1/p' "$TMP/min.json")
-e=$(sed -n 's/.*{"port": 128, "dir": "out", "exits": \([0-9]*\)}.*/\1/p' "$TMP/min.json")
+	"$(guest timer-min.elf)" >"$TMP/min.out" 2>&1
+c=$(jget min timer.clamped)
+e=$(ioexits min 128 out)
 [ "${c:-0}" -ge 1 ] && [ "${e:-0}" = 0 ]
 check $? "timer-min.elf's 1 us request counted as clamped ($c) and diag absorbed again"
 # The summary is read after the guest stopped its timer (period 0): see
 # the period in force while a guest runs, on one that asks for 100 us
-"$RUN" --accel=kernel --timeout 120 timer-soak.elf --arg $((3 * SCALE)) >/dev/null 2>&1 &
+"$RUN" --accel=kernel --timeout 120 "$(guest timer-soak.elf)" --arg $((3 * SCALE)) >/dev/null 2>&1 &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached && id=$(only_vm_id) && wait_for 60 soaking "$id"
@@ -144,7 +144,7 @@ saved_groups=
 
 # --- 3. vm stop, vm detach: the VMM survives
 "$RUN" --accel=kernel --json --summary "$TMP/det.json" --timeout 120 \
-	timer-soak.elf --arg $((8 * SCALE)) >"$TMP/det.out" 2>"$TMP/det.err" &
+	"$(guest timer-soak.elf)" --arg $((8 * SCALE)) >"$TMP/det.out" 2>"$TMP/det.err" &
 vmm=$!
 pids="$pids $vmm"
 wait_for 30 attached && id=$(only_vm_id) && wait_for 60 soaking "$id"
@@ -163,9 +163,9 @@ check $? "vm detach $id"
 ! "$CTL" vm show "$id" >/dev/null 2>&1 && [ "$(vm_count)" = 0 ]
 check $? "vm $id is gone from the module"
 wait "$vmm"
-grep -q '"end": "halt-port"' "$TMP/det.json"
+grep -q '"end":"halt-port"' "$TMP/det.json"
 check $? "the VMM survives the detach: the guest still ends through port 108"
-e=$(sed -n 's/.*{"port": 107, "dir": "out", "exits": \([0-9]*\)}.*/\1/p' "$TMP/det.json")
+e=$(ioexits det 107 out)
 [ "${e:-0}" -gt 0 ]
 check $? "after the detach the guest's timer-port write reaches userspace (${e:-0} exits)"
 

@@ -28,7 +28,7 @@ check $? "ticks kept arriving through the soak ($ticks in $SECS s)"
 quiet=$(gval soak soak_seconds_without_tick)
 [ "${quiet:-x}" = 0 ]
 check $? "every second of the soak had ticks (fewest in a second: $(gval soak soak_fewest_in_a_second), seconds without: ${quiet:-?})"
-timer=$(sed -n 's/.*"timer": \({[^}]*}\).*/\1/p' "$TMP/soak.json" | head -n 1)
+timer=$(sed -n 's/.*"timer":\({[^}]*}\).*/\1/p' "$TMP/soak.json" | head -n 1)
 echo "# module timer: $timer"
 
 finish
