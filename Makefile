@@ -1,7 +1,7 @@
 # hlkvm: top-level build.
 #
 #   make            userspace (library, hlkvmctl, hlkvm-run, guests) and the
-#                   module for Debian's 6.1 and 6.12 kernels
+#                   module for Debian's 6.1, 6.12 and newest (7.x) kernels
 #   make user       userspace only            make module   module only
 #   make check      every test tier (what CI runs: scripts/test-all)
 #   make install    library, headers, tools, man pages, completions, and the

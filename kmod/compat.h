@@ -71,10 +71,11 @@ hlkvm_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 	ftrace_instruction_pointer_set(fregs, ip);
 }
 #else
-/* Split out of <linux/ftrace.h> in 6.13; Debian's 6.12 has it backported */
-#if __has_include("linux/ftrace_regs.h")
-#include <linux/ftrace_regs.h>
-#endif
+/*
+ * The accessors moved to <linux/ftrace_regs.h> in 6.13 (Debian's 6.12 has
+ * that backported), which <linux/ftrace.h> includes: no __has_include(),
+ * which sparse 0.6.4 cannot parse
+ */
 
 static __always_inline unsigned long
 hlkvm_fregs_arg(struct ftrace_regs *fregs, unsigned int n)

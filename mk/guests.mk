@@ -17,7 +17,7 @@ GUESTS := timer:timer.c:-DMODE=0 timer-noack:timer.c:-DMODE=1 \
 	timer-restart:timer.c:-DMODE=2 timer-min:timer.c:-DMODE=3 \
 	timer-soak:timer.c:-DMODE=4 timer-xapic:timer.c:-DMODE=5 \
 	timer-x2apic:timer.c:-DMODE=6 timer-apicoff:timer.c:-DMODE=7 \
-	ports:ports.c: debug:debug.c: pit:pit.c: pit-tick:pit_tick.c: gdb:gdb.c: \
+	ports:ports.c: debug:debug.c: pit:pit.c: pit-tick:pit_tick.c: gdb:gdb.c: aeoi:aeoi.c: \
 	bench_ports:bench_ports.c: bench_ticks:bench_ticks.c: \
 	hostile:hostile.c: \
 	snap:snap.c:-DMODE=0 snap-inirq:snap.c:-DMODE=1

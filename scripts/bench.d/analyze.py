@@ -4,7 +4,11 @@
 test host, compute every figure, write the results file (Markdown), the
 interval data and the gnuplot PNG, print the side-by-side ratios.
 
-    analyze.py RAW_LOG RESULTS_MD PNG [COMMAND_LINE]
+    analyze.py RAW_LOG RESULTS_MD PNG [COMMAND_LINE] [--verdicts JSON] [--no-readme]
+
+--verdicts writes the targets' verdicts as JSON (scripts/bench.d/compose.py
+sets several runs side by side from them); --no-readme leaves README's
+targets block alone (compose.py writes it then).
 
 Nothing is hard-coded: a figure that is missing from the log is written as
 "n/a" and its target as "not measured".
@@ -18,8 +22,16 @@ import sys
 import tempfile
 from collections import defaultdict
 
-raw, md_path, png_path = sys.argv[1:4]
-cmdline = sys.argv[4] if len(sys.argv) > 4 else "scripts/bench"
+args = sys.argv[1:]
+verdicts_path = None
+no_readme = "--no-readme" in args
+args = [a for a in args if a != "--no-readme"]
+if "--verdicts" in args:
+    i = args.index("--verdicts")
+    verdicts_path = args[i + 1]
+    del args[i:i + 2]
+raw, md_path, png_path = args[0:3]
+cmdline = args[3] if len(args) > 3 else "scripts/bench"
 
 env = {}
 runs = {}                       # name -> dict(rc, busy, total, child, wall_cs)
@@ -106,6 +118,9 @@ def verdict(what, ok, detail):
 
 
 rounds = int(env.get("rounds", "1") or 1)
+# The VMs' irqchip for the module's and fallback's rows (inhost.sh): split,
+# or KVM's full one, where KVM's own PIC answers the PIC ports in every row
+full = env.get("irqchip", "split") == "kernel"
 
 # ---- 1. port exit cost -----------------------------------------------------
 PAIRS = [("out80", "OUT 0x80", "KVM_IOEVENTFD"), ("in21", "IN 0x21", "KVM's PIC"),
@@ -131,7 +146,10 @@ P(f"µs per access, timed by the guest's TSC: the minimum over {rounds} run(s) �
   "other work, which only ever adds time. (a) hlkvm absorbs the "
   "access in KVM's PIO dispatch; (b) the module is not attached (`--accel=user`): "
   "a KVM_EXIT_IO answered by hlkvm-run; (c) KVM's own in-kernel device for the same port "
-  "(`--accel=kvm`: KVM_CREATE_IRQCHIP + KVM_CREATE_PIT2, `--ioeventfd 0x80`).")
+  "(`--accel=kvm`: KVM_CREATE_IRQCHIP + KVM_CREATE_PIT2, `--ioeventfd 0x80`)."
+  + (" **Full irqchip** (`--irqchip=kernel` for (a) and (b)): KVM's own PIC answers the PIC "
+     "ports (0x21) in all three columns, so those rows compare KVM's PIC with itself and are "
+     "left out of the target." if full else ""))
 P("")
 P("| access | (a) hlkvm | (b) userspace | (c) KVM in-kernel | (a)/(c) | (a)/(b) | medians a / b / c | (a)/(c) of medians |")
 P("|---|---|---|---|---|---|---|")
@@ -141,8 +159,11 @@ for pair, label, kvmdev in PAIRS:
     b, bv = mode_cost("user", pair)
     c, cv = mode_cost("kvm", pair)
     rac = ratio(a, c)
-    if rac is not None:
+    kvm_pic_everywhere = full and kvmdev == "KVM's PIC"
+    if rac is not None and not kvm_pic_everywhere:
         worst = rac if worst is None else max(worst, rac)
+    if kvm_pic_everywhere:
+        kvmdev += " in every column"
     med = [statistics.median(v) if v else None for v in (av, bv, cv)]
     P(f"| {label} (c: {kvmdev}) | {fmt(a)} | {fmt(b)} | {fmt(c)} | {fmt(rac, 3)} | {fmt(ratio(a, b), 3)} | "
       f"{fmt(med[0])} / {fmt(med[1])} / {fmt(med[2])} | {fmt(ratio(med[0], med[2]), 3)} |")
@@ -237,7 +258,9 @@ noise_verdict("no measurable cost with no VM attached (worst Δ, loaded vs no mo
 noise_verdict("≤ 1 % on userspace exits of unattached VMs (hook registered)", d_user_worst, 1.0)
 
 # ---- 2. timers -------------------------------------------------------------
-TIMERS = [("module", "(a) hlkvm hrtimer"), ("seed", "(b) seed: sleep-then-inject"),
+TIMERS = [("module", "(a) hlkvm hrtimer" + (" (full irqchip, GSI 0)" if full else "")),
+          ("seed", "(b) Hyperlight's KVM configuration: KVM's irqchip, PIT exits to userspace, "
+           "sleep-then-inject" if full else "(b) seed: sleep-then-inject"),
           ("fallback", "(c) hlkvm-run fallback (absolute timerfd-style thread)"),
           ("pit", "(d) KVM's PIT, mode 2")]
 uhz = int(env.get("user_hz", "100") or 100)
@@ -315,7 +338,8 @@ P(f"Each timer ticks for {cpu_s} s of the guest's TSC in a guest that only count
   "run is left, so start-up, exit and the console dump stay outside every window. Two rounds, "
   "the timers interleaved round by round; the figure is the **median over all windows** "
   "(the range beside it). Counted per window: **host** = the whole test host's busy time = "
-  "elapsed − idle, both from `/proc/timer_list` (ktime `now` and NO_HZ `idle_sleeptime`: "
+  "elapsed − idle, both from `/proc/timer_list` (ktime `now` and NO_HZ `idle_sleeptime`, "
+  "or where a kernel no longer lists that, the same NO_HZ idle time from `/proc/uptime`, in 10 ms steps: "
   "clock-measured, and inclusive of hardirq/softirq work such as hrtimer callbacks and irqfd "
   "injection that no process is charged for), less the idle test host's busy fraction "
   "measured the same way with no VM (sampling, console, housekeeping); **VMM** = the "
@@ -766,7 +790,9 @@ H(f"Written by `{cmdline}` from one test-host run ({env.get('wall_s', '?')} s; d
   f"load average {env.get('host_load_start', '?')} at the start, {env.get('host_load_end', '?')} "
   f"at the end, {env.get('host_nproc', '?')} cores shared with other work); every figure below comes from that run's raw log "
   f"(kept as `.cache/bench/last.log`). Test host: Debian kernel {env.get('kernel', '?')}, "
-  f"{env.get('cpus', '?')} vCPU under QEMU TCG with nested SVM, clocksource {env.get('clocksource', '?')}. "
+  f"{env.get('cpus', '?')} vCPU(s) under QEMU {env.get('qemu', '?')} TCG with nested SVM, clocksource "
+  f"{env.get('clocksource', '?')}; the module's and the fallback's VMs on "
+  f"{'KVM' + chr(39) + 's full irqchip (--irqchip=kernel)' if full else 'the split irqchip'}. "
   "Absolute numbers are those of nested TCG (tens of µs per exit); only the ratios inside one run "
   "mean anything. Reproduce with `scripts/bench` (see README, \"Performance\").")
 if not done:
@@ -795,8 +821,13 @@ with open(md_path, "w") as fh:
     fh.write("\n".join(hdr + lines) + "\n")
 
 # ---- README: only the block between the markers of its "Performance" section
+if verdicts_path:
+    with open(verdicts_path, "w") as fh:
+        json.dump({"kernel": env.get("kernel", "?"), "irqchip": env.get("irqchip", "split"),
+                   "qemu": env.get("qemu", "?"), "cpus": env.get("cpus", "?"), "done": done,
+                   "verdicts": verdicts}, fh, ensure_ascii=False, indent=1)
 readme = os.path.join(os.path.dirname(os.path.abspath(md_path)), "..", "README.md")
-if os.path.exists(readme):
+if os.path.exists(readme) and not no_readme:
     text = open(readme).read()
     m = re.search(r"<!-- bench:targets:begin -->\n.*?<!-- bench:targets:end -->", text, re.S)
     if m:

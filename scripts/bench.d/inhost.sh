@@ -5,7 +5,14 @@
 # "@B ..." lines and does every computation.
 #
 #   sh inhost.sh [N] [TICKS] [SCALE_SECONDS] [ROUNDS] [PLOT_INTERVALS]
-#                [CPU_SECONDS] [PROFILE 0|1]
+#                [CPU_SECONDS] [PROFILE 0|1] [IRQCHIP split|kernel]
+#
+# IRQCHIP is the VMs' irqchip for the module's and the fallback's rows
+# (hlkvm-run --irqchip): split (hlkvm is the PIC) or kernel (KVM's full
+# irqchip, the only one the module serves from Linux 6.18). KVM's own rows
+# (--accel=kvm) are always on KVM's full irqchip. With kernel, the seed
+# timer's row is Hyperlight's own KVM configuration: KVM's irqchip, PIT
+# exits answered in userspace, a sleep-then-inject thread on GSI 0.
 #
 # Lines:
 #   @B env KEY VALUE
@@ -13,12 +20,13 @@
 #        busy/total: /proc/stat jiffies (USER_HZ) of the whole test host over
 #        the run (catches hrtimer and softirq work no process is charged
 #        for); child: utime+stime of the hlkvm-run process(es); wall in 1/100 s;
-#        wall_ns/busy_ns: elapsed and elapsed - idle by /proc/timer_list
+#        wall_ns/busy_ns: elapsed and elapsed - idle by the clock
+#        (clock_idle)
 #   @B out NAME LINE      the guest's key=value / cost= / iv= lines
 #   @B sum NAME LINE      the "timer" object of hlkvm-run's JSON summary
 #   @B cpu NAME W now_ns=N idle_ns=N proc_ns=N KEY=N...
 #        one sample of a CPU window: the test host's monotonic clock and
-#        precise idle time (/proc/timer_list), the VMM's threads' run time
+#        precise idle time (clock_idle), the VMM's threads' run time
 #        (/proc/PID/task/*/schedstat) and KVM's aggregate debugfs counters
 #   @B prof NAME KEY=VALUE...   an ftrace summary (scripts/bench.d/trace.awk)
 
@@ -33,6 +41,7 @@ ROUNDS=${4:-3}
 PLOT=${5:-1000}
 CPU_S=${6:-10}
 PROF=${7:-1}
+IRQCHIP=${8:-split}
 # Each port measurement: N accesses in INNER interleaved rounds of N/INNER
 INNER=10
 T=${TMPDIR:-/tmp}/hlkvm-bench.$$
@@ -43,12 +52,22 @@ G=$(dirname "$(command -v bench_ticks.elf)")
 
 env_line() { echo "@B env $1 $2"; }
 
+# clock_idle: the monotonic clock and the idle time of every CPU, in ns,
+# both measured by the clock (NO_HZ), not sampled by the scheduler tick.
+# Up to 6.x /proc/timer_list has each CPU's idle_sleeptime; later kernels
+# dropped it from there, and /proc/uptime's second field is the same NO_HZ
+# idle time summed over the CPUs (get_cpu_idle_time_us()), in 10 ms steps.
+clock_idle() {
+	awk '/^now at/ { n = $3 } /idle_sleeptime/ { i += $3; have = 1 }
+		END { if (!have) { getline u < "/proc/uptime"; split(u, f, " ")
+			i = sprintf("%.0f", f[2] * 1e9) }
+		      print n, i }' /proc/timer_list
+}
 cpu_now() { # busy total child (USER_HZ ticks) now idle (ns)
 	read -r _ u n s i w q sq st _ </proc/stat
 	set -- $(cat /proc/$$/stat)
 	echo "$((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st)) $((${16} + ${17}))" \
-		$(awk '/^now at/ { n = $3 } /idle_sleeptime/ { i += $3 }
-			END { print n, i }' /proc/timer_list)
+		$(clock_idle)
 }
 uptime_cs() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}"; }
 
@@ -85,6 +104,8 @@ env_line inner "$INNER"
 env_line scale_seconds "$SCALE_S"
 env_line cpu_seconds "$CPU_S"
 env_line halt_poll_ns "$(cat /sys/module/kvm/parameters/halt_poll_ns 2>/dev/null)"
+env_line irqchip "$IRQCHIP"
+env_line qemu "${HLKVM_TESTHOST_QEMU:-?}"
 [ -n "$HLKVM_KO" ] || { echo "# bench needs hlkvm.ko (HLKVM_KO is empty)"; exit 1; }
 
 # --- 1. port exit cost: absorbed (kernel) vs userspace (user) vs KVM (kvm)
@@ -92,7 +113,7 @@ env_line halt_poll_ns "$(cat /sys/module/kvm/parameters/halt_poll_ns 2>/dev/null
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	for mode in kernel user kvm; do
-		extra=""
+		extra="--irqchip=$IRQCHIP"
 		[ $mode = kvm ] && extra="--ioeventfd 0x80"
 		measure "port.$mode.$r" $RUN --accel=$mode $extra \
 			--summary "$T/port.$mode.$r.json" \
@@ -130,7 +151,7 @@ unattached() {
 }
 idle_vm_start() {
 	# Another VM attached (idle: cli; hlt) keeps the ftrace hook registered
-	hlkvm-run --accel=kernel "$G/bench_ports.elf" --arg 0 >"$T/idle.out" 2>&1 &
+	hlkvm-run --accel=kernel --irqchip="$IRQCHIP" "$G/bench_ports.elf" --arg 0 >"$T/idle.out" 2>&1 &
 	idle=$!
 	sleep 1
 	hlkvmctl --json show 2>/dev/null | grep -q vm_id && return 0
@@ -155,9 +176,9 @@ module_load
 timer_args() { # TIMER PERIOD: sets acc and spec
 	if [ "$2" = 1000 ]; then div=1193; else div=119; fi
 	case $1 in
-	module) acc="--accel=kernel"; spec=$2 ;;
-	seed) acc="--accel=user --timer=seed"; spec=$2 ;;
-	fallback) acc="--accel=user"; spec=$2 ;;
+	module) acc="--accel=kernel --irqchip=$IRQCHIP"; spec=$2 ;;
+	seed) acc="--accel=user --irqchip=$IRQCHIP --timer=seed"; spec=$2 ;;
+	fallback) acc="--accel=user --irqchip=$IRQCHIP"; spec=$2 ;;
 	pit) acc="--accel=kvm"; spec=$((0x80000000 | div)) ;;
 	esac
 }
@@ -181,8 +202,7 @@ done
 KVMSTATS="exits io_exits halt_exits irq_injections halt_wakeup halt_successful_poll halt_attempted_poll halt_poll_success_ns halt_poll_fail_ns halt_wait_ns"
 cpu_sample() { # NAME WINDOW PID
 	set -- "$1" "$2" "$3" \
-		$(awk '/^now at/ { n = $3 } /idle_sleeptime/ { i += $3 }
-			END { print n, i }' /proc/timer_list) \
+		$(clock_idle) \
 		$(cat /proc/"$3"/task/*/schedstat 2>/dev/null |
 			awk '{ s += $1 } END { print s + 0 }')
 	line="@B cpu $1 $2 now_ns=$4 idle_ns=$5 proc_ns=$6"
@@ -230,7 +250,7 @@ done
 scale_batch() {
 	k=$1; i=1
 	while [ $i -le "$k" ]; do
-		hlkvm-run --json --timeout 300 --accel=kernel --mem 4M \
+		hlkvm-run --json --timeout 300 --accel=kernel --irqchip="$IRQCHIP" --mem 4M \
 			--summary "$T/scale.$k.$i.json" "$G/bench_ticks.elf" \
 			--arg "$SCALE_S" --arg 1000 --arg tsc_khz --arg 0x10000 \
 			>"$T/scale.$k.$i.out" 2>&1 &
@@ -284,7 +304,7 @@ if [ "$PROF" = 1 ] && [ -w $TR/set_event ]; then
 		# The absorbed path against KVM's own devices (1(a) vs 1(c))
 		module_load
 		for m in kernel kvm; do
-			extra=""
+			extra="--irqchip=$IRQCHIP"
 			[ $m = kvm ] && extra="--ioeventfd 0x80"
 			trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio
 			$RUN --accel=$m $extra "$G/bench_ports.elf" \

@@ -10,6 +10,11 @@
 #   hlkvm_buildroot_dir              where the root is (HLKVM_BUILDROOT)
 #   hlkvm_buildroot_ensure           make it (once) and keep its lists fresh
 #   hlkvm_buildroot_headers KVER     linux-headers-KVER installed inside
+#   hlkvm_buildroot_pkg PKG [SUITE]  PKG installed inside (from SUITE, e.g.
+#                                    trixie-backports, when given)
+#   hlkvm_buildroot_qemu             the test host's emulator installed
+#                                    inside; sets HLKVM_QEMU to the argv that
+#                                    runs it on this machine
 #   hlkvm_buildroot_run [--bind DIR]... [--] CMD...
 #                                    CMD inside, /proc mounted, each DIR
 #                                    bound at its own path
@@ -164,15 +169,17 @@ _hlkvm_buildroot_installed() {
 	[ "$(chroot "$1" dpkg-query -W -f='${Status}' "$2" 2>/dev/null)" = "install ok installed" ]
 }
 
+# _hlkvm_buildroot_install DIR PKG [SUITE]
 _hlkvm_buildroot_install() {
-	local dir=$1 pkg=$2
+	local dir=$1 pkg=$2 from=()
+	[ -z "${3:-}" ] || from=(-t "$3")
 	_hlkvm_buildroot_installed "$dir" "$pkg" && return 0
-	_hlkvm_buildroot_say "installing $pkg in $dir"
-	if ! _hlkvm_buildroot_chroot "$dir" apt-get install -y -qq --no-install-recommends "$pkg" \
+	_hlkvm_buildroot_say "installing $pkg${3:+ from $3} in $dir"
+	if ! _hlkvm_buildroot_chroot "$dir" apt-get install -y -qq --no-install-recommends "${from[@]}" "$pkg" \
 		>"$dir.log" 2>&1; then
 		# The lists may name files the archive has since dropped.
 		if ! _hlkvm_buildroot_chroot "$dir" apt-get update -qq >>"$dir.log" 2>&1 ||
-			! _hlkvm_buildroot_chroot "$dir" apt-get install -y -qq --no-install-recommends "$pkg" \
+			! _hlkvm_buildroot_chroot "$dir" apt-get install -y -qq --no-install-recommends "${from[@]}" "$pkg" \
 				>>"$dir.log" 2>&1; then
 			tail -n 20 "$dir.log" >&2
 			echo "buildroot: installing $pkg failed (log: $dir.log)" >&2
@@ -189,4 +196,43 @@ hlkvm_buildroot_headers() {
 	hlkvm_buildroot_ensure || return 1
 	_hlkvm_buildroot_installed "$dir" "linux-headers-$kver" && return 0
 	_hlkvm_buildroot_locked _hlkvm_buildroot_install "$dir" "linux-headers-$kver"
+}
+
+# hlkvm_buildroot_pkg PKG [SUITE]: PKG installed inside the root, from
+# SUITE's version when one is named. Tools only some callers need (sparse,
+# the emulator) are installed on first use like the headers, not listed in
+# HLKVM_BUILDROOT_PKGS: a change to that list would make every root made
+# with the old one install again.
+hlkvm_buildroot_pkg() {
+	local dir
+	dir=$(hlkvm_buildroot_dir)
+	hlkvm_buildroot_ensure || return 1
+	_hlkvm_buildroot_installed "$dir" "$1" && return 0
+	_hlkvm_buildroot_locked _hlkvm_buildroot_install "$dir" "$1" "${2:-}"
+}
+
+# The test host's emulator: QEMU from trixie-backports (11.x in 2026-12),
+# installed in the root and started on this machine through the root's own
+# loader and libraries, never installed on the host. bookworm's QEMU 7.2
+# needed single-threaded TCG under nested SVM, a CPU model without CX16
+# and an interrupt kicker (README, Known limits); this one needs none.
+# QEMU_MODULE_DIR: its accelerators are modules (accel-tcg-x86_64.so), and
+# its built-in module path is the host's, where a 7.2 QEMU keeps its own.
+# -L: its firmware and option ROMs, the root's SeaBIOS (bios-256k.bin)
+# first, then its own (linuxboot_dma.bin): QEMU's built-in data path is
+# the host's /usr/share/qemu, which holds a 7.2 QEMU's where it exists.
+HLKVM_QEMU_PKG=qemu-system-x86
+HLKVM_QEMU_SUITE=trixie-backports
+hlkvm_buildroot_qemu() {
+	local dir
+	dir=$(hlkvm_buildroot_dir)
+	hlkvm_buildroot_pkg "$HLKVM_QEMU_PKG" "$HLKVM_QEMU_SUITE" || return 1
+	[ -x "$dir/usr/bin/qemu-system-x86_64" ] ||
+		{ echo "buildroot: no $dir/usr/bin/qemu-system-x86_64 after installing $HLKVM_QEMU_PKG" >&2; return 1; }
+	# shellcheck disable=SC2034 # for the caller
+	HLKVM_QEMU=(env "QEMU_MODULE_DIR=$dir/usr/lib/x86_64-linux-gnu/qemu"
+		"$dir/lib64/ld-linux-x86-64.so.2"
+		--library-path "$dir/lib/x86_64-linux-gnu:$dir/usr/lib/x86_64-linux-gnu"
+		"$dir/usr/bin/qemu-system-x86_64"
+		-L "$dir/usr/share/seabios" -L "$dir/usr/share/qemu")
 }

@@ -105,14 +105,17 @@ k=${kernels[0]}
 # The VM's CPU stopped (QEMU monitor "stop") once /init runs: a frozen host.
 # shellcheck disable=SC2034 # read by the eval below
 start=$SECONDS
-run --kernel "$k" --module none --quiet-timeout 3 --x-freeze-after-init -- sh -c 'sleep 60'
+# (The command would sleep 600 s: a run that ends well before, with 124,
+# was ended by the watchdog, however long the boot took on a loaded machine.)
+run --kernel "$k" --module none --quiet-timeout 3 --x-freeze-after-init -- sh -c 'sleep 600'
 check "the silent-host watchdog trips on a frozen host (status 124, says so)" \
-	eval '[ "$rc" -eq 124 ] && has_err "went silent for 3 s (frozen?)" && [ $((SECONDS - start)) -lt 40 ]'
+	eval '[ "$rc" -eq 124 ] && has_err "went silent for 3 s (frozen?)" && [ $((SECONDS - start)) -lt 300 ]'
 
-# A soft lockup interrupted right after an STI in KVM's run loop is the
-# emulator's (void, 75); one interrupted in any other code, or elsewhere in
-# that function, is a kernel fault (1). Written to /dev/kmsg the way the
-# watchdog prints them (the first one as the CI test host printed it).
+# Every soft lockup and every Oops fails the run, wherever it was taken:
+# nothing is called the emulator's fault any more (QEMU 7.2's stalls and
+# impossible EFLAGS were, with their evidence, until the test host moved
+# to 11.x). Written to /dev/kmsg the way the kernel prints them (the
+# lockup as the CI test host once printed it under QEMU 7.2).
 lockup_script() { # lockup_script RIP-FUNCTION CODE-BYTES-AROUND-RIP
 	printf '%s; ' \
 		"echo '<0>watchdog: BUG: soft lockup - CPU#0 stuck for 55s! [hlkvm-run:446]' >/dev/kmsg" \
@@ -121,20 +124,11 @@ lockup_script() { # lockup_script RIP-FUNCTION CODE-BYTES-AROUND-RIP
 		"echo '<4>Call Trace:' >/dev/kmsg" "echo fine"
 }
 run --kernel "$k" --module none -- sh -c "$(lockup_script kvm_arch_vcpu_ioctl_run 'fb 0f 1f 44 00 00 <48>')"
-check "a soft lockup taken right after KVM re-enables interrupts voids the run (75), says why" \
-	eval '[ "$rc" -eq 75 ] && has_out fine && has_err "run void: the emulator stalled" && has_err "RIP in kvm_arch_vcpu_ioctl_run"'
-run --kernel "$k" --module none -- sh -c "$(lockup_script kvm_arch_vcpu_ioctl_run 'fb 0f 1f 44 00 00 48 <83>')"
-check "a soft lockup elsewhere in KVM's run loop fails the run (1)" \
-	eval '[ "$rc" -eq 1 ] && has_err "kernel log is not clean: watchdog: BUG: soft lockup"'
-run --kernel "$k" --module none -- sh -c "$(lockup_script hlkvm_hook_fn 'fb 0f 1f 44 00 00 <48>')"
-check "a soft lockup in hlkvm fails the run (1)" \
-	eval '[ "$rc" -eq 1 ] && has_err "kernel log is not clean: watchdog: BUG: soft lockup"'
-
-# A register dump with reserved EFLAGS bits set (as the double fault after
-# CMPXCHG16B printed it) is the emulator's: void.
+check "a soft lockup right after KVM re-enables interrupts fails the run (1)" \
+	eval '[ "$rc" -eq 1 ] && has_out fine && has_err "kernel log is not clean: watchdog: BUG: soft lockup"'
 run --kernel "$k" --module none -- sh -c "echo '<0>Oops: double fault: 0000 [#1] PREEMPT SMP NOPTI' >/dev/kmsg; echo '<4>RSP: 0018:ff593fcc80633660 EFLAGS: 81afe242' >/dev/kmsg; echo fine"
-check "an Oops with reserved EFLAGS bits set voids the run (75), says why" \
-	eval '[ "$rc" -eq 75 ] && has_err "run void: the emulator'"'"'s CPU state is impossible" && has_err "EFLAGS 81afe242 has reserved bits set: Oops: double fault"'
+check "an Oops fails the run (1), whatever its EFLAGS" \
+	eval '[ "$rc" -eq 1 ] && has_err "kernel log is not clean: Oops: double fault"'
 
 # A quiet command longer than --quiet-timeout is kept alive by the heartbeat.
 run --kernel "$k" --module none --quiet-timeout 6 -- sh -c 'sleep 10; echo awake'
@@ -142,10 +136,11 @@ check "the heartbeat keeps a quiet 10 s command alive under --quiet-timeout 6" \
 	eval '[ "$rc" -eq 0 ] && has_out awake'
 
 # --timeout ends a run that talks but never finishes; --log keeps the raw log.
-# 30 s: a loaded machine has been seen to need 15 s just to reach /init.
-run --kernel "$k" --module none --timeout 30 --log "$tmp/raw.log" -- sh -c 'echo start; while :; do sleep 1; done'
+# 90 s: a loaded machine has been seen to need 15 s just to reach /init
+# with one vCPU, and over 60 s with two.
+run --kernel "$k" --module none --timeout 90 --log "$tmp/raw.log" -- sh -c 'echo start; while :; do sleep 1; done'
 check "--timeout stops a command that never ends (status 124), --log written" \
-	eval '[ "$rc" -eq 124 ] && has_err "timeout 30 s reached" && grep -q "@@TH-.*-BEGIN" "$tmp/raw.log"'
+	eval '[ "$rc" -eq 124 ] && has_err "timeout 90 s reached" && grep -q "@@TH-.*-BEGIN" "$tmp/raw.log"'
 
 # A module that does not load inside is a setup failure (125), named.
 echo "not a module" >"$tmp/hlkvm.ko"
