@@ -9,7 +9,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 	-fcf-protection=none -Iuser/guests
 GUEST_LDFLAGS := -T user/guests/guest.ld -Wl,--build-id=none \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
-GUEST_COMMON := user/guests/start.S user/guests/idt.c
+GUEST_COMMON := user/guests/start.S user/guests/idt.c user/guests/check.c
 GUEST_DEPS := $(GUEST_COMMON) user/guests/lib.h user/guests/guest.ld mk/guests.mk
 
 # name:source:extra flags

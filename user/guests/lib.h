@@ -114,4 +114,11 @@ extern void *exc_table[32];
 extern void irq_timer(void);
 extern void irq_spurious(void);
 
+/*
+ * check.c: prints "FAIL @what" unless @ok, and keeps the first failed
+ * check's @code in @failed, which the guests report as their status
+ */
+extern uint32_t failed;
+void check(bool ok, uint32_t code, const char *what);
+
 #endif /* HLKVM_GUEST_LIB_H */

@@ -36,18 +36,7 @@
 /* Bound of one OUT2 wait: seconds of any plausible TSC */
 #define OUT2_MAX_CYCLES	(20ULL * 1000 * 1000 * 1000)
 
-static uint32_t failed;
 
-static void check(bool ok, uint32_t code, const char *what)
-{
-	if (ok)
-		return;
-	puts_e9("FAIL ");
-	puts_e9(what);
-	outb(PORT_CONSOLE, '\n');
-	if (!failed)
-		failed = code;
-}
 
 void tick_handler(void)
 {

@@ -53,19 +53,8 @@
 
 static volatile uint64_t ticks;
 static uint64_t n_eoi;
-static uint32_t failed;
 static uint64_t cycles_per_ms;
 
-static void check(bool ok, uint32_t code, const char *what)
-{
-	if (ok)
-		return;
-	puts_e9("FAIL ");
-	puts_e9(what);
-	outb(PORT_CONSOLE, '\n');
-	if (!failed)
-		failed = code;
-}
 
 void tick_handler(void)
 {

@@ -37,7 +37,6 @@
 static volatile uint64_t ticks;
 static volatile uint32_t snap = 0xdeadbeef;
 static volatile bool snap_done;
-static uint32_t failed;
 
 static inline uint32_t inl(uint16_t port)
 {
@@ -47,16 +46,6 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
-static void check(bool ok, uint32_t code, const char *what)
-{
-	if (ok)
-		return;
-	puts_e9("FAIL ");
-	puts_e9(what);
-	outb(PORT_CONSOLE, '\n');
-	if (!failed)
-		failed = code;
-}
 
 void tick_handler(void)
 {

@@ -86,20 +86,9 @@ static volatile uint64_t ticks;
 static volatile bool ack = true;
 static volatile bool restart_in_handler;
 static volatile uint32_t period_us;
-static uint32_t failed;
 static bool kvm_pic;			/* BOOT_IRQCHIP_KERNEL */
 static volatile int isr_in_tick = -1;	/* KVM's PIC: ISR in the first tick */
 
-static void check(bool ok, uint32_t code, const char *what)
-{
-	if (ok)
-		return;
-	puts_e9("FAIL ");
-	puts_e9(what);
-	outb(PORT_CONSOLE, '\n');
-	if (!failed)
-		failed = code;
-}
 
 static enum group group_of(uint16_t port)
 {
