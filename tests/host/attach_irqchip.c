@@ -213,23 +213,10 @@ int main(void)
 		       modes.error);
 		return 1;
 	}
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
 	/* What any /dev/kvm user can do: no capability at all */
-	if (getuid() == 0 && (setgid(65534) || setuid(65534))) {
-		printf("not ok 1 - cannot drop to uid 65534: %s\n",
-		       strerror(errno));
-		return 1;
-	}
-	ret = hlkvm_open(&c);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
+	kvm = testvm_start(true, &c);
+	if (kvm < 0)
+		return -kvm;
 	efd = eventfd(0, EFD_CLOEXEC);
 
 	vm = new_vm(kvm, NO_IRQCHIP);

@@ -560,28 +560,15 @@ static void on_alarm(int sig)
 int main(void)
 {
 	struct hlkvm_client *c;
-	int efd, nl, ret;
+	int efd, nl;
 
 	signal(SIGALRM, on_alarm);
 	alarm(240);
 
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm_fd < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
 	/* What any /dev/kvm user can do: no capability at all */
-	if (getuid() == 0 && (setgid(65534) || setuid(65534))) {
-		printf("not ok 1 - cannot drop to uid 65534: %s\n",
-		       strerror(errno));
-		return 1;
-	}
-	ret = hlkvm_open(&c);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
+	kvm_fd = testvm_start(true, &c);
+	if (kvm_fd < 0)
+		return -kvm_fd;
 	nl = rawnl_open(0);
 	hlkvm_family = nl < 0 ? nl : rawnl_family(nl, HLKVM_GENL_NAME, 1);
 	if (hlkvm_family < 0) {

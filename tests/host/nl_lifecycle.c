@@ -296,25 +296,17 @@ int main(int argc, char **argv)
 	struct hlkvm_client *c;
 	struct hlkvm_vm_info info;
 	enum hlkvm_irqchip m;
-	int kvm, efd, ret;
+	int kvm, efd;
 
 	if (testvm_modes(&modes)) {
 		printf("not ok 1 - the irqchip modes to test: %s\n",
 		       modes.error);
 		return 1;
 	}
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
+	kvm = testvm_start(false, &c);
+	if (kvm < 0)
+		return -kvm;
 	close(kvm);
-	ret = hlkvm_open(&c);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
 	efd = eventfd(0, EFD_CLOEXEC);
 
 	/* Refused before any VM is looked at: no irqchip mode involved */

@@ -67,22 +67,9 @@ int main(void)
 	char detail[512];
 	int kvm, vm, vm2, efd, ret;
 
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
-	if (getuid() == 0 && (setgid(65534) || setuid(65534))) {
-		printf("not ok 1 - cannot drop to uid 65534: %s\n",
-		       strerror(errno));
-		return 1;
-	}
-	ret = hlkvm_open(&c);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
+	kvm = testvm_start(true, &c);
+	if (kvm < 0)
+		return -kvm;
 	efd = eventfd(0, EFD_CLOEXEC);
 	vm = testvm_create(kvm, HLKVM_IRQCHIP_KERNEL);
 	vm2 = testvm_create(kvm, HLKVM_IRQCHIP_KERNEL);

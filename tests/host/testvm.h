@@ -252,4 +252,37 @@ static inline bool testvm_attached_as(enum hlkvm_irqchip mode,
 	return mode == HLKVM_IRQCHIP_SPLIT ? pic : !pic;
 }
 
+/*
+ * How the host test programs start: /dev/kvm opened (a skip without it),
+ * with @unprivileged root dropped to uid 65534, as any /dev/kvm user
+ * would run (the fd stays usable), and the module reached (a skip
+ * without it). Returns the /dev/kvm fd with *@c set, or what main is to
+ * return negated (-77 skip, -1 failure), having printed why.
+ */
+static inline int testvm_start(bool unprivileged, struct hlkvm_client **c)
+{
+	int kvm, ret;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0) {
+		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
+		return -77;
+	}
+	if (unprivileged && getuid() == 0 &&
+	    (setgid(65534) || setuid(65534))) {
+		printf("not ok 1 - cannot drop to uid 65534: %s\n",
+		       strerror(errno));
+		close(kvm);
+		return -1;
+	}
+	ret = hlkvm_open(c);
+	if (ret < 0) {
+		printf("SKIP: hlkvm module not reachable (%s)\n",
+		       strerror(-ret));
+		close(kvm);
+		return -77;
+	}
+	return kvm;
+}
+
 #endif /* HLKVM_TESTVM_H */
