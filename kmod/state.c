@@ -7,6 +7,8 @@
 #include "state.h"
 #include "ticks.h"
 
+#define NS_PER_US	1000ULL	/* as hlkvm_period_ns() counts */
+
 #define STATE_V1_SIZE	144
 
 static_assert(sizeof(struct hlkvm_state_pit_channel) == 32,
@@ -39,8 +41,11 @@ void hlkvm_state_save(struct hlkvm_vm_state *out,
 	out->size = sizeof(*out);
 	out->policy = t->policy;
 	out->requested_us = t->requested_us;
+	out->timer_source = t->source;
+	out->pit_irq0 = pit->irq0 & __HLKVM_STATE_PIT_IRQ0_ALL;
 	if (t->running && t->period_us) {
-		u64 period = hlkvm_period_ns(t->period_us);
+		u64 period = t->period_ns ? t->period_ns :
+				hlkvm_period_ns(t->period_us);
 		u64 left = t->next_ns > now_ns ? t->next_ns - now_ns : 0;
 
 		out->timer_flags |= HLKVM_STATE_TIMER_F_RUNNING;
@@ -150,6 +155,10 @@ static int check_timer(const struct hlkvm_vm_state *s,
 		*why = "state: policy is not a timer policy";
 		return -EINVAL;
 	}
+	if (s->timer_source >= __HLKVM_TIMER_SRC_COUNT) {
+		*why = "state: timer_source is not a timer source";
+		return -EINVAL;
+	}
 	if (s->outstanding > HLKVM_TICKS_OUTSTANDING_MAX) {
 		*why = "state: outstanding is more than one tick";
 		return -EINVAL;
@@ -178,7 +187,10 @@ static int check_timer(const struct hlkvm_vm_state *s,
 		*why = "state: period_us is outside the period clamp in force";
 		return -ERANGE;
 	}
-	if (s->next_tick_ns > hlkvm_period_ns(s->period_us)) {
+	/* channel 0's exact period may exceed the rounded one by 0.5 us */
+	if (s->next_tick_ns > hlkvm_period_ns(s->period_us) +
+			      (s->timer_source == HLKVM_TIMER_SRC_PIT ?
+			       NS_PER_US / 2 : 0)) {
 		*why = "state: next_tick_ns is longer than the period";
 		return -EINVAL;
 	}
@@ -233,48 +245,46 @@ static int state_read(const void *buf, size_t len,
 		*why = "state: port61 has bits port 0x61 does not keep";
 		return -EINVAL;
 	}
+	if (s->pit_irq0 & ~__HLKVM_STATE_PIT_IRQ0_ALL) {
+		*why = "state: pit_irq0 has unknown bits";
+		return -EINVAL;
+	}
 	ret = check_timer(s, lim, why);
 	if (ret)
 		return ret;
 	return check_pit(s, why);
 }
 
-int hlkvm_state_check(const void *buf, size_t len,
-		      const struct hlkvm_state_limits *lim, const char **why)
+/*
+ * @s, checked, as the timer and 8254 state to run, times relative to
+ * @now_ns; fails only where a field disagrees with the 8254 it carries
+ */
+static int state_convert(const struct hlkvm_vm_state *s,
+			 const struct hlkvm_state_limits *lim, u64 now_ns,
+			 struct hlkvm_state_timer *t, struct hlkvm_pit_state *pit,
+			 const char **why)
 {
-	struct hlkvm_vm_state s;
-
-	return state_read(buf, len, lim, &s, why);
-}
-
-int hlkvm_state_load(const void *buf, size_t len,
-		     const struct hlkvm_state_limits *lim, u64 now_ns,
-		     struct hlkvm_state_timer *t, struct hlkvm_pit_state *pit,
-		     const char **why)
-{
-	struct hlkvm_vm_state s;
 	unsigned int i;
-	int ret;
-
-	ret = state_read(buf, len, lim, &s, why);
-	if (ret)
-		return ret;
+	bool clamped;
+	u64 ns;
 
 	*t = (struct hlkvm_state_timer){
-		.running = s.timer_flags & HLKVM_STATE_TIMER_F_RUNNING,
-		.policy = s.policy,
-		.requested_us = s.requested_us,
-		.period_us = s.period_us,
-		.backlog = s.backlog,
-		.outstanding = s.outstanding,
+		.running = s->timer_flags & HLKVM_STATE_TIMER_F_RUNNING,
+		.policy = s->policy,
+		.requested_us = s->requested_us,
+		.period_us = s->period_us,
+		.source = s->timer_source,
+		.backlog = s->backlog,
+		.outstanding = s->outstanding,
 	};
 	if (t->running)
-		t->next_ns = now_ns + s.next_tick_ns;
+		t->next_ns = now_ns + s->next_tick_ns;
 
 	memset(pit, 0, sizeof(*pit));
-	pit->port61 = s.port61;
+	pit->port61 = s->port61;
+	pit->irq0 = s->pit_irq0;
 	for (i = 0; i < HLKVM_PIT_CHANNELS; i++) {
-		const struct hlkvm_state_pit_channel *c = &s.pit[i];
+		const struct hlkvm_state_pit_channel *c = &s->pit[i];
 		struct hlkvm_pit_channel *d = &pit->ch[i];
 
 		/*
@@ -295,5 +305,59 @@ int hlkvm_state_load(const void *buf, size_t len,
 		d->status = c->status;
 		d->write_lsb = c->write_lsb;
 	}
+
+	if (!t->running)
+		return 0;
+	if (t->source != HLKVM_TIMER_SRC_PIT) {
+		t->period_ns = hlkvm_period_ns(t->period_us);
+		return 0;
+	}
+	/* The exact period is channel 0's, as the guest programmed it */
+	ns = hlkvm_pit_irq0_period_ns(pit);
+	if (!ns) {
+		*why = "state: timer_source is pit, but channel 0 counts in no periodic mode";
+		return -EINVAL;
+	}
+	ns = hlkvm_period_clamp_ns(ns, &lim->bounds, &clamped);
+	if ((ns + NS_PER_US / 2) / NS_PER_US != t->period_us) {
+		*why = "state: period_us is not channel 0's period";
+		return -EINVAL;
+	}
+	t->period_ns = ns;
+	return 0;
+}
+
+int hlkvm_state_check(const void *buf, size_t len,
+		      const struct hlkvm_state_limits *lim, const char **why)
+{
+	struct hlkvm_state_timer t;
+	struct hlkvm_pit_state pit;
+	struct hlkvm_vm_state s;
+	int ret;
+
+	ret = state_read(buf, len, lim, &s, why);
+	if (ret)
+		return ret;
+	return state_convert(&s, lim, 0, &t, &pit, why);
+}
+
+int hlkvm_state_load(const void *buf, size_t len,
+		     const struct hlkvm_state_limits *lim, u64 now_ns,
+		     struct hlkvm_state_timer *t, struct hlkvm_pit_state *pit,
+		     const char **why)
+{
+	struct hlkvm_state_timer lt;
+	struct hlkvm_pit_state lpit;
+	struct hlkvm_vm_state s;
+	int ret;
+
+	ret = state_read(buf, len, lim, &s, why);
+	if (ret)
+		return ret;
+	ret = state_convert(&s, lim, now_ns, &lt, &lpit, why);
+	if (ret)
+		return ret;
+	*t = lt;
+	*pit = lpit;
 	return 0;
 }

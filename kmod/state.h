@@ -23,12 +23,17 @@
  * @next_ns: while running, the caller's clock at the next grid expiry
  * @backlog: catch-up ticks owed
  * @outstanding: ticks injected, not yet acknowledged
+ * @source: enum hlkvm_timer_source that set the period last
+ * @period_ns: the period in force in ns (channel 0's is not whole
+ *             microseconds), 0 when stopped
  */
 struct hlkvm_state_timer {
 	bool running;
 	u32 policy;
 	u32 requested_us;
 	u32 period_us;
+	u32 source;
+	u64 period_ns;
 	u64 next_ns;
 	u32 backlog;
 	u32 outstanding;

@@ -227,6 +227,8 @@ void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st)
 		.policy = t->ticks.policy,
 		.requested_us = t->requested_us,
 		.period_us = t->period_us,
+		.source = t->source,
+		.period_ns = t->running ? t->period_ns : 0,
 		.next_ns = t->running ?
 			   ktime_to_ns(hrtimer_get_expires(&t->tick)) : 0,
 		.backlog = t->ticks.backlog,
@@ -252,9 +254,10 @@ void hlkvm_timer_restore(struct hlkvm_timer *t,
 	t->ticks.outstanding = st->outstanding;
 	t->ticks.stale = 0;
 	t->requested_us = st->requested_us;
+	t->source = st->source;
 	if (st->running) {
 		t->period_us = st->period_us;
-		t->period_ns = hlkvm_period_ns(st->period_us);
+		t->period_ns = st->period_ns;
 		t->running = true;
 	}
 	/* The pacing counts from the restore: the old host's time is gone */
@@ -267,7 +270,7 @@ void hlkvm_timer_restore(struct hlkvm_timer *t,
 			      HRTIMER_MODE_ABS);
 	if (owed)
 		hrtimer_start(&t->pace,
-			      ktime_add_ns(now, hlkvm_period_ns(st->period_us) / 4),
+			      ktime_add_ns(now, st->period_ns / 4),
 			      HRTIMER_MODE_ABS);
 	spin_unlock(&t->ctl_lock);
 }

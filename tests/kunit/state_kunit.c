@@ -177,6 +177,60 @@ static void state_pit_older_than_the_clock_counts_from_its_origin(struct kunit *
 	KUNIT_EXPECT_TRUE(test, b.ch[0].flags & HLKVM_PIT_F_COUNTING);
 }
 
+/* Channel 0 in mode 2 with 1193: a period of 999847 ns, not 1 ms */
+static void pit_sourced(struct hlkvm_state_timer *t, struct hlkvm_pit_state *pit)
+{
+	memset(pit, 0, sizeof(*pit));
+	hlkvm_pit_write(pit, 3, 0x34, SAVE_NOW - MS);
+	hlkvm_pit_write(pit, 0, 1193 & 0xff, SAVE_NOW - MS);
+	hlkvm_pit_write(pit, 0, 1193 >> 8, SAVE_NOW - MS);
+	running_timer(t);
+	t->source = HLKVM_TIMER_SRC_PIT;
+	t->period_ns = hlkvm_pit_irq0_period_ns(pit);
+}
+
+static void state_pit_source_restores_channel_0s_period(struct kunit *test)
+{
+	struct hlkvm_state_timer t, r;
+	struct hlkvm_pit_state pit, b;
+	struct hlkvm_vm_state s;
+	const char *why = NULL;
+
+	pit_sourced(&t, &pit);
+	KUNIT_ASSERT_NE(test, t.period_ns, 1000000ull);
+	hlkvm_state_save(&s, &t, &pit, SAVE_NOW);
+	KUNIT_EXPECT_EQ(test, s.timer_source, (u8)HLKVM_TIMER_SRC_PIT);
+	KUNIT_ASSERT_EQ(test, hlkvm_state_load(&s, sizeof(s), &limits,
+					       LOAD_NOW, &r, &b, &why), 0);
+	KUNIT_EXPECT_EQ(test, r.source, (u32)HLKVM_TIMER_SRC_PIT);
+	KUNIT_EXPECT_EQ(test, r.period_us, 1000u);
+	KUNIT_EXPECT_EQ(test, r.period_ns, t.period_ns);
+
+	/* A period_us that is not channel 0's is refused */
+	s.period_us = 2000;
+	KUNIT_EXPECT_EQ(test, hlkvm_state_check(&s, sizeof(s), &limits, &why),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "state: period_us is not channel 0's period");
+}
+
+static void state_keeps_the_pv_timers_claim_on_irq0(struct kunit *test)
+{
+	struct hlkvm_state_timer t, r;
+	struct hlkvm_pit_state pit = {}, b;
+	struct hlkvm_vm_state s;
+	const char *why = NULL;
+
+	running_timer(&t);
+	pit.irq0 = HLKVM_PIT_IRQ0_PV_OWNED;
+	hlkvm_state_save(&s, &t, &pit, SAVE_NOW);
+	KUNIT_EXPECT_EQ(test, s.pit_irq0, (u8)HLKVM_STATE_PIT_IRQ0_PV_OWNED);
+	KUNIT_ASSERT_EQ(test, hlkvm_state_load(&s, sizeof(s), &limits,
+					       LOAD_NOW, &r, &b, &why), 0);
+	KUNIT_EXPECT_EQ(test, b.irq0, (u8)HLKVM_PIT_IRQ0_PV_OWNED);
+	KUNIT_EXPECT_EQ(test, r.source, (u32)HLKVM_TIMER_SRC_PV);
+	KUNIT_EXPECT_EQ(test, r.period_ns, 1000000ull);
+}
+
 /* One malformed field per row, its errno and its own message */
 struct bad_state_case {
 	const char *desc;
@@ -212,6 +266,10 @@ SPOIL(pit_flags, s->pit[0].flags = 0x80)
 SPOIL(latched, s->pit[1].latched = 4)
 SPOIL(elapsed, s->pit[2].elapsed_ns = 1)
 SPOIL(pit_reserved, s->pit[0].reserved[4] = 1)
+SPOIL(timer_source, s->timer_source = __HLKVM_TIMER_SRC_COUNT)
+SPOIL(pit_irq0, s->pit_irq0 = 0x80)
+/* valid_state()'s channel 0 was never programmed */
+SPOIL(pit_source_idle, s->timer_source = HLKVM_TIMER_SRC_PIT)
 
 static const struct bad_state_case bad_state_cases[] = {
 	{ "version 0", spoil_version0, -EINVAL, "state: version is 0" },
@@ -258,6 +316,12 @@ static const struct bad_state_case bad_state_cases[] = {
 	  "state: pit[2].elapsed_ns is set on a counter not counting" },
 	{ "pit reserved", spoil_pit_reserved, -EINVAL,
 	  "state: pit[0].reserved is not 0" },
+	{ "timer source", spoil_timer_source, -EINVAL,
+	  "state: timer_source is not a timer source" },
+	{ "pit irq0", spoil_pit_irq0, -EINVAL,
+	  "state: pit_irq0 has unknown bits" },
+	{ "pit source, channel 0 idle", spoil_pit_source_idle, -EINVAL,
+	  "state: timer_source is pit, but channel 0 counts in no periodic mode" },
 };
 
 static void bad_state_desc(const struct bad_state_case *c, char *desc)
@@ -351,6 +415,8 @@ static struct kunit_case hlkvm_state_test_cases[] = {
 	KUNIT_CASE(state_save_stopped_keeps_only_the_tick_in_service),
 	KUNIT_CASE(state_pit_reads_on_after_restore),
 	KUNIT_CASE(state_pit_older_than_the_clock_counts_from_its_origin),
+	KUNIT_CASE(state_pit_source_restores_channel_0s_period),
+	KUNIT_CASE(state_keeps_the_pv_timers_claim_on_irq0),
 	KUNIT_CASE_PARAM(state_load_refuses_each_bad_field,
 			 bad_state_gen_params),
 	KUNIT_CASE(state_check_refuses_wrong_lengths),

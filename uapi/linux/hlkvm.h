@@ -688,6 +688,10 @@ enum hlkvm_stats_attr {
 #define HLKVM_STATE_PIT_F_STATUS	0x40	/* a latched status is unread */
 #define __HLKVM_STATE_PIT_F_ALL		0x7f
 
+/* struct hlkvm_vm_state.pit_irq0 */
+#define HLKVM_STATE_PIT_IRQ0_PV_OWNED	0x01	/* the PV timer port was written */
+#define __HLKVM_STATE_PIT_IRQ0_ALL	0x01
+
 /* struct hlkvm_vm_state.port61: the bits port 0x61 keeps */
 #define HLKVM_STATE_PORT61_GATE2	0x01	/* channel 2's GATE */
 #define HLKVM_STATE_PORT61_SPEAKER	0x02	/* speaker data */
@@ -748,6 +752,15 @@ struct hlkvm_state_pit_channel {
  * @outstanding: ticks injected and not yet acknowledged (0 or 1): a tick
  *               in service at the read, whose EOI is still to come
  * @port61: HLKVM_STATE_PORT61_* bits of port 0x61, no others
+ * @pit_irq0: HLKVM_STATE_PIT_IRQ0_* bits: HLKVM_STATE_PIT_IRQ0_PV_OWNED
+ *            once the guest has written the PV timer port, after which
+ *            channel 0 no longer drives the tick (HLKVM_A_PIT_TICK)
+ * @timer_source: enum hlkvm_timer_source that set the period last; with
+ *                HLKVM_TIMER_SRC_PIT on a running timer, channel 0 must
+ *                count in mode 2 or 3 and @period_us be its period
+ *                (clamped as a guest's write would be) rounded to the
+ *                microsecond; the restored timer runs at channel 0's
+ *                exact period, which a microsecond cannot express
  * @reserved: 0
  * @pit: the 8254's three counters (0: IRQ0, 1: refresh, 2: speaker)
  */
@@ -762,7 +775,9 @@ struct hlkvm_vm_state {
 	__u32 backlog;
 	__u32 outstanding;
 	__u8 port61;
-	__u8 reserved[7];
+	__u8 pit_irq0;
+	__u8 timer_source;
+	__u8 reserved[5];
 	struct hlkvm_state_pit_channel pit[3];
 };
 

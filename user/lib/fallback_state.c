@@ -38,6 +38,8 @@ void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
 		.policy = fb->ticks.policy,
 		.requested_us = fb->requested_us,
 		.period_us = fb->running ? fb->period_us : 0,
+		.source = fb->source,
+		.period_ns = fb->running ? fb->period_ns : 0,
 		.next_ns = (uint64_t)fb->next.tv_sec * NSEC_PER_SEC +
 			   (uint64_t)fb->next.tv_nsec,
 		.backlog = fb->ticks.backlog,
@@ -73,13 +75,15 @@ int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,
 	fb->ticks.stale = 0;
 	fb->requested_us = t.requested_us;
 	fb->running = t.running;
+	fb->source = t.source;
 	fb->period_us = t.running ? t.period_us : 0;
+	fb->period_ns = t.running ? t.period_ns : 0;
 	fb->next = ns_ts(t.next_ns);
 	/* Pacing counts from the restore, as in the module */
 	fb->last_inject = ns_ts(now);
 	fb->release_pending = t.running && !t.outstanding && t.backlog;
 	if (fb->release_pending)
-		fb->release_at = ns_ts(now + hlkvm_period_ns(t.period_us) / 4);
+		fb->release_at = ns_ts(now + t.period_ns / 4);
 	pthread_cond_signal(&fb->cond);
 	pthread_mutex_unlock(&fb->lock);
 	return 0;
