@@ -662,7 +662,7 @@ static void json_vm_exact(void **state)
 		"\"pit\":{\"in\":0,\"out\":0},\"speaker\":{\"in\":0,\"out\":0},"
 		"\"diag\":{\"in\":0,\"out\":80},\"timer_out\":4,"
 		"\"eoi_bridged\":7,\"eoi_ignored\":0,\"eoi_direct\":0,"
-		"\"apic_reenabled\":0,\"eoi_seen\":0}}\n");
+		"\"apic_reenabled\":0,\"eoi_seen\":0,\"other_vcpu\":0,\"kvm_device\":0}}\n");
 	cap_close(&o);
 }
 
@@ -677,17 +677,22 @@ static void vm_full_irqchip_shows_mode_and_eoi_seen(void **state)
 	v.groups &= ~HLKVM_GROUP_F_PIC;
 	v.stats.eoi_bridged = 0;
 	v.stats.eoi_seen = 41;
+	v.stats.other_vcpu = 3;
+	v.stats.kvm_device = 5;
 	cap_open(&o);
 	ctl_print_vm(o.f, true, &v);
 	assert_non_null(strstr(cap_text(&o), ",\"irqchip\":\"kernel\","));
 	assert_non_null(strstr(cap_text(&o),
 			       "\"eoi_bridged\":0,\"eoi_ignored\":0,"
 			       "\"eoi_direct\":0,\"apic_reenabled\":0,"
-			       "\"eoi_seen\":41}"));
+			       "\"eoi_seen\":41,\"other_vcpu\":3,"
+			       "\"kvm_device\":5}"));
 	cap_close(&o);
 	cap_open(&o);
 	ctl_print_vm(o.f, false, &v);
 	assert_non_null(strstr(cap_text(&o), "  irqchip:     kernel\n"));
+	assert_non_null(strstr(cap_text(&o),
+			       "  passed on:   other vcpu 3  kvm device 5\n"));
 	assert_non_null(strstr(cap_text(&o),
 			       "eoi:         bridged 0  ignored 0  direct 0  seen 41\n"));
 	cap_close(&o);

@@ -296,6 +296,8 @@ static void parse_vm_all_attributes(void **state)
 	assert_int_equal(s->apic_reenabled,
 			 1000 + HLKVM_STATS_A_APIC_REENABLED);
 	assert_int_equal(s->eoi_seen, 1000 + HLKVM_STATS_A_EOI_SEEN);
+	assert_int_equal(s->other_vcpu, 1000 + HLKVM_STATS_A_OTHER_VCPU);
+	assert_int_equal(s->kvm_device, 1000 + HLKVM_STATS_A_KVM_DEVICE);
 	nlmsg_free(msg);
 }
 

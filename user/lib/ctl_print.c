@@ -65,6 +65,8 @@ void ctl_json_stats(struct json_writer *w, const struct hlkvm_stats *s)
 	json_u64(w, "eoi_direct", s->eoi_direct);
 	json_u64(w, "apic_reenabled", s->apic_reenabled);
 	json_u64(w, "eoi_seen", s->eoi_seen);
+	json_u64(w, "other_vcpu", s->other_vcpu);
+	json_u64(w, "kvm_device", s->kvm_device);
 	json_object_end(w);
 }
 
@@ -203,6 +205,8 @@ static void text_vm(FILE *f, const struct hlkvm_vm_info *vm)
 		   "  direct %" PRIu64 "  seen %" PRIu64 "\n",
 		s->eoi_bridged, s->eoi_ignored, s->eoi_direct, s->eoi_seen);
 	fprintf(f, "  apic:        re-enabled %" PRIu64 "\n", s->apic_reenabled);
+	fprintf(f, "  passed on:   other vcpu %" PRIu64 "  kvm device %" PRIu64 "\n",
+		s->other_vcpu, s->kvm_device);
 }
 
 void ctl_print_vm(FILE *f, enum ctl_fmt fmt, const struct hlkvm_vm_info *vm)

@@ -61,6 +61,10 @@ struct hlkvm_stats {
 	uint64_t apic_reenabled;
 	/* full irqchip: IRQ0 EOIs that went on to KVM's PIC, each an ack */
 	uint64_t eoi_seen;
+	/* accesses left to the VMM: a vCPU other than vCPU 0 made them */
+	uint64_t other_vcpu;
+	/* accesses left to a KVM device (an ioeventfd, KVM's PIT) */
+	uint64_t kvm_device;
 };
 
 struct hlkvm_vm_info {

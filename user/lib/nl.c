@@ -164,7 +164,7 @@ static struct nla_policy timer_policy[HLKVM_TIMER_A_MAX + 1] = {
 };
 
 static struct nla_policy stats_policy[HLKVM_STATS_A_MAX + 1] = {
-	[HLKVM_STATS_A_PIC_IN ... HLKVM_STATS_A_EOI_SEEN] = {
+	[HLKVM_STATS_A_PIC_IN ... HLKVM_STATS_A_KVM_DEVICE] = {
 		.type = NLA_U64 },
 };
 
@@ -226,6 +226,8 @@ static int parse_stats(struct nlattr *nest, struct hlkvm_stats *s)
 	s->eoi_direct = get_u64(tb[HLKVM_STATS_A_EOI_DIRECT]);
 	s->apic_reenabled = get_u64(tb[HLKVM_STATS_A_APIC_REENABLED]);
 	s->eoi_seen = get_u64(tb[HLKVM_STATS_A_EOI_SEEN]);
+	s->other_vcpu = get_u64(tb[HLKVM_STATS_A_OTHER_VCPU]);
+	s->kvm_device = get_u64(tb[HLKVM_STATS_A_KVM_DEVICE]);
 	return 0;
 }
 
