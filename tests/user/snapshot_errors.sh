@@ -103,3 +103,14 @@ while read -r t off len; do
 	expect 12 "ends inside the $name section" "truncated inside the $name section" "$TMP/t.snap"
 	prev=$name
 done <"$TMP/sections"
+
+# A refused snapshot is a setup failure to a script: {"error": ...}
+head -c 20 "$good" >"$TMP/t.snap"
+"$RUN" --accel=user --json --summary - --restore "$TMP/t.snap" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+n=$((n + 1))
+if [ "$rc" -eq 12 ] && grep -q '^{"error":".*truncated: the file ends inside the header' "$TMP/out"; then
+	echo "ok $n - --json --summary -: a refused snapshot is a JSON error object on stdout (status $rc)"
+else
+	echo "not ok $n - --json --summary -: status $rc (want 12), stdout: $(head -c 300 "$TMP/out")"
+fi

@@ -714,7 +714,10 @@ out_client:
 		hlkvm_close(client);
 	vm_destroy(&vm);
 	snapshot_close(&snap);
-	if (status == RUN_EXIT_SETUP && o.json)
+	/* A snapshot refused (SNAP_EXIT_BASE + enum snap_err) is one too */
+	if (o.json && (status == RUN_EXIT_SETUP ||
+		       (status > SNAP_EXIT_BASE &&
+			status < SNAP_EXIT_BASE + __SNAP_E_COUNT)))
 		summary_print_error(summary_dest_begin(&sd),
 				    errlog_get()->error, errlog_get()->hint);
 	summary_dest_close(&sd);
