@@ -5,7 +5,9 @@
 # fallback).
 # Every user/hlkvmctl/*.c makes hlkvmctl, every user/hlkvm-run/*.c makes
 # hlkvm-run, every tests/user/test_*.c one cmocka binary, every
-# tests/host/*.c one test program (build/bin/hlkvm-test-<name>).
+# tests/host/*.c one test program (build/bin/hlkvm-test-<name>), every
+# tests/bench/*.c one helper of scripts/bench (build/bin/hlkvm-bench-<name>,
+# copied into the test host with the rest of build/bin; never a test).
 # SAN=0 drops ASan/UBSan from the test builds.
 #
 # A distribution's flags are honoured: CPPFLAGS, CFLAGS (default -O2 -g)
@@ -65,6 +67,7 @@ CTL_SRCS := $(sort $(wildcard user/hlkvmctl/*.c))
 RUN_SRCS := $(sort $(wildcard user/hlkvm-run/*.c))
 UTEST_SRCS := $(sort $(wildcard tests/user/test_*.c))
 HTEST_SRCS := $(sort $(wildcard tests/host/*.c))
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 
 obj = $(patsubst %.c,build/obj/$(1)/%.o,$(2))
 
@@ -138,9 +141,16 @@ build/bin/hlkvm-test-%: build/obj/pic/tests/host/%.o build/lib/libhlkvm-tools.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
+# The bench helpers share tests/host's testvm.h
+build/obj/pic/tests/bench/%.o: USER_CFLAGS += -Itests/host
+build/bin/hlkvm-bench-%: build/obj/pic/tests/bench/%.o build/lib/libhlkvm-tools.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+
 USER_BINS := $(if $(CTL_SRCS),build/bin/hlkvmctl) \
 	$(if $(RUN_SRCS),build/bin/hlkvm-run) \
-	$(patsubst tests/host/%.c,build/bin/hlkvm-test-%,$(HTEST_SRCS))
+	$(patsubst tests/host/%.c,build/bin/hlkvm-test-%,$(HTEST_SRCS)) \
+	$(patsubst tests/bench/%.c,build/bin/hlkvm-bench-%,$(BENCH_SRCS))
 UTESTS := $(patsubst tests/user/%.c,build/tests/%,$(UTEST_SRCS))
 
 .PHONY: user lib user-dist user-tests install-user
@@ -152,7 +162,7 @@ user-dist: lib $(if $(CTL_SRCS),build/bin/hlkvmctl) $(if $(RUN_SRCS),build/bin/h
 user-tests: $(UTESTS)
 
 DEST := $(DESTDIR)
-INSTALLED_BINS := $(notdir $(filter-out build/bin/hlkvm-test-%,$(USER_BINS)))
+INSTALLED_BINS := $(notdir $(filter-out build/bin/hlkvm-test-% build/bin/hlkvm-bench-%,$(USER_BINS)))
 
 install-user: user-dist
 	install -d $(DEST)$(LIBDIR)/pkgconfig $(DEST)$(INCLUDEDIR)/hlkvm/linux \

@@ -6,6 +6,7 @@
 #
 #   sh inhost.sh [N] [TICKS] [SCALE_SECONDS] [ROUNDS] [PLOT_INTERVALS]
 #                [CPU_SECONDS] [PROFILE 0|1] [IRQCHIP split|kernel]
+#                [SNAPSHOTS]
 #
 # IRQCHIP is the VMs' irqchip for the module's and the fallback's rows
 # (hlkvm-run --irqchip): split (hlkvm is the PIC) or kernel (KVM's full
@@ -22,7 +23,8 @@
 #        for); child: utime+stime of the hlkvm-run process(es); wall in 1/100 s;
 #        wall_ns/busy_ns: elapsed and elapsed - idle by the clock
 #        (clock_idle)
-#   @B out NAME LINE      the guest's key=value / cost= / iv= lines
+#   @B out NAME LINE      the guest's key=value / cost= / iv= lines, and
+#                         the bench helpers' "ns=KEY N" samples
 #   @B sum NAME LINE      the "timer" object of hlkvm-run's JSON summary
 #   @B cpu NAME W now_ns=N idle_ns=N proc_ns=N KEY=N...
 #        one sample of a CPU window: the test host's monotonic clock and
@@ -42,6 +44,7 @@ PLOT=${5:-1000}
 CPU_S=${6:-10}
 PROF=${7:-1}
 IRQCHIP=${8:-split}
+SNAPS=${9:-10}
 # Each port measurement: N accesses in INNER interleaved rounds of N/INNER
 INNER=10
 T=${TMPDIR:-/tmp}/hlkvm-bench.$$
@@ -81,7 +84,7 @@ measure() {
 	w1=$(uptime_cs); b=$(cpu_now)
 	set -- $a $b
 	echo "@B run $name rc=$rc busy=$(($6 - $1)) total=$(($7 - $2)) child=$(($8 - $3)) wall_cs=$((w1 - w0)) wall_ns=$(($9 - $4)) busy_ns=$(($9 - $4 - ${10} + $5))"
-	sed -nE 's/^(cost=.*|iv=.*|[a-z_0-9]+=-?[0-9]+)$/@B out '"$name"' \1/p' "$T/$name.out"
+	sed -nE 's/^(cost=.*|iv=.*|ns=[a-z_0-9]+ [0-9]+|[a-z_0-9]+=-?[0-9]+)$/@B out '"$name"' \1/p' "$T/$name.out"
 	[ -f "$T/$name.json" ] && sed -n 's/.*"timer":\({[^}]*}\).*/@B sum '"$name"' \1/p' "$T/$name.json"
 	if [ $rc -ne 0 ]; then
 		echo "# $name failed ($rc):"; tail -n 5 "$T/$name.out" "$T/$name.err" | sed 's/^/#   /'
@@ -105,6 +108,7 @@ env_line scale_seconds "$SCALE_S"
 env_line cpu_seconds "$CPU_S"
 env_line halt_poll_ns "$(cat /sys/module/kvm/parameters/halt_poll_ns 2>/dev/null)"
 env_line irqchip "$IRQCHIP"
+env_line snapshots "$SNAPS"
 env_line qemu "${HLKVM_TESTHOST_QEMU:-?}"
 [ -n "$HLKVM_KO" ] || { echo "# bench needs hlkvm.ko (HLKVM_KO is empty)"; exit 1; }
 
@@ -130,11 +134,11 @@ done
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	for mode in kernel user kvm; do
-		extra=""
+		extra="--irqchip=$IRQCHIP"
 		[ $mode = kvm ] && extra="--ioeventfd 0x80"
 		measure "model.$mode.$r" $RUN --accel=$mode $extra \
 			--summary "$T/model.$mode.$r.json" \
-			bench_ports.elf --arg "$((N / INNER))" --arg "$INNER" --arg 0xc1 \
+			"$G/bench_ports.elf" --arg "$((N / INNER))" --arg "$INNER" --arg 0xc1 \
 			--arg tsc_khz
 	done
 	r=$((r + 1))
@@ -153,8 +157,13 @@ idle_vm_start() {
 	# Another VM attached (idle: cli; hlt) keeps the ftrace hook registered
 	hlkvm-run --accel=kernel --irqchip="$IRQCHIP" "$G/bench_ports.elf" --arg 0 >"$T/idle.out" 2>&1 &
 	idle=$!
-	sleep 1
-	hlkvmctl --json show 2>/dev/null | grep -q vm_id && return 0
+	# Up to 10 s: under load the VM's start-up alone can take seconds
+	i=0
+	while [ $i -lt 10 ]; do
+		sleep 1
+		hlkvmctl --json show 2>/dev/null | grep -q vm_id && return 0
+		i=$((i + 1))
+	done
 	echo "# the idle VM did not attach:"; hlkvmctl show 2>&1 | sed 's/^/#   /'
 	return 1
 }
@@ -268,6 +277,42 @@ for k in 1 4 16 64; do
 	done
 done
 
+# --- 6. snapshots of a 16 MiB guest ticking at 1 ms, module and fallback
+# snap.elf asks for one after 20 ticks (IN from port 109). Taking it: the
+# guest's TSC across the IN (snap_cycles=) is the whole save as the guest
+# sees it (memory, vCPU, hlkvm's or the fallback's state, the file
+# written and renamed). Restoring it: a new process, timed from its fork
+# to the guest's first_tick= line (the file read, the VM rebuilt, the
+# state written back, the first tick after the restore delivered).
+# Module, module with another VM attached, and fallback in turn, each
+# restore from the file its own row just took: attaching the first VM
+# registers the module's ftrace hook (text patching, slow under TCG),
+# which a host that keeps one VM attached pays once, not per restore.
+# hlkvm's share: hlkvm-bench-snap_state times the module's GET_STATE /
+# SET_STATE round trips and the fallback's state capture and load.
+r=1
+while [ $r -le "$SNAPS" ]; do
+	for sm in kernel hooked user; do
+		# (not $a: measure() uses it)
+		acc=$sm
+		if [ $sm = hooked ]; then
+			idle_vm_start || { idle_vm_stop; continue; }
+			acc=kernel
+		fi
+		f=$T/snap.$sm.snap
+		rm -f "$f"
+		measure "snap.take.$sm.$r" $RUN --accel=$acc --irqchip="$IRQCHIP" \
+			--mem 16M --snapshot "$f" "$G/snap.elf"
+		measure "snap.restore.$sm.$r" hlkvm-bench-linetime first_tick= \
+			$RUN --accel=$acc --restore "$f"
+		[ $r -eq 1 ] && env_line "snapshot_bytes_$sm" "$(wc -c <"$f")"
+		rm -f "$f"
+		[ $sm = hooked ] && idle_vm_stop
+	done
+	r=$((r + 1))
+done
+measure snap.state hlkvm-bench-snap_state "$IRQCHIP" 200
+
 # --- 5. profiles (ftrace; perf has no PMU under TCG): per exit and per tick
 # time budgets from the kvm:* tracepoints, summarised inside by trace.awk
 TR=/sys/kernel/tracing
@@ -293,7 +338,7 @@ if [ "$PROF" = 1 ] && [ -w $TR/set_event ]; then
 			case $c in
 			nomodule) module_unload ;;
 			loaded) module_load ;;
-			attached) idle_vm_start || continue ;;
+			attached) idle_vm_start || { idle_vm_stop; continue; } ;;
 			esac
 			trace_on kvm:kvm_exit kvm:kvm_entry kvm:kvm_pio
 			$RUN --accel=kvm --ioeventfd 0x80 "$G/bench_ports.elf" \
