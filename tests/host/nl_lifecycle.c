@@ -102,7 +102,7 @@ static int new_vm(void)
 
 static int vm_count(struct hlkvm_client *c)
 {
-	struct hlkvm_config cfg;
+	struct hlkvm_config cfg = { .size = sizeof(cfg) };
 	int ret = hlkvm_get_config(c, &cfg);
 
 	return ret < 0 ? ret : (int)cfg.vm_count;

@@ -365,7 +365,7 @@ static int attach_ticking(struct hlkvm_client *c, struct vm *v,
 
 static int vm_count(struct hlkvm_client *c)
 {
-	struct hlkvm_config cfg;
+	struct hlkvm_config cfg = { .size = sizeof(cfg) };
 	int ret = hlkvm_get_config(c, &cfg);
 
 	return ret < 0 ? ret : (int)cfg.vm_count;
