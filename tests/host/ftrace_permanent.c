@@ -23,21 +23,9 @@
 #include <unistd.h>
 
 #include "hlkvm.h"
+#include "tap.h"
 
 #define SYSCTL "/proc/sys/kernel/ftrace_enabled"
-
-static int n_case, n_failed;
-
-static void result(bool ok, const char *what, const char *detail)
-{
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s: %s\n", n_case, what, detail);
-}
 
 /* Write @v to the sysctl: 0, or -errno of the write */
 static int set_ftrace_enabled(char v)
@@ -102,21 +90,21 @@ int main(void)
 	ret = set_ftrace_enabled('0');
 	if (ret == -EOPNOTSUPP || ret == -EINVAL) {
 		printf("ok %d - kernel.ftrace_enabled=0 # SKIP refused by this kernel itself (%s): ftrace cannot be disabled here\n",
-		       ++n_case, strerror(-ret));
+		       ++tap_cases, strerror(-ret));
 		ret = hlkvm_attach(c, vm, efd, NULL, &info);
 		snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 			 hlkvm_strerror(c, ret));
-		result(ret == 0, "attach works", detail);
+		tap_result(ret == 0, "attach works", detail);
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "write 0 gave %d", ret);
-	result(ret == 0, "kernel.ftrace_enabled=0 accepted with no VM attached",
+	tap_result(ret == 0, "kernel.ftrace_enabled=0 accepted with no VM attached",
 	       detail);
 
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, -EBUSY, hlkvm_strerror(c, ret));
-	result(ret == -EBUSY &&
+	tap_result(ret == -EBUSY &&
 	       strstr(hlkvm_strerror(c, ret), "ftrace_enabled") != NULL,
 	       "attach refused while ftrace is disabled, the extack naming the sysctl",
 	       detail);
@@ -126,17 +114,17 @@ int main(void)
 
 	ret = set_ftrace_enabled('1');
 	snprintf(detail, sizeof(detail), "write 1 gave %d", ret);
-	result(ret == 0, "kernel.ftrace_enabled=1 again", detail);
+	tap_result(ret == 0, "kernel.ftrace_enabled=1 again", detail);
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 		 hlkvm_strerror(c, ret));
-	result(ret == 0, "attach works again once ftrace is re-enabled",
+	tap_result(ret == 0, "attach works again once ftrace is re-enabled",
 	       detail);
 
 	ret = set_ftrace_enabled('0');
 	snprintf(detail, sizeof(detail), "write 0 gave %d, want %d", ret,
 		 -EBUSY);
-	result(ret == -EBUSY,
+	tap_result(ret == -EBUSY,
 	       "kernel.ftrace_enabled=0 refused while a VM is attached", detail);
 	if (ret == 0)
 		set_ftrace_enabled('1');
@@ -145,6 +133,6 @@ out:
 	close(vm);
 	close(efd);
 	close(kvm);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

@@ -25,23 +25,9 @@
 #include <unistd.h>
 
 #include "../../uapi/linux/hlkvm.h"
+#include "tap.h"
 
 #define BUF_SIZE	8192
-
-static int n_case, n_failed;
-
-static void result(bool ok, const char *what, const char *fmt, int a, int b)
-{
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s: ", n_case, what);
-	printf(fmt, a, b);
-	printf("\n");
-}
 
 struct msg {
 	struct nlmsghdr nlh;
@@ -252,28 +238,28 @@ int main(void)
 	}
 
 	ret = get_config(fd, fam, 0, 0, 0, reply);
-	result(ret == 0 && reply_attr(reply, HLKVM_A_VM_COUNT),
+	tap_resultf(ret == 0 && reply_attr(reply, HLKVM_A_VM_COUNT),
 	       "GET_CONFIG with a clean header, as root: answered, with the VM count",
 	       "got %d (want %d), or no VM count", ret, 0);
 	ret = get_config(fd, fam, 1, 0, 0, reply);
-	result(ret == -EINVAL, "GET_CONFIG with a non-zero reserved byte: -EINVAL",
+	tap_resultf(ret == -EINVAL, "GET_CONFIG with a non-zero reserved byte: -EINVAL",
 	       "got %d, want %d", ret, -EINVAL);
 	ret = get_config(fd, fam, 0x80, 0, 0, reply);
-	result(ret == -EINVAL, "GET_CONFIG with reserved 0x80: -EINVAL",
+	tap_resultf(ret == -EINVAL, "GET_CONFIG with reserved 0x80: -EINVAL",
 	       "got %d, want %d", ret, -EINVAL);
 	ret = get_config(fd, fam, 0, NLM_F_EXCL, 0, reply);
-	result(ret == -EINVAL, "GET_CONFIG with a stray NLM_F_EXCL: -EINVAL",
+	tap_resultf(ret == -EINVAL, "GET_CONFIG with a stray NLM_F_EXCL: -EINVAL",
 	       "got %d, want %d", ret, -EINVAL);
 	ret = get_config(fd, fam, 0, NLM_F_REPLACE | NLM_F_CREATE, 0, reply);
-	result(ret == -EINVAL,
+	tap_resultf(ret == -EINVAL,
 	       "GET_CONFIG with NLM_F_REPLACE|NLM_F_CREATE: -EINVAL",
 	       "got %d, want %d", ret, -EINVAL);
 	ret = get_config(fd, fam, 0, 0, HLKVM_A_MAX + 1, reply);
-	result(ret == -EINVAL,
+	tap_resultf(ret == -EINVAL,
 	       "GET_CONFIG with an attribute past HLKVM_A_MAX: -EINVAL",
 	       "got %d, want %d", ret, -EINVAL);
 	ret = get_config(fd, fam, 0, 0, HLKVM_A_VM_COUNT, reply);
-	result(ret == -EINVAL,
+	tap_resultf(ret == -EINVAL,
 	       "GET_CONFIG carrying a reply-only attribute (VM_COUNT): -EINVAL",
 	       "got %d, want %d", ret, -EINVAL);
 	close(fd);
@@ -283,13 +269,13 @@ int main(void)
 		_exit(unprivileged(fam));
 	waitpid(pid, &status, 0);
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
-	result(ret < 100 && (ret & 1),
+	tap_resultf(ret < 100 && (ret & 1),
 	       "GET_CONFIG as uid 65534: answered without the host-wide VM count",
 	       "child status %d (bit 0 wanted) %d", ret, 0);
-	result(ret < 100 && (ret & 2),
+	tap_resultf(ret < 100 && (ret & 2),
 	       "joining the events group as uid 65534: -EPERM",
 	       "child status %d (bit 1 wanted) %d", ret, 0);
 
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }
