@@ -209,8 +209,8 @@ int main(void)
 	expect_refused(c, "attach as uid 65534: VM with no in-kernel LAPIC is refused",
 		       vm, efd, -EINVAL);
 	tap_result(run_guest(kvm, vm, detail, sizeof(detail)) == 0,
-	       "its guest arms the timer and EOIs: the host survives, every exit reaches userspace",
-	       detail);
+		   "its guest arms the timer and EOIs: the host survives, every exit reaches userspace",
+		   detail);
 	close(vm);
 
 	vm = new_vm(kvm, FULL);
@@ -218,10 +218,10 @@ int main(void)
 	snprintf(detail, sizeof(detail), "got %d: %s; groups 0x%x", ret,
 		 hlkvm_strerror(c, ret), ret ? 0 : info.groups);
 	tap_result(ret == 0 && !(info.groups & HLKVM_GROUP_F_PIC) &&
-	       (info.groups & HLKVM_GROUP_F_PIT) &&
-	       (info.groups & HLKVM_GROUP_F_TIMER),
-	       "attach as uid 65534: VM with KVM's in-kernel PIC attaches, PIC group left to KVM",
-	       detail);
+		   (info.groups & HLKVM_GROUP_F_PIT) &&
+		   (info.groups & HLKVM_GROUP_F_TIMER),
+		   "attach as uid 65534: VM with KVM's in-kernel PIC attaches, PIC group left to KVM",
+		   detail);
 	close(vm);
 
 	vm = new_vm(kvm, FULL);
@@ -231,9 +231,9 @@ int main(void)
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, -EOPNOTSUPP, hlkvm_strerror(c, ret));
 	tap_result(ret == -EOPNOTSUPP &&
-	       strstr(hlkvm_strerror(c, ret), "PIC") != NULL,
-	       "attach: the PIC group asked for on a VM with KVM's PIC is refused",
-	       detail);
+		   strstr(hlkvm_strerror(c, ret), "PIC") != NULL,
+		   "attach: the PIC group asked for on a VM with KVM's PIC is refused",
+		   detail);
 	if (vm >= 0)
 		close(vm);
 
@@ -251,7 +251,7 @@ int main(void)
 	vm = new_vm(kvm, SPLIT_PIT);
 	if (vm == -ENOENT)
 		tap_result(true, "split-irqchip VM with KVM's PIT cannot exist: KVM_CREATE_PIT2 refused by KVM (-ENOENT)",
-		       NULL);
+			   NULL);
 	else
 		expect_refused(c, "attach: split-irqchip VM with KVM's PIT (KVM_CREATE_PIT2) is refused",
 			       vm, efd, -EOPNOTSUPP);
@@ -264,13 +264,13 @@ int main(void)
 		 hlkvm_strerror(c, ret));
 	if (modes.run[HLKVM_IRQCHIP_SPLIT])
 		tap_result(ret == 0 && (info.groups & HLKVM_GROUP_F_PIC),
-		       "attach as uid 65534: split-irqchip VM attaches, PIC group absorbed",
-		       ret ? detail : NULL);
+			   "attach as uid 65534: split-irqchip VM attaches, PIC group absorbed",
+			   ret ? detail : NULL);
 	else
 		tap_result(ret == -EOPNOTSUPP &&
-		       strstr(hlkvm_strerror(c, ret), "full-irqchip") != NULL,
-		       "attach: split-irqchip VM refused (6.18+, or HLKVM_TEST_IRQCHIPS), the extack naming full-irqchip mode",
-		       detail);
+			   strstr(hlkvm_strerror(c, ret), "full-irqchip") != NULL,
+			   "attach: split-irqchip VM refused (6.18+, or HLKVM_TEST_IRQCHIPS), the extack naming full-irqchip mode",
+			   detail);
 	close(vm);
 
 	hlkvm_close(c);

@@ -24,6 +24,7 @@
 
 #include "hlkvm.h"
 #include "tap.h"
+#include "testvm.h"
 
 #define SYSCTL "/proc/sys/kernel/ftrace_enabled"
 
@@ -60,21 +61,13 @@ int main(void)
 	char detail[512];
 	int kvm, vm, efd, ret;
 
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
 	if (access(SYSCTL, W_OK)) {
 		printf("SKIP: %s not writable (%s)\n", SYSCTL, strerror(errno));
 		return 77;
 	}
-	ret = hlkvm_open(&c);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
+	kvm = testvm_start(false, &c);
+	if (kvm < 0)
+		return -kvm;
 	efd = eventfd(0, EFD_CLOEXEC);
 	vm = full_irqchip_vm(kvm);
 	if (vm < 0) {
@@ -99,15 +92,15 @@ int main(void)
 	}
 	snprintf(detail, sizeof(detail), "write 0 gave %d", ret);
 	tap_result(ret == 0, "kernel.ftrace_enabled=0 accepted with no VM attached",
-	       detail);
+		   detail);
 
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, -EBUSY, hlkvm_strerror(c, ret));
 	tap_result(ret == -EBUSY &&
-	       strstr(hlkvm_strerror(c, ret), "ftrace_enabled") != NULL,
-	       "attach refused while ftrace is disabled, the extack naming the sysctl",
-	       detail);
+		   strstr(hlkvm_strerror(c, ret), "ftrace_enabled") != NULL,
+		   "attach refused while ftrace is disabled, the extack naming the sysctl",
+		   detail);
 	ref.vm_fd = vm;
 	if (ret == 0)
 		hlkvm_detach(c, &ref);
@@ -119,13 +112,13 @@ int main(void)
 	snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 		 hlkvm_strerror(c, ret));
 	tap_result(ret == 0, "attach works again once ftrace is re-enabled",
-	       detail);
+		   detail);
 
 	ret = set_ftrace_enabled('0');
 	snprintf(detail, sizeof(detail), "write 0 gave %d, want %d", ret,
 		 -EBUSY);
 	tap_result(ret == -EBUSY,
-	       "kernel.ftrace_enabled=0 refused while a VM is attached", detail);
+		   "kernel.ftrace_enabled=0 refused while a VM is attached", detail);
 	if (ret == 0)
 		set_ftrace_enabled('1');
 out:

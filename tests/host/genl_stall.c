@@ -147,7 +147,7 @@ int main(void)
 		 base.n, (unsigned long long)base.p50,
 		 (unsigned long long)base.p99, (unsigned long long)base.max);
 	tap_result(base.n > 0 && !base.err,
-	       "CTRL_CMD_GETFAMILY round trips without hlkvm traffic", detail);
+		   "CTRL_CMD_GETFAMILY round trips without hlkvm traffic", detail);
 
 	child = fork();
 	if (child == 0) {
@@ -168,8 +168,8 @@ int main(void)
 		 cycles, loaded.n, (unsigned long long)loaded.p50,
 		 (unsigned long long)loaded.p99, (unsigned long long)loaded.max);
 	tap_result(loaded.n > 0 && !loaded.err && cycles > 0,
-	       "CTRL_CMD_GETFAMILY round trips complete while an unprivileged user loops attach/detach",
-	       detail);
+		   "CTRL_CMD_GETFAMILY round trips complete while an unprivileged user loops attach/detach",
+		   detail);
 	printf("# genl_stall: getfamily_p99_us baseline=%llu loaded=%llu cycles=%ld\n",
 	       (unsigned long long)base.p99, (unsigned long long)loaded.p99,
 	       cycles);

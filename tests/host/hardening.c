@@ -190,16 +190,16 @@ static void case_two_vcpus(struct hlkvm_client *c, int efd)
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_DIAG, &c0) ||
 	    tvcpu_new(&v, 1, CODE_DIAG, &c1)) {
 		tap_result(false, "attach: a VM with two vCPUs is refused",
-		       "VM setup failed");
+			   "VM setup failed");
 		return;
 	}
 	ret = attach(c, &v, efd, &info);
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, -EOPNOTSUPP, ret ? hlkvm_strerror(c, ret) : "(attached)");
 	tap_result(ret == -EOPNOTSUPP &&
-	       strstr(hlkvm_strerror(c, ret), "vCPU") != NULL,
-	       "attach: a VM with two vCPUs is refused, the extack saying why",
-	       detail);
+		   strstr(hlkvm_strerror(c, ret), "vCPU") != NULL,
+		   "attach: a VM with two vCPUs is refused, the extack saying why",
+		   detail);
 	if (!ret)
 		detach(c, v.fd);
 	tvcpu_free(&c1);
@@ -241,7 +241,7 @@ static void case_late_vcpu(struct hlkvm_client *c, int efd)
 		 p0, HLKVM_PORT_HALT, p1, PORT_DIAG,
 		 (unsigned long long)diag);
 	tap_result(p0 == HLKVM_PORT_HALT && p1 == PORT_DIAG && diag == 1, what,
-	       detail);
+		   detail);
 	tvcpu_free(&c1);
 out_detach:
 	detach(c, v.fd);
@@ -382,7 +382,7 @@ static void case_user_limit(int efd)
 		 ret ? n - 1 : n, ret, ret ? hlkvm_strerror(c, ret) : "-",
 		 HLKVM_MAX_VMS_PER_USER, -ENOSPC);
 	tap_result(n == HLKVM_MAX_VMS_PER_USER + 1 && ret == -ENOSPC &&
-	       strstr(hlkvm_strerror(c, ret), "user") != NULL, what, detail);
+		   strstr(hlkvm_strerror(c, ret), "user") != NULL, what, detail);
 out:
 	/* Closing the socket detaches every VM it attached */
 	hlkvm_close(c);

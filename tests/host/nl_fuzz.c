@@ -813,9 +813,9 @@ static void knowtap_casess(struct fuzzer *f, int root)
 			snprintf(what, sizeof(what), "%s: %s is accepted",
 				 f->phase, k->what);
 		tap_resultf(got == want && (ext || !want), what,
-		       "got %s (%d), extack %s",
-		       got > 0 ? strerrorname_np(got) ?: "?" : "no error", got,
-		       ext ? "present" : "missing");
+			    "got %s (%d), extack %s",
+			    got > 0 ? strerrorname_np(got) ?: "?" : "no error", got,
+			    ext ? "present" : "missing");
 	}
 }
 
@@ -990,11 +990,11 @@ static int fuzz(struct fuzzer *f, unsigned long count, uint64_t seed,
 		 f->phase, f->sent, (unsigned long long)seed,
 		 (long)(time(NULL) - t0), PROBE_EVERY);
 	tap_resultf(!bad_probe, what, "%d probes failed, first: %s", bad_probe,
-	       strerror(-first_probe));
+		    strerror(-first_probe));
 	snprintf(what, sizeof(what),
 		 "%s: every message answered as netlink promises", f->phase);
 	tap_resultf(!f->protocol_errors, what, "%lu protocol errors, first: %s",
-	       f->protocol_errors, f->first_protocol_error);
+		    f->protocol_errors, f->first_protocol_error);
 	{
 		unsigned long unexpected = f->err_other;
 		unsigned int e;
@@ -1068,12 +1068,12 @@ static int user_phase(unsigned long count, uint64_t seed,
 		}
 		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)) {
 			tap_resultf(0, "user: drop to uid 65534", "%s",
-			       strerror(errno));
+				    strerror(errno));
 			_exit(1);
 		}
 		tap_resultf(getuid() == NOBODY && geteuid() == NOBODY,
-		       "user: running as uid 65534 with the fds opened as root",
-		       "uid %d", (int)getuid());
+			    "user: running as uid 65534 with the fds opened as root",
+			    "uid %d", (int)getuid());
 		rng_state = seed ^ 0x5555555555555555ULL;
 		fuzz(&f, count, seed, NULL, NULL);
 		report(&f, seed);
@@ -1136,26 +1136,18 @@ int main(int argc, char **argv)
 		       modes.error);
 		return 1;
 	}
-	ret = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (ret < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
-	close(ret);
 	if (geteuid() != 0) {
 		printf("SKIP: needs root (the root phase, and to drop to uid 65534)\n");
 		return 77;
 	}
-	ret = hlkvm_open(&admin);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
+	ret = testvm_start(false, &admin);
+	if (ret < 0)
+		return -ret;
+	close(ret);
 	ret = hlkvm_get_config(admin, &was);
 	if (ret) {
 		tap_resultf(0, "GET_CONFIG before fuzzing", "%s",
-		       hlkvm_strerror(admin, ret));
+			    hlkvm_strerror(admin, ret));
 		return 1;
 	}
 	count_before = was.vm_count;
@@ -1180,21 +1172,21 @@ int main(int argc, char **argv)
 	/* Our VMs are closed: their attachments went with their sockets */
 	ret = restore_config(admin, &was);
 	tap_resultf(!ret, "the configuration put back", "%s",
-	       hlkvm_strerror(admin, ret));
+		    hlkvm_strerror(admin, ret));
 	ret = hlkvm_get_config(admin, &now);
 	tap_resultf(!ret && config_equal(&was, &now),
-	       "the module-wide configuration is what it was before fuzzing",
-	       "%s", ret ? hlkvm_strerror(admin, ret) : "it differs");
+		    "the module-wide configuration is what it was before fuzzing",
+		    "%s", ret ? hlkvm_strerror(admin, ret) : "it differs");
 	{
 		/* other VMs (scripts/harden's ticking ones) may come and go */
 		struct owned o = { { getpid(), user_pid }, 0 };
 		int dret = hlkvm_dump_vms(admin, count_owned, &o);
 
 		tap_resultf(!dret && o.n == 0,
-		       "no fuzzer VM left attached (a dump lists none of ours)",
-		       "%d of ours (%s); host-wide %d now, %d before",
-		       o.n, dret ? hlkvm_strerror(admin, dret) : "dumped",
-		       ret ? -1 : (int)now.vm_count, count_before);
+			    "no fuzzer VM left attached (a dump lists none of ours)",
+			    "%d of ours (%s); host-wide %d now, %d before",
+			    o.n, dret ? hlkvm_strerror(admin, dret) : "dumped",
+			    ret ? -1 : (int)now.vm_count, count_before);
 	}
 	hlkvm_close(admin);
 	printf("%d cases, %d failed\n", tap_cases, tap_failed);

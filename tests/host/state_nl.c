@@ -43,8 +43,8 @@ static void expect_refused(struct hlkvm_client *c,
 	snprintf(detail, sizeof(detail), "get %d, running %u, period %u", ret,
 		 after.timer_flags, after.period_us);
 	tap_result(!ret && after.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
-	       after.period_us == 1000, "  ... and the VM's state is unchanged",
-	       detail);
+		   after.period_us == 1000, "  ... and the VM's state is unchanged",
+		   detail);
 }
 
 int main(void)
@@ -75,7 +75,7 @@ int main(void)
 		 hlkvm_strerror(c, ret));
 	tap_result(ret == -ENOENT && !strcmp(hlkvm_strerror(c, ret),
 					 "VM is not attached"),
-	       "GET_STATE of a VM not attached: -ENOENT, named", detail);
+		   "GET_STATE of a VM not attached: -ENOENT, named", detail);
 
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	if (ret) {
@@ -87,9 +87,9 @@ int main(void)
 	snprintf(detail, sizeof(detail), "got %d, version %u, size %u, flags %u",
 		 ret, s.version, s.size, s.timer_flags);
 	tap_result(!ret && s.version == HLKVM_STATE_VERSION &&
-	       s.size == sizeof(s) && s.timer_flags == 0 && !s.period_us &&
-	       !s.pit[0].cw, "GET_STATE after attach: version 1, stopped, no 8254 programmed",
-	       detail);
+		   s.size == sizeof(s) && s.timer_flags == 0 && !s.period_us &&
+		   !s.pit[0].cw, "GET_STATE after attach: version 1, stopped, no 8254 programmed",
+		   detail);
 
 	hlkvm_vm_set_init(&set);
 	set.timer_period_us = 1000;
@@ -99,10 +99,10 @@ int main(void)
 		 ret, s.timer_flags, s.requested_us, s.period_us,
 		 (unsigned long long)s.next_tick_ns);
 	tap_result(!ret && s.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
-	       s.requested_us == 1000 && s.period_us == 1000 &&
-	       s.next_tick_ns <= 1000000,
-	       "GET_STATE of a 1000 us timer: running, the next tick within a period",
-	       detail);
+		   s.requested_us == 1000 && s.period_us == 1000 &&
+		   s.next_tick_ns <= 1000000,
+		   "GET_STATE of a 1000 us timer: running, the next tick within a period",
+		   detail);
 
 	/* The state of one VM restores into another, and reads back */
 	ret = hlkvm_attach(c, vm2, efd, NULL, NULL);
@@ -112,8 +112,8 @@ int main(void)
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
 	tap_result(!ret && bad.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
-	       bad.period_us == 1000 && bad.next_tick_ns <= 1000000,
-	       "SET_STATE into a second VM: its timer runs at 1000 us", detail);
+		   bad.period_us == 1000 && bad.next_tick_ns <= 1000000,
+		   "SET_STATE into a second VM: its timer runs at 1000 us", detail);
 
 	bad = s;
 	bad.period_us = 50;
@@ -149,7 +149,7 @@ int main(void)
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
 	tap_result(ret == -EPERM, "SET_STATE naming the VM by id without CAP_NET_ADMIN: -EPERM",
-	       detail);
+		   detail);
 
 	hlkvm_close(c);
 	close(vm);

@@ -565,7 +565,7 @@ static void attach_loops(struct hlkvm_client *admin, unsigned int loops,
 	if (with_anchor &&
 	    (vm_setup(&anchor, cur_mode) || attach_ticking(c, &anchor, &info))) {
 		tap_resultf(false, "attach/detach loops: anchor VM", "errno %d",
-		       errno);
+			    errno);
 		goto out;
 	}
 	ref.vm_fd = v.vm_fd;
@@ -582,12 +582,12 @@ static void attach_loops(struct hlkvm_client *admin, unsigned int loops,
 		 loops, with_anchor ? " beside a ticking VM" :
 		 " (hook installed and removed each time)", now_s() - t0);
 	tap_resultf(!bad, what, "%u failed, first: %s", bad,
-	       first ? hlkvm_strerror(c, first) : "-");
+		    first ? hlkvm_strerror(c, first) : "-");
 	vcpu_stop(&v);
 	tap_resultf(!atomic_load(&v.bad_errno) && !atomic_load(&v.bad_exit),
-	       "the vCPU ran throughout without an unexpected exit",
-	       "KVM_RUN errno %d, exit reason %d",
-	       atomic_load(&v.bad_errno), atomic_load(&v.bad_exit));
+		    "the vCPU ran throughout without an unexpected exit",
+		    "KVM_RUN errno %d, exit reason %d",
+		    atomic_load(&v.bad_errno), atomic_load(&v.bad_exit));
 out:
 	hlkvm_close(c);
 	vm_destroy(&v);
@@ -646,7 +646,7 @@ static void mode_cases(struct hlkvm_client *admin, double seconds)
 			 "%s under load: %u rounds, no unexpected error, VM count back after each",
 			 way_name[w], t->rounds);
 		tap_resultf(t->rounds > 0 && !t->errors, what, "%u errors, first: %s",
-		       t->errors, t->errors ? t->first_error : "no round ran");
+			    t->errors, t->errors ? t->first_error : "no round ran");
 		if (w == KILL)
 			continue;
 		/* The rounds only race something if the guest was busy */
@@ -654,8 +654,8 @@ static void mode_cases(struct hlkvm_client *admin, double seconds)
 			 "%s: guest ticking (%u), acknowledging ticks (%u) and ports absorbed (%u) when torn down, in every round",
 			 way_name[w], t->ticking, t->acked, t->absorbing);
 		tap_resultf(t->rounds > 0 && t->ticking == t->rounds &&
-		       t->acked == t->rounds && t->absorbing == t->rounds, what,
-		       "of %u rounds", t->rounds);
+			    t->acked == t->rounds && t->absorbing == t->rounds, what,
+			    "of %u rounds", t->rounds);
 	}
 
 	attach_loops(admin, LOOPS, true);
@@ -881,7 +881,7 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 		if (!ret)
 			ret = attach_ticking(anchor_c, &anchor, &info);
 		tap_resultf(!ret, "race phase: an anchor VM attached", "%s",
-		       strerror(-ret));
+			    strerror(-ret));
 	}
 	fflush(stdout);
 	for (i = 0; i < RACE_WORKERS; i++) {
@@ -923,7 +923,7 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 		snprintf(cmd, sizeof(cmd), "insmod %s", ko);
 		ret = system(cmd);
 		tap_resultf(ret == 0, "the module loaded again after the races",
-		       "insmod exited %d", ret);
+			    "insmod exited %d", ret);
 	}
 	memset(&sum, 0, sizeof(sum));
 	for (i = 0; i < RACE_WORKERS; i++) {
@@ -952,13 +952,13 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 		 sum.iterations, RACE_WORKERS, sum.timer_flips,
 		 rmmod ? ", " : ", no rmmod: ", reloads);
 	tap_resultf(sum.iterations == iterations && !sum.unexpected, what,
-	       "%lu of %lu iterations, %lu unexpected, first: %s",
-	       sum.iterations, iterations, sum.unexpected,
-	       sum.unexpected ? sum.first : "-");
+		    "%lu of %lu iterations, %lu unexpected, first: %s",
+		    sum.iterations, iterations, sum.unexpected,
+		    sum.unexpected ? sum.first : "-");
 	if (rmmod)
 		tap_resultf(!reload_fails && reloads > 0,
-		       "the module was unloaded and loaded again under the races",
-		       "%lu unloads, %lu failed loads", reloads, reload_fails);
+			    "the module was unloaded and loaded again under the races",
+			    "%lu unloads, %lu failed loads", reloads, reload_fails);
 	/* The old socket's family id may be stale after a reload */
 	if (rmmod) {
 		hlkvm_close(*admin);
@@ -966,7 +966,7 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 		ret = hlkvm_open(admin);
 		if (ret) {
 			tap_resultf(false, "a new socket after the races", "%s",
-			       strerror(-ret));
+				    strerror(-ret));
 			return;
 		}
 	}
@@ -984,7 +984,7 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 			fclose(f);
 		}
 		tap_resultf(refs == 0, "no reference to the module held after the races",
-		       "refcnt %d", refs);
+			    "refcnt %d", refs);
 	}
 }
 
@@ -1027,18 +1027,10 @@ int main(int argc, char **argv)
 		       modes.error);
 		return 1;
 	}
-	ret = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (ret < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
+	ret = testvm_start(false, &admin);
+	if (ret < 0)
+		return -ret;
 	close(ret);
-	ret = hlkvm_open(&admin);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigusr1;
 	sigaction(SIGUSR1, &sa, NULL);
