@@ -8,6 +8,10 @@
  *   snap-inirq.elf    the IN inside the tick handler, before its EOI: the
  *                     restored run must still acknowledge that tick and
  *                     get the next ones
+ *   snap-pit.elf      the tick from PIT channel 0, never the PV timer
+ *                     (hlkvm-run --pit-tick): it stops the tick by putting
+ *                     channel 0 into mode 0, which only stops it where the
+ *                     restored VM is attached as the snapshot's was
  * Either run then waits for AFTER more ticks without touching port 107
  * (a restored guest never re-arms: the timer must come back by itself),
  * checks the 8254 and port 0x61 it programmed before the snapshot, stops
@@ -19,6 +23,7 @@
 
 #define MODE_MAIN	0
 #define MODE_INIRQ	1
+#define MODE_PIT	2
 #ifndef MODE
 #define MODE MODE_MAIN
 #endif
@@ -107,10 +112,11 @@ uint32_t guest_main(struct boot_info *bi)
 	outb(0x42, CH2_COUNT & 0xff);
 	outb(0x42, CH2_COUNT >> 8);
 
-	outl(PORT_PV_TIMER, 1000);
+	if (MODE != MODE_PIT)
+		outl(PORT_PV_TIMER, 1000);
 	check(wait_ticks(BEFORE - (MODE == MODE_INIRQ ? 0 : 1), bound), 1,
 	      "ticks before the snapshot");
-	if (MODE == MODE_MAIN) {
+	if (MODE != MODE_INIRQ) {
 		snap = inl(PORT_SNAPSHOT);
 		snap_done = true;
 	}
@@ -136,7 +142,14 @@ uint32_t guest_main(struct boot_info *bi)
 	check((inb(0x61) & SPEAKER_BITS) == SPEAKER_BITS, 6,
 	      "port 0x61 keeps GATE2 and speaker data");
 
-	outl(PORT_PV_TIMER, 0);
+	if (MODE == MODE_PIT) {
+		/* mode 0, a one-shot: channel 0 no longer repeats */
+		outb(0x43, 0x30);
+		outb(0x40, 0xff);
+		outb(0x40, 0xff);
+	} else {
+		outl(PORT_PV_TIMER, 0);
+	}
 	t = ticks;
 	spin_cycles(per_tick ? STOP_GRACE * per_tick : WAIT_CYCLES / 64);
 	check(ticks - t <= 1, 7, "at most the tick in flight after the stop");
