@@ -9,18 +9,10 @@
 # restores of one snapshot (SNAP_LOOPS, default 20; 1000 by hand), each
 # finishing with status 0, the largest RSS and fd count the same at the
 # end as at the start.
-cd "$(dirname "$0")/../.."
-RUN=build/bin/hlkvm-run
-G=build/guests
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
+. "$(dirname "$0")/lib/common.sh"
 loops=${SNAP_LOOPS:-20}
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ]; then
-	echo "ok 1 - snapshots on /dev/kvm # SKIP no usable /dev/kvm on this machine"
-	exit 0
-fi
+need_kvm "snapshots on /dev/kvm"
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); echo "not ok $n - $*"; }
