@@ -125,6 +125,22 @@ wait_client() {
 	return 1
 }
 
+# wait_running: until the VMM's main thread, the vCPU's, has been
+# runnable for half a second: the guest runs (waiting for gdb it sleeps
+# in a read); under load a fixed sleep could send the SIGINT while gdb
+# is still connecting, which would just abort it
+wait_running() {
+	r=0
+	for i in $(seq $((GDB_TIMEOUT * 10))); do
+		case $(cut -d' ' -f3 "/proc/$VMM/stat" 2>/dev/null) in
+		R) r=$((r + 1)); [ $r -ge 5 ] && return 0 ;;
+		*) r=0 ;;
+		esac
+		sleep 0.1
+	done
+	return 1
+}
+
 session() {
 	what="--accel=$ACCEL, irqchip $chip"
 
@@ -322,9 +338,9 @@ continue'
 		# --timeout bounds the session
 		gdb -batch -nx -ex "target remote :$PORT" -x "$TMP/intr.gdb" "$ELF" >"$TMP/intr.gout" 2>&1 &
 		gpid=$!
-		wait_client intr
-		# Long enough for gdb to continue and for ticks under nested TCG
-		sleep 3
+		wait_client intr && wait_running
+		# and ticks meanwhile, even under nested TCG
+		sleep 1
 		kill -INT $gpid
 		wait $gpid
 		vmm_wait
