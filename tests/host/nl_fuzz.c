@@ -1097,7 +1097,8 @@ int main(int argc, char **argv)
 	const char *phase = "both";
 	uint64_t seed = 0;
 	struct testvm_modes modes;
-	struct hlkvm_config was, now;
+	struct hlkvm_config was = { .size = sizeof(was) };
+	struct hlkvm_config now = { .size = sizeof(now) };
 	struct hlkvm_client *admin;
 	struct fuzzer f;
 	int i, ret, count_before;
