@@ -778,10 +778,12 @@ if snaps:
             ("user", "(b) fallback (`--accel=user`)")]
     P("| | " + " | ".join(l for _, l in COLS) + " |")
     P("|---|" + "---|" * len(COLS))
-    take, rest, okc = {}, {}, {}
+    take, rest, okc, ran = {}, {}, {}, {}
     for a, _ in COLS:
-        tv, rv, ok = [], [], 0
+        tv, rv, ok, nr = [], [], 0, 0
         for r in range(1, snaps + 1):
+            if f"snap.take.{a}.{r}" in runs:
+                nr += 1
             o = out.get(f"snap.take.{a}.{r}", {})
             if o.get("tsc_khz") and "snap_cycles" in o:
                 tv.append(o["snap_cycles"] * 1e6 / o["tsc_khz"])     # ns
@@ -792,7 +794,7 @@ if snaps:
             if (runs.get(f"snap.take.{a}.{r}", {}).get("rc") == 0 and o.get("snap") == 0
                     and runs.get(f"snap.restore.{a}.{r}", {}).get("rc") == 0 and ro.get("snap") == 1):
                 ok += 1
-        take[a], rest[a], okc[a] = tv, rv, ok
+        take[a], rest[a], okc[a], ran[a] = tv, rv, ok, nr
     mod_s = (samples.get(("snap.state", "module_get"), []), samples.get(("snap.state", "module_set"), []))
     share = {"kernel": mod_s, "hooked": mod_s,
              "user": (samples.get(("snap.state", "fallback_save"), []), samples.get(("snap.state", "fallback_load"), []))}
@@ -813,7 +815,7 @@ if snaps:
     row("... of the restore (medians)", lambda a: pct_of(share[a][1], rest[a]))
     row("snapshot file, bytes", lambda a: env.get(f"snapshot_bytes_{a}", "n/a"))
     row("runs that took and restored correctly (IN read 0, then 1; both status 0)",
-        lambda a: f"{okc[a]} / {snaps}")
+        lambda a: f"{okc[a]} / {ran[a]}" + (f" ({snaps - ran[a]} of {snaps} not run)" if ran[a] < snaps else ""))
     P("")
     P("(a') is (a) with an idle VM attached throughout (as in section 1(d)): the module's ftrace "
       "hook stays registered, so the restore's attach does not install it. Without another VM, "
