@@ -119,7 +119,7 @@ static void check_growth(const char *who, const struct usage *first,
 
 static uint32_t vm_count(struct hlkvm_client *c)
 {
-	struct hlkvm_config cfg;
+	struct hlkvm_config cfg = { .size = sizeof(cfg) };
 
 	return hlkvm_get_config(c, &cfg) ? HLKVM_VM_COUNT_HIDDEN : cfg.vm_count;
 }
