@@ -53,8 +53,8 @@ TOOL_LIB_SRCS := user/lib/ctl_parse.c user/lib/ctl_print.c user/lib/json.c \
 LIB_SRCS := $(filter-out $(TOOL_LIB_SRCS),$(sort $(wildcard user/lib/*.c))) \
 	kmod/ports.c kmod/pit.c kmod/period.c kmod/ticks.c kmod/state.c
 # Installed under include/hlkvm/ (the .pc file adds that directory): the
-# API and what it includes. guest_debug.h is not installed yet: its
-# struct hlkvm_guest_mem is not elf_load.h's.
+# API and what it includes. guest_debug.h, hlkvm-run's KVM ioctl glue
+# for its debugger, is not part of the API.
 PUBLIC_HDRS := user/lib/hlkvm.h user/lib/dr6.h user/lib/lapic.h \
 	user/lib/elf_load.h user/lib/fallback.h kmod/ports.h kmod/pit.h \
 	kmod/period.h kmod/ticks.h kmod/pure_types.h

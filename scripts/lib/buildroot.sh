@@ -29,6 +29,7 @@ HLKVM_BUILDROOT_SUITE=trixie
 HLKVM_BUILDROOT_MIRROR=${HLKVM_BUILDROOT_MIRROR:-http://deb.debian.org/debian}
 # What a trixie host's dkms would use to build an out-of-tree module (the
 # headers package adds linux-kbuild, gcc-14-for-host and pahole).
+HLKVM_BUILDROOT_SOURCES=()
 HLKVM_BUILDROOT_PKGS=(gcc-14 make libelf-dev bc flex bison libssl-dev xz-utils kmod ca-certificates dkms)
 
 hlkvm_buildroot_dir() { echo "${HLKVM_BUILDROOT:-$_hlkvm_buildroot_repo/.cache/trixie-root}"; }
@@ -83,7 +84,11 @@ hlkvm_buildroot_run() {
 # namespace of its own, and removal never crosses into a mount, so a
 # half-made root can never take /dev or /proc with it.
 _hlkvm_buildroot_make() {
-	local dir=$1 want=$2 t0
+	local dir=$1 want=$2 t0 sources
+	# (a root of another suite names its own: HLKVM_BUILDROOT_SOURCES)
+	sources=("${HLKVM_BUILDROOT_SOURCES[@]}")
+	[ ${#sources[@]} -gt 0 ] || sources=("deb $HLKVM_BUILDROOT_MIRROR $HLKVM_BUILDROOT_SUITE main"
+		"deb $HLKVM_BUILDROOT_MIRROR $HLKVM_BUILDROOT_SUITE-backports main")
 	if [ -f "$dir/.hlkvm-root" ]; then
 		[ "$(cat "$dir/.hlkvm-root")" != "$want" ] || return 0
 		# The package list grew since the root was made: add to it.
@@ -108,9 +113,7 @@ _hlkvm_buildroot_make() {
 	if ! unshare -m --propagation private -- mmdebstrap --variant=apt --components=main \
 		--include="$(IFS=,; echo "${HLKVM_BUILDROOT_PKGS[*]}")" \
 		--skip=cleanup/apt/lists \
-		"$HLKVM_BUILDROOT_SUITE" "$dir.new" \
-		"deb $HLKVM_BUILDROOT_MIRROR $HLKVM_BUILDROOT_SUITE main" \
-		"deb $HLKVM_BUILDROOT_MIRROR $HLKVM_BUILDROOT_SUITE-backports main" >"$dir.log" 2>&1; then
+		"$HLKVM_BUILDROOT_SUITE" "$dir.new" "${sources[@]}" >"$dir.log" 2>&1; then
 		tail -n 20 "$dir.log" >&2
 		echo "buildroot: mmdebstrap failed (log: $dir.log)" >&2
 		rm -rf --one-file-system "$dir.new"

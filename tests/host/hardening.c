@@ -48,6 +48,7 @@
 
 #include "hlkvm.h"
 #include "rawnl.h"
+#include "tap.h"
 #include "testvm.h"
 
 #define GUEST_MEM	0x10000
@@ -68,21 +69,7 @@ static int knob_set(const char *ms)
 	return pwrite(urelease_knob, ms, strlen(ms), 0) < 0 ? -errno : 0;
 }
 
-static int n_case, n_failed;
 static int kvm_fd, hlkvm_family;
-
-static void result(bool ok, const char *what, const char *detail)
-{
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
-		if (detail && *detail)
-			printf("#   %s\n", detail);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s: %s\n", n_case, what, detail ? detail : "");
-}
 
 /* Real mode: one access, then the halt port, which always exits */
 static const unsigned char code_diag[] = {
@@ -219,17 +206,17 @@ static void case_two_vcpus(struct hlkvm_client *c, int efd)
 
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_DIAG, &c0) ||
 	    tvcpu_new(&v, 1, CODE_DIAG, &c1)) {
-		result(false, "attach: a VM with two vCPUs is refused",
-		       "VM setup failed");
+		tap_result(false, "attach: a VM with two vCPUs is refused",
+			   "VM setup failed");
 		return;
 	}
 	ret = attach(c, &v, efd, &info);
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, -EOPNOTSUPP, ret ? hlkvm_strerror(c, ret) : "(attached)");
-	result(ret == -EOPNOTSUPP &&
-	       strstr(hlkvm_strerror(c, ret), "vCPU") != NULL,
-	       "attach: a VM with two vCPUs is refused, the extack saying why",
-	       detail);
+	tap_result(ret == -EOPNOTSUPP &&
+		   strstr(hlkvm_strerror(c, ret), "vCPU") != NULL,
+		   "attach: a VM with two vCPUs is refused, the extack saying why",
+		   detail);
 	if (!ret)
 		detach(c, v.fd);
 	tvcpu_free(&c1);
@@ -248,18 +235,18 @@ static void case_late_vcpu(struct hlkvm_client *c, int efd)
 	struct tvm v;
 
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_DIAG, &c0)) {
-		result(false, what, "VM setup failed");
+		tap_result(false, what, "VM setup failed");
 		return;
 	}
 	ret = attach(c, &v, efd, &info);
 	if (ret) {
 		snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 			 hlkvm_strerror(c, ret));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		goto out_c0;
 	}
 	if (tvcpu_new(&v, 1, CODE_DIAG, &c1)) {
-		result(false, what, "second vCPU setup failed");
+		tap_result(false, what, "second vCPU setup failed");
 		goto out_detach;
 	}
 	p0 = tvcpu_next_io(&c0);
@@ -270,8 +257,8 @@ static void case_late_vcpu(struct hlkvm_client *c, int efd)
 		 "first exit of vCPU 0 at port %d (want %d), of vCPU 1 at port %d (want %d); diag writes absorbed %llu (want 1)",
 		 p0, HLKVM_PORT_HALT, p1, PORT_DIAG,
 		 (unsigned long long)diag);
-	result(p0 == HLKVM_PORT_HALT && p1 == PORT_DIAG && diag == 1, what,
-	       detail);
+	tap_result(p0 == HLKVM_PORT_HALT && p1 == PORT_DIAG && diag == 1, what,
+		   detail);
 	tvcpu_free(&c1);
 out_detach:
 	detach(c, v.fd);
@@ -306,22 +293,22 @@ static void case_ioeventfd(struct hlkvm_client *c, int efd, bool before)
 		 before ? "before" : "after");
 	ioefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_DIAG, &c0) || ioefd < 0) {
-		result(false, what, "VM setup failed");
+		tap_result(false, what, "VM setup failed");
 		return;
 	}
 	if (before && add_ioeventfd(v.fd, ioefd, PORT_DIAG)) {
-		result(false, what, "KVM_IOEVENTFD failed");
+		tap_result(false, what, "KVM_IOEVENTFD failed");
 		goto out;
 	}
 	ret = attach(c, &v, efd, &info);
 	if (ret) {
 		snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 			 hlkvm_strerror(c, ret));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		goto out;
 	}
 	if (!before && add_ioeventfd(v.fd, ioefd, PORT_DIAG)) {
-		result(false, what, "KVM_IOEVENTFD failed");
+		tap_result(false, what, "KVM_IOEVENTFD failed");
 		goto out_detach;
 	}
 	port = tvcpu_next_io(&c0);
@@ -330,7 +317,7 @@ static void case_ioeventfd(struct hlkvm_client *c, int efd, bool before)
 	snprintf(detail, sizeof(detail),
 		 "ioeventfd count %llu (want 1), first exit at port %d (want %d)",
 		 (unsigned long long)count, port, HLKVM_PORT_HALT);
-	result(count == 1 && port == HLKVM_PORT_HALT, what, detail);
+	tap_result(count == 1 && port == HLKVM_PORT_HALT, what, detail);
 out_detach:
 	detach(c, v.fd);
 out:
@@ -351,20 +338,20 @@ static void case_pit_after_attach(struct hlkvm_client *c, int efd)
 	struct tvm v;
 
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_PIT, &c0)) {
-		result(false, what, "VM setup failed");
+		tap_result(false, what, "VM setup failed");
 		return;
 	}
 	ret = attach(c, &v, efd, &info);
 	if (ret) {
 		snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 			 hlkvm_strerror(c, ret));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		goto out;
 	}
 	if (ioctl(v.fd, KVM_CREATE_PIT2, &pit)) {
 		snprintf(detail, sizeof(detail), "KVM_CREATE_PIT2: %s",
 			 strerror(errno));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		goto out_detach;
 	}
 	port = tvcpu_next_io(&c0);
@@ -373,7 +360,7 @@ static void case_pit_after_attach(struct hlkvm_client *c, int efd)
 	snprintf(detail, sizeof(detail),
 		 "PIT reads answered by hlkvm %llu (want 0), first exit at port %d (want %d)",
 		 (unsigned long long)pit_in, port, HLKVM_PORT_HALT);
-	result(pit_in == 0 && port == HLKVM_PORT_HALT, what, detail);
+	tap_result(pit_in == 0 && port == HLKVM_PORT_HALT, what, detail);
 out_detach:
 	detach(c, v.fd);
 out:
@@ -390,14 +377,14 @@ static void case_user_limit(int efd)
 	int i, n, ret = 0;
 
 	if (hlkvm_open(&c)) {
-		result(false, what, "hlkvm_open failed");
+		tap_result(false, what, "hlkvm_open failed");
 		return;
 	}
 	for (n = 0; n <= HLKVM_MAX_VMS_PER_USER; n++) {
 		if (tvm_new(&v[n])) {
 			snprintf(detail, sizeof(detail), "VM %d: setup failed",
 				 n);
-			result(false, what, detail);
+			tap_result(false, what, detail);
 			goto out;
 		}
 		ret = attach(c, &v[n], efd, NULL);
@@ -411,8 +398,8 @@ static void case_user_limit(int efd)
 		 "%d attached, then %d (%s); want %d attached, then %d naming the user",
 		 ret ? n - 1 : n, ret, ret ? hlkvm_strerror(c, ret) : "-",
 		 HLKVM_MAX_VMS_PER_USER, -ENOSPC);
-	result(n == HLKVM_MAX_VMS_PER_USER + 1 && ret == -ENOSPC &&
-	       strstr(hlkvm_strerror(c, ret), "user") != NULL, what, detail);
+	tap_result(n == HLKVM_MAX_VMS_PER_USER + 1 && ret == -ENOSPC &&
+		   strstr(hlkvm_strerror(c, ret), "user") != NULL, what, detail);
 out:
 	/* Closing the socket detaches every VM it attached */
 	hlkvm_close(c);
@@ -448,7 +435,7 @@ static void case_reply_lost(struct hlkvm_client *c, int efd)
 
 	fd = rawnl_open(0);
 	if (fd < 0 || tvm_new(&v)) {
-		result(false, what, "setup failed");
+		tap_result(false, what, "setup failed");
 		return;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
@@ -481,7 +468,7 @@ static void case_reply_lost(struct hlkvm_client *c, int efd)
 		 delivered ? "delivered" : "lost",
 		 enobufs ? " (ENOBUFS seen)" : "",
 		 attached ? "attached" : "not attached");
-	result(delivered == attached && (delivered || enobufs), what, detail);
+	tap_result(delivered == attached && (delivered || enobufs), what, detail);
 	close(fd);
 	if (attached)
 		detach(c, v.fd);
@@ -511,11 +498,11 @@ static void case_urelease_race(struct hlkvm_client *c, int efd)
 
 	if (tvm_new(&v1) || tvm_new(&v2) || tvm_new(&keep) ||
 	    attach(c, &keep, efd, &info)) {
-		result(false, what, "VM setup failed");
+		tap_result(false, what, "VM setup failed");
 		return;
 	}
 	if (urelease_knob >= 0 && knob_set(WIDE_MS)) {
-		result(false, what, "cannot write " URELEASE_KNOB);
+		tap_result(false, what, "cannot write " URELEASE_KNOB);
 		return;
 	}
 	/*
@@ -568,8 +555,8 @@ static void case_urelease_race(struct hlkvm_client *c, int efd)
 				      "natural window: the module has no urelease_delay_ms, a debug build's",
 		 lost, stale, early);
 	/* held open, every round must get in: else the case proved nothing */
-	result(!fail && lost == 0 && stale == 0 &&
-	       (urelease_knob < 0 || early == 0), what, detail);
+	tap_result(!fail && lost == 0 && stale == 0 &&
+		   (urelease_knob < 0 || early == 0), what, detail);
 	detach(c, keep.fd);
 	tvm_free(&keep);
 	tvm_free(&v2);
@@ -623,6 +610,6 @@ int main(void)
 	hlkvm_close(c);
 	close(efd);
 	close(kvm_fd);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

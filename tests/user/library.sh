@@ -74,6 +74,18 @@ check $? "it runs against the installed libhlkvm.so.1: DR6 classified, netlink c
 LD_LIBRARY_PATH=$root$libdir ldd "$tmp/thirdparty/app" | grep -q "libhlkvm.so.1 => $root$libdir/libhlkvm.so.1"
 check $? "the program loads libhlkvm.so.1 from the install (soname)"
 
+# One definition per struct name in everything the library and the tools
+# compile (the userspace sources, and the module's pure files and headers
+# that libhlkvm shares); a header installed next to another must never
+# name a different layout the same
+# shellcheck disable=SC2046 # a list of file names
+dups=$(grep -Ho '^struct [a-z_0-9]* {' user/lib/*.[ch] user/hlkvm-run/*.[ch] user/hlkvmctl/*.[ch] \
+	$(make -s print-lib-files | tr ' ' '\n' | grep '^kmod/' | sed 's/\.c$/.[ch]/') 2>/dev/null |
+	sed 's/:struct / /; s/ {$//' | sort -u |
+	awk '{ n[$2]++; f[$2] = f[$2] " " $1 } END { for (s in n) if (n[s] > 1) printf "%s:%s; ", s, f[s] }')
+[ -z "$dups" ]
+check $? "one definition per struct name in the library and the tools${dups:+ (twice: $dups)}"
+
 so=$root$libdir/libhlkvm.so.1
 exported=$(nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" || $2 == "R" { print $3 }' | sed 's/@.*//' | sort -u)
 stray=$(grep -v '^hlkvm_' <<<"$exported" | tr '\n' ' ')

@@ -806,46 +806,46 @@ static void build_loads_hw_slots_into_debugregs(void **state)
 
 /* --- guest_debug.c: guest memory through a mapping, ioctl errors --- */
 
-static void guest_mem_reads_and_writes_inside_region(void **state)
+static void guest_region_reads_and_writes_inside(void **state)
 {
 	uint8_t ram[32] = { 0 };
-	struct hlkvm_guest_mem gm = { .host = ram, .gpa = 0x8000,
+	struct hlkvm_guest_region gm = { .host = ram, .gpa = 0x8000,
 				      .size = sizeof(ram) };
 	uint8_t out[4];
 
 	(void)state;
-	assert_int_equal(hlkvm_guest_mem_write(&gm, 0x801c, "\1\2\3\4", 4), 0);
+	assert_int_equal(hlkvm_guest_region_write(&gm, 0x801c, "\1\2\3\4", 4), 0);
 	assert_memory_equal(&ram[28], "\1\2\3\4", 4);
-	assert_int_equal(hlkvm_guest_mem_read(&gm, 0x801c, out, 4), 0);
+	assert_int_equal(hlkvm_guest_region_read(&gm, 0x801c, out, 4), 0);
 	assert_memory_equal(out, "\1\2\3\4", 4);
-	assert_int_equal(hlkvm_guest_mem_read(&gm, 0x8020, out, 0), 0);
+	assert_int_equal(hlkvm_guest_region_read(&gm, 0x8020, out, 0), 0);
 }
 
-static void guest_mem_outside_region_is_efault(void **state)
+static void guest_region_outside_is_efault(void **state)
 {
 	uint8_t ram[32] = { 0 };
-	struct hlkvm_guest_mem gm = { .host = ram, .gpa = 0x8000,
+	struct hlkvm_guest_region gm = { .host = ram, .gpa = 0x8000,
 				      .size = sizeof(ram) };
 	uint8_t out[4] = { 0 };
 
 	(void)state;
-	assert_int_equal(hlkvm_guest_mem_read(&gm, 0x7fff, out, 1), -EFAULT);
-	assert_int_equal(hlkvm_guest_mem_read(&gm, 0x801d, out, 4), -EFAULT);
-	assert_int_equal(hlkvm_guest_mem_write(&gm, 0x8020, out, 1), -EFAULT);
+	assert_int_equal(hlkvm_guest_region_read(&gm, 0x7fff, out, 1), -EFAULT);
+	assert_int_equal(hlkvm_guest_region_read(&gm, 0x801d, out, 4), -EFAULT);
+	assert_int_equal(hlkvm_guest_region_write(&gm, 0x8020, out, 1), -EFAULT);
 	/* addr + len would wrap around 2^64. */
-	assert_int_equal(hlkvm_guest_mem_read(&gm, 0x8001, out, SIZE_MAX),
+	assert_int_equal(hlkvm_guest_region_read(&gm, 0x8001, out, SIZE_MAX),
 			 -EFAULT);
-	assert_int_equal(hlkvm_guest_mem_write(&gm, UINT64_MAX, out, 2),
+	assert_int_equal(hlkvm_guest_region_write(&gm, UINT64_MAX, out, 2),
 			 -EFAULT);
-	assert_int_equal(hlkvm_guest_mem_read(NULL, 0x8000, out, 1), -EINVAL);
+	assert_int_equal(hlkvm_guest_region_read(NULL, 0x8000, out, 1), -EINVAL);
 }
 
-static void swbp_through_guest_mem_round_trips(void **state)
+static void swbp_through_guest_region_round_trips(void **state)
 {
 	uint8_t ram[16] = { 0x55, 0x48, 0x89, 0xe5 };
-	struct hlkvm_guest_mem gm = { .host = ram, .gpa = 0x100000,
+	struct hlkvm_guest_region gm = { .host = ram, .gpa = 0x100000,
 				      .size = sizeof(ram) };
-	struct hlkvm_mem ops = hlkvm_guest_mem_ops(&gm);
+	struct hlkvm_mem ops = hlkvm_guest_region_ops(&gm);
 	struct hlkvm_sw_bps sw;
 
 	(void)state;
@@ -1108,9 +1108,9 @@ int main(void)
 		cmocka_unit_test(watch_gdb_kinds),
 		cmocka_unit_test(build_loads_watch_slots),
 		cmocka_unit_test(swbp_overwrite_updates_saved_bytes),
-		cmocka_unit_test(guest_mem_reads_and_writes_inside_region),
-		cmocka_unit_test(guest_mem_outside_region_is_efault),
-		cmocka_unit_test(swbp_through_guest_mem_round_trips),
+		cmocka_unit_test(guest_region_reads_and_writes_inside),
+		cmocka_unit_test(guest_region_outside_is_efault),
+		cmocka_unit_test(swbp_through_guest_region_round_trips),
 		cmocka_unit_test(guest_debug_ioctls_on_bad_fd_return_ebadf),
 	};
 

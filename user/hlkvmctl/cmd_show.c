@@ -15,7 +15,7 @@ static const struct hlkvm_vm_info no_vm;
 static int show_run(struct ctl *ctl, int argc, char **argv)
 {
 	struct hlkvm_client *c;
-	struct hlkvm_config cfg;
+	struct hlkvm_config cfg = { .size = sizeof(cfg) };
 	struct vm_list l;
 	int ret, status;
 

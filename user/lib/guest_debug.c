@@ -63,7 +63,7 @@ int hlkvm_guest_translate(int vcpu_fd, uint64_t gva, uint64_t *gpa)
 }
 
 /* Offset of [addr, addr + len) in @gm, or -EFAULT; no overflow possible. */
-static int region_offset(const struct hlkvm_guest_mem *gm, uint64_t addr,
+static int region_offset(const struct hlkvm_guest_region *gm, uint64_t addr,
 			 size_t len, uint64_t *off)
 {
 	if (addr < gm->gpa || addr - gm->gpa > gm->size ||
@@ -73,9 +73,10 @@ static int region_offset(const struct hlkvm_guest_mem *gm, uint64_t addr,
 	return 0;
 }
 
-int hlkvm_guest_mem_read(void *opaque, uint64_t addr, void *buf, size_t len)
+int hlkvm_guest_region_read(void *opaque, uint64_t addr, void *buf,
+			    size_t len)
 {
-	const struct hlkvm_guest_mem *gm = opaque;
+	const struct hlkvm_guest_region *gm = opaque;
 	uint64_t off;
 	int ret;
 
@@ -89,10 +90,10 @@ int hlkvm_guest_mem_read(void *opaque, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-int hlkvm_guest_mem_write(void *opaque, uint64_t addr, const void *buf,
-			  size_t len)
+int hlkvm_guest_region_write(void *opaque, uint64_t addr, const void *buf,
+			     size_t len)
 {
-	struct hlkvm_guest_mem *gm = opaque;
+	struct hlkvm_guest_region *gm = opaque;
 	uint64_t off;
 	int ret;
 
@@ -106,11 +107,11 @@ int hlkvm_guest_mem_write(void *opaque, uint64_t addr, const void *buf,
 	return 0;
 }
 
-struct hlkvm_mem hlkvm_guest_mem_ops(struct hlkvm_guest_mem *gm)
+struct hlkvm_mem hlkvm_guest_region_ops(struct hlkvm_guest_region *gm)
 {
 	struct hlkvm_mem ops = {
-		.read = hlkvm_guest_mem_read,
-		.write = hlkvm_guest_mem_write,
+		.read = hlkvm_guest_region_read,
+		.write = hlkvm_guest_region_write,
 		.opaque = gm,
 	};
 

@@ -35,9 +35,11 @@ int hlkvm_guest_translate(int vcpu_fd, uint64_t gva, uint64_t *gpa);
 
 /*
  * One contiguous guest-physical region mapped in the VMM at @host
- * (what KVM_SET_USER_MEMORY_REGION was given).
+ * (what KVM_SET_USER_MEMORY_REGION was given). Not elf_load.h's struct
+ * hlkvm_guest_mem, which is all of RAM from 0 with the VMM's reserved
+ * range: a region may start anywhere and reserves nothing.
  */
-struct hlkvm_guest_mem {
+struct hlkvm_guest_region {
 	void *host;
 	uint64_t gpa;		/* guest physical address of host[0] */
 	uint64_t size;
@@ -46,13 +48,15 @@ struct hlkvm_guest_mem {
 /*
  * Copy bytes from / to guest-physical @addr. -EFAULT (nothing copied) if
  * any byte of [addr, addr + len) is outside the region, -EINVAL for NULL.
- * Signatures match struct hlkvm_mem, with @opaque a struct hlkvm_guest_mem.
+ * Signatures match struct hlkvm_mem, with @opaque a struct
+ * hlkvm_guest_region.
  */
-int hlkvm_guest_mem_read(void *opaque, uint64_t addr, void *buf, size_t len);
-int hlkvm_guest_mem_write(void *opaque, uint64_t addr, const void *buf,
-			  size_t len);
+int hlkvm_guest_region_read(void *opaque, uint64_t addr, void *buf,
+			    size_t len);
+int hlkvm_guest_region_write(void *opaque, uint64_t addr, const void *buf,
+			     size_t len);
 
 /* A struct hlkvm_mem for the breakpoint table that uses @gm. */
-struct hlkvm_mem hlkvm_guest_mem_ops(struct hlkvm_guest_mem *gm);
+struct hlkvm_mem hlkvm_guest_region_ops(struct hlkvm_guest_region *gm);
 
 #endif /* HLKVM_GUEST_DEBUG_H */

@@ -85,16 +85,37 @@ struct hlkvm_vm_info {
 	bool pit_tick;		/* PIT channel 0 drives the tick */
 };
 
+/*
+ * Structs that begin with a size_t size grow at their end in later
+ * releases without a soname bump (struct sched_attr's rule): the caller
+ * sets size to sizeof the struct as its headers have it (the *_init()
+ * functions do), and the library reads or fills only the bytes both
+ * know. A size below the first release's (HLKVM_*_SIZE_VER1) is refused
+ * with -EINVAL; a larger one is a newer caller's, whose fields this
+ * library does not know: on input they must be zero (else -E2BIG), on
+ * output they are zeroed and size says how many bytes were filled.
+ * Unsized structs (hlkvm_vm_ref, hlkvm_vm_info, hlkvm_timer_info,
+ * hlkvm_stats, hlkvm_port_counts) keep their layout for as long as the
+ * soname.
+ */
+#define HLKVM_ATTACH_OPTS_SIZE_VER1	24
+#define HLKVM_CONFIG_SIZE_VER1		104
+#define HLKVM_CONFIG_SET_SIZE_VER1	40
+#define HLKVM_VM_SET_SIZE_VER1		16
+
 /* Optional attach settings; a field left at HLKVM_DEFAULT takes the module's */
 #define HLKVM_DEFAULT UINT32_MAX
 struct hlkvm_attach_opts {
+	size_t size;		/* sizeof(struct hlkvm_attach_opts) */
 	uint32_t groups;
 	uint32_t timer_port;
 	uint32_t timer_policy;
 	uint32_t pit_tick;	/* 0 or 1: PIT channel 0 drives the tick */
 };
 
+/* Set size (= sizeof(cfg)) before hlkvm_get_config() */
 struct hlkvm_config {
+	size_t size;
 	char version[64];
 	uint32_t groups;
 	uint16_t timer_port;
@@ -110,6 +131,7 @@ struct hlkvm_config {
 
 /* For hlkvm_set_config(): fields left at HLKVM_DEFAULT are not sent */
 struct hlkvm_config_set {
+	size_t size;		/* sizeof(struct hlkvm_config_set) */
 	uint32_t groups;
 	uint32_t timer_port;
 	uint32_t timer_policy;
@@ -121,6 +143,7 @@ struct hlkvm_config_set {
 
 /* For hlkvm_set_vm(): fields left at HLKVM_DEFAULT are not sent */
 struct hlkvm_vm_set {
+	size_t size;		/* sizeof(struct hlkvm_vm_set) */
 	uint32_t timer_period_us;
 	uint32_t timer_policy;
 };
@@ -136,7 +159,10 @@ struct hlkvm_event {
 /* The library's release ("0.1.0"): the tools' and the module's too */
 const char *hlkvm_version(void);
 
-/* Set every field to HLKVM_DEFAULT: nothing sent, the module decides */
+/*
+ * Set size, and every other field to HLKVM_DEFAULT: nothing sent, the
+ * module decides
+ */
 void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o);
 void hlkvm_config_set_init(struct hlkvm_config_set *s);
 void hlkvm_vm_set_init(struct hlkvm_vm_set *s);
@@ -177,7 +203,10 @@ int hlkvm_dump_vms(struct hlkvm_client *c,
 /* HLKVM_CMD_SET_VM: timer period (0 stops) and/or policy */
 int hlkvm_set_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 		 const struct hlkvm_vm_set *set);
-/* HLKVM_CMD_GET_CONFIG: module version, defaults, bounds, VM count */
+/*
+ * HLKVM_CMD_GET_CONFIG: module version, defaults, bounds, VM count into
+ * @cfg, whose size the caller has set
+ */
 int hlkvm_get_config(struct hlkvm_client *c, struct hlkvm_config *cfg);
 /* HLKVM_CMD_SET_CONFIG (CAP_NET_ADMIN): only the fields that are set */
 int hlkvm_set_config(struct hlkvm_client *c,

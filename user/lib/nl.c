@@ -25,6 +25,14 @@
 
 #include "hlkvm.h"
 #include "nl_internal.h"
+#include "sized.h"
+
+/* The first release's sizes are ABI: a struct may only grow past them */
+_Static_assert(sizeof(struct hlkvm_attach_opts) >= HLKVM_ATTACH_OPTS_SIZE_VER1 &&
+	       sizeof(struct hlkvm_config) >= HLKVM_CONFIG_SIZE_VER1 &&
+	       sizeof(struct hlkvm_config_set) >= HLKVM_CONFIG_SET_SIZE_VER1 &&
+	       sizeof(struct hlkvm_vm_set) >= HLKVM_VM_SET_SIZE_VER1,
+	       "a sized struct shrank below its first release");
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -68,13 +76,23 @@ nla_put_failure:
 }
 
 int hlkvm_nl_put_attach(struct nl_msg *msg, int vm_fd, int irq_fd,
-			const struct hlkvm_attach_opts *opts)
+			const struct hlkvm_attach_opts *in)
 {
+	struct hlkvm_attach_opts o, *opts = &o;
+	int ret;
+
 	if (vm_fd < 0 || irq_fd < 0)
 		return -EINVAL;
+	if (in) {
+		hlkvm_attach_opts_init(&o);
+		ret = hlkvm_sized_in(&o, sizeof(o), in, in->size,
+				     HLKVM_ATTACH_OPTS_SIZE_VER1);
+		if (ret)
+			return ret;
+	}
 	NLA_PUT_U32(msg, HLKVM_A_VM_FD, (uint32_t)vm_fd);
 	NLA_PUT_U32(msg, HLKVM_A_IRQ_FD, (uint32_t)irq_fd);
-	if (!opts)
+	if (!in)
 		return 0;
 	if (opts->groups != HLKVM_DEFAULT)
 		NLA_PUT_U32(msg, HLKVM_A_GROUPS, opts->groups);
@@ -92,8 +110,16 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
-int hlkvm_nl_put_vm_set(struct nl_msg *msg, const struct hlkvm_vm_set *set)
+int hlkvm_nl_put_vm_set(struct nl_msg *msg, const struct hlkvm_vm_set *in)
 {
+	struct hlkvm_vm_set s, *set = &s;
+	int ret;
+
+	hlkvm_vm_set_init(&s);
+	ret = hlkvm_sized_in(&s, sizeof(s), in, in ? in->size : 0,
+			     HLKVM_VM_SET_SIZE_VER1);
+	if (ret)
+		return ret;
 	if (set->timer_period_us != HLKVM_DEFAULT)
 		NLA_PUT_U32(msg, HLKVM_A_TIMER_PERIOD_US, set->timer_period_us);
 	if (set->timer_policy != HLKVM_DEFAULT)
@@ -104,8 +130,16 @@ nla_put_failure:
 }
 
 int hlkvm_nl_put_config_set(struct nl_msg *msg,
-			    const struct hlkvm_config_set *set)
+			    const struct hlkvm_config_set *in)
 {
+	struct hlkvm_config_set s, *set = &s;
+	int ret;
+
+	hlkvm_config_set_init(&s);
+	ret = hlkvm_sized_in(&s, sizeof(s), in, in ? in->size : 0,
+			     HLKVM_CONFIG_SET_SIZE_VER1);
+	if (ret)
+		return ret;
 	if (set->groups != HLKVM_DEFAULT)
 		NLA_PUT_U32(msg, HLKVM_A_GROUPS, set->groups);
 	if (set->timer_port != HLKVM_DEFAULT) {
@@ -279,6 +313,7 @@ int hlkvm_nl_parse_config(struct nlmsghdr *nlh, struct hlkvm_config *cfg)
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = sizeof(*cfg);
 	ret = parse_top(nlh, tb);
 	if (ret)
 		return ret;
@@ -307,6 +342,7 @@ int hlkvm_nl_parse_event(struct nlmsghdr *nlh, struct hlkvm_event *ev)
 	int ret;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->config.size = sizeof(ev->config);
 	ret = parse_top(nlh, tb);
 	if (ret)
 		return ret;
@@ -532,6 +568,7 @@ const char *hlkvm_version(void)
 
 void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o)
 {
+	o->size = sizeof(*o);
 	o->groups = HLKVM_DEFAULT;
 	o->timer_port = HLKVM_DEFAULT;
 	o->timer_policy = HLKVM_DEFAULT;
@@ -540,6 +577,7 @@ void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o)
 
 void hlkvm_config_set_init(struct hlkvm_config_set *s)
 {
+	s->size = sizeof(*s);
 	s->groups = HLKVM_DEFAULT;
 	s->timer_port = HLKVM_DEFAULT;
 	s->timer_policy = HLKVM_DEFAULT;
@@ -551,6 +589,7 @@ void hlkvm_config_set_init(struct hlkvm_config_set *s)
 
 void hlkvm_vm_set_init(struct hlkvm_vm_set *s)
 {
+	s->size = sizeof(*s);
 	s->timer_period_us = HLKVM_DEFAULT;
 	s->timer_policy = HLKVM_DEFAULT;
 }
@@ -836,16 +875,40 @@ static int parse_cfg(struct nlmsghdr *nlh, void *arg)
 	return hlkvm_nl_parse_config(nlh, arg);
 }
 
+/* A caller's sized struct refused: say which, and what to set */
+static int size_refused(struct hlkvm_client *c, int ret, const char *what,
+			size_t size, size_t first)
+{
+	set_err(c, ret);
+	if (ret == -EINVAL)
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 "struct %s: size %zu is below its first release's %zu bytes (set size = sizeof the struct)",
+			 what, size, first);
+	else if (ret == -E2BIG)
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 "struct %s: fields this libhlkvm (%s) does not know are set",
+			 what, HLKVM_VERSION);
+	return ret;
+}
+
 int hlkvm_get_config(struct hlkvm_client *c, struct hlkvm_config *cfg)
 {
+	struct hlkvm_config full;
 	struct nl_msg *msg;
 	int ret;
 
-	memset(cfg, 0, sizeof(*cfg));
+	if (!cfg || cfg->size < HLKVM_CONFIG_SIZE_VER1)
+		return size_refused(c, -EINVAL, "hlkvm_config",
+				    cfg ? cfg->size : 0,
+				    HLKVM_CONFIG_SIZE_VER1);
 	ret = new_msg(c, HLKVM_CMD_GET_CONFIG, 0, &msg);
 	if (ret)
 		return ret;
-	return request(c, msg, parse_cfg, cfg);
+	ret = request(c, msg, parse_cfg, &full);
+	if (!ret)
+		ret = hlkvm_sized_out(cfg, cfg->size, &full, sizeof(full),
+				      HLKVM_CONFIG_SIZE_VER1);
+	return ret;
 }
 
 int hlkvm_set_config(struct hlkvm_client *c,
