@@ -2,7 +2,7 @@
 # hlkvm.ko: build, style, sparse and install rules; included by the
 # top-level Makefile, run from the repository root.
 #
-#   make module [KVER=<kver>|6.1|6.12|7.3|newest]
+#   make module [KVER=<kver>|6.1|6.12|rt|6.12-rt|7.3|newest]
 #                                       W=1 build, warnings are errors;
 #                                       without KVER: 6.1, 6.12 and newest
 #   make module KVER=debug              against scripts/debug-kernel's tree
@@ -28,6 +28,7 @@ HLKVM_ROOT := $(abspath .)
 hlkvm_resolve = $(shell bash -c '. scripts/lib/kernels.sh; \
 	for k in $(1); do case $$k in \
 	(debug) scripts/debug-kernel --print-kver 2>/dev/null || echo debug;; \
+	(rt|*.*-rt) hlkvm_kver $$k || echo unresolved:$$k;; \
 	(*-*) echo $$k;; \
 	(*) hlkvm_kver $$k || echo unresolved:$$k;; esac; done')
 # Debian 13's kernels (+deb13 in the name: the 7.x of trixie-backports) need
