@@ -17,10 +17,11 @@ GUESTS := timer:timer.c:-DMODE=0 timer-noack:timer.c:-DMODE=1 \
 	timer-restart:timer.c:-DMODE=2 timer-min:timer.c:-DMODE=3 \
 	timer-soak:timer.c:-DMODE=4 timer-xapic:timer.c:-DMODE=5 \
 	timer-x2apic:timer.c:-DMODE=6 timer-apicoff:timer.c:-DMODE=7 \
-	ports:ports.c: debug:debug.c: pit:pit.c: pit-tick:pit_tick.c: gdb:gdb.c: aeoi:aeoi.c: \
+	ports:ports.c: debug:debug.c: cpl3:cpl3.c: pit:pit.c: pit-tick:pit_tick.c: gdb:gdb.c: aeoi:aeoi.c: \
 	bench_ports:bench_ports.c: bench_ticks:bench_ticks.c: \
 	hostile:hostile.c: \
-	snap:snap.c:-DMODE=0 snap-inirq:snap.c:-DMODE=1
+	snap:snap.c:-DMODE=0 snap-inirq:snap.c:-DMODE=1 \
+	snap-pit:snap.c:-DMODE=2
 
 guest_name = $(word 1,$(subst :, ,$(1)))
 guest_src = $(word 2,$(subst :, ,$(1)))
@@ -38,9 +39,9 @@ GUEST_ELFS := $(foreach g,$(GUESTS),build/guests/$(call guest_name,$(g)).elf)
 .PHONY: guests
 guests: $(GUEST_ELFS)
 
-# The debug guest's symbols as nm prints them ("ADDR T NAME"): the test
+# The debug guests' symbols as nm prints them ("ADDR T NAME"): the test
 # host has no nm, and e2e/debug_stops.sh checks every stop address against
 # this independent source rather than against hlkvm-run's own lookup.
-build/guests/debug.syms: build/guests/debug.elf
+build/guests/%.syms: build/guests/%.elf
 	nm --defined-only $< > $@
-guests: build/guests/debug.syms
+guests: build/guests/debug.syms build/guests/cpl3.syms

@@ -35,26 +35,12 @@
 #include <unistd.h>
 
 #include "hlkvm.h"
+#include "tap.h"
 #include "testvm.h"
 
 #define GUEST_MEM	0x10000
 #define GUEST_CODE	0x1000
 #define PORT_PV_TIMER	107
-
-static int n_case, n_failed;
-
-static void result(bool ok, const char *what, const char *detail)
-{
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
-		if (detail)
-			printf("#   %s\n", detail);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s: %s\n", n_case, what, detail ? detail : "");
-}
 
 /* An attach that must fail with @want and an explanation from the kernel */
 static void expect_refused(struct hlkvm_client *c, const char *what, int vm,
@@ -68,7 +54,7 @@ static void expect_refused(struct hlkvm_client *c, const char *what, int vm,
 	if (vm < 0) {
 		snprintf(detail, sizeof(detail), "creating the VM: %s",
 			 strerror(-vm));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		return;
 	}
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
@@ -77,7 +63,7 @@ static void expect_refused(struct hlkvm_client *c, const char *what, int vm,
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, want, ret ? msg : "(attached)");
 	/* an extack, not only errno's text */
-	result(ret == want && strcmp(msg, strerror(-want)) != 0, what, detail);
+	tap_result(ret == want && strcmp(msg, strerror(-want)) != 0, what, detail);
 }
 
 enum irqchip { NO_IRQCHIP, SPLIT, SPLIT_PIT, FULL, FULL_PIT };
@@ -222,20 +208,20 @@ int main(void)
 	vm = new_vm(kvm, NO_IRQCHIP);
 	expect_refused(c, "attach as uid 65534: VM with no in-kernel LAPIC is refused",
 		       vm, efd, -EINVAL);
-	result(run_guest(kvm, vm, detail, sizeof(detail)) == 0,
-	       "its guest arms the timer and EOIs: the host survives, every exit reaches userspace",
-	       detail);
+	tap_result(run_guest(kvm, vm, detail, sizeof(detail)) == 0,
+		   "its guest arms the timer and EOIs: the host survives, every exit reaches userspace",
+		   detail);
 	close(vm);
 
 	vm = new_vm(kvm, FULL);
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	snprintf(detail, sizeof(detail), "got %d: %s; groups 0x%x", ret,
 		 hlkvm_strerror(c, ret), ret ? 0 : info.groups);
-	result(ret == 0 && !(info.groups & HLKVM_GROUP_F_PIC) &&
-	       (info.groups & HLKVM_GROUP_F_PIT) &&
-	       (info.groups & HLKVM_GROUP_F_TIMER),
-	       "attach as uid 65534: VM with KVM's in-kernel PIC attaches, PIC group left to KVM",
-	       detail);
+	tap_result(ret == 0 && !(info.groups & HLKVM_GROUP_F_PIC) &&
+		   (info.groups & HLKVM_GROUP_F_PIT) &&
+		   (info.groups & HLKVM_GROUP_F_TIMER),
+		   "attach as uid 65534: VM with KVM's in-kernel PIC attaches, PIC group left to KVM",
+		   detail);
 	close(vm);
 
 	vm = new_vm(kvm, FULL);
@@ -244,10 +230,10 @@ int main(void)
 	ret = vm < 0 ? vm : hlkvm_attach(c, vm, efd, &opts, &info);
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, -EOPNOTSUPP, hlkvm_strerror(c, ret));
-	result(ret == -EOPNOTSUPP &&
-	       strstr(hlkvm_strerror(c, ret), "PIC") != NULL,
-	       "attach: the PIC group asked for on a VM with KVM's PIC is refused",
-	       detail);
+	tap_result(ret == -EOPNOTSUPP &&
+		   strstr(hlkvm_strerror(c, ret), "PIC") != NULL,
+		   "attach: the PIC group asked for on a VM with KVM's PIC is refused",
+		   detail);
 	if (vm >= 0)
 		close(vm);
 
@@ -264,8 +250,8 @@ int main(void)
 	 */
 	vm = new_vm(kvm, SPLIT_PIT);
 	if (vm == -ENOENT)
-		result(true, "split-irqchip VM with KVM's PIT cannot exist: KVM_CREATE_PIT2 refused by KVM (-ENOENT)",
-		       NULL);
+		tap_result(true, "split-irqchip VM with KVM's PIT cannot exist: KVM_CREATE_PIT2 refused by KVM (-ENOENT)",
+			   NULL);
 	else
 		expect_refused(c, "attach: split-irqchip VM with KVM's PIT (KVM_CREATE_PIT2) is refused",
 			       vm, efd, -EOPNOTSUPP);
@@ -277,19 +263,19 @@ int main(void)
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
 	if (modes.run[HLKVM_IRQCHIP_SPLIT])
-		result(ret == 0 && (info.groups & HLKVM_GROUP_F_PIC),
-		       "attach as uid 65534: split-irqchip VM attaches, PIC group absorbed",
-		       ret ? detail : NULL);
+		tap_result(ret == 0 && (info.groups & HLKVM_GROUP_F_PIC),
+			   "attach as uid 65534: split-irqchip VM attaches, PIC group absorbed",
+			   ret ? detail : NULL);
 	else
-		result(ret == -EOPNOTSUPP &&
-		       strstr(hlkvm_strerror(c, ret), "full-irqchip") != NULL,
-		       "attach: split-irqchip VM refused (6.18+, or HLKVM_TEST_IRQCHIPS), the extack naming full-irqchip mode",
-		       detail);
+		tap_result(ret == -EOPNOTSUPP &&
+			   strstr(hlkvm_strerror(c, ret), "full-irqchip") != NULL,
+			   "attach: split-irqchip VM refused (6.18+, or HLKVM_TEST_IRQCHIPS), the extack naming full-irqchip mode",
+			   detail);
 	close(vm);
 
 	hlkvm_close(c);
 	close(efd);
 	close(kvm);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

@@ -23,21 +23,10 @@
 #include <unistd.h>
 
 #include "hlkvm.h"
+#include "tap.h"
+#include "testvm.h"
 
 #define SYSCTL "/proc/sys/kernel/ftrace_enabled"
-
-static int n_case, n_failed;
-
-static void result(bool ok, const char *what, const char *detail)
-{
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s: %s\n", n_case, what, detail);
-}
 
 /* Write @v to the sysctl: 0, or -errno of the write */
 static int set_ftrace_enabled(char v)
@@ -72,21 +61,13 @@ int main(void)
 	char detail[512];
 	int kvm, vm, efd, ret;
 
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
 	if (access(SYSCTL, W_OK)) {
 		printf("SKIP: %s not writable (%s)\n", SYSCTL, strerror(errno));
 		return 77;
 	}
-	ret = hlkvm_open(&c);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
+	kvm = testvm_start(false, &c);
+	if (kvm < 0)
+		return -kvm;
 	efd = eventfd(0, EFD_CLOEXEC);
 	vm = full_irqchip_vm(kvm);
 	if (vm < 0) {
@@ -102,42 +83,42 @@ int main(void)
 	ret = set_ftrace_enabled('0');
 	if (ret == -EOPNOTSUPP || ret == -EINVAL) {
 		printf("ok %d - kernel.ftrace_enabled=0 # SKIP refused by this kernel itself (%s): ftrace cannot be disabled here\n",
-		       ++n_case, strerror(-ret));
+		       ++tap_cases, strerror(-ret));
 		ret = hlkvm_attach(c, vm, efd, NULL, &info);
 		snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 			 hlkvm_strerror(c, ret));
-		result(ret == 0, "attach works", detail);
+		tap_result(ret == 0, "attach works", detail);
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "write 0 gave %d", ret);
-	result(ret == 0, "kernel.ftrace_enabled=0 accepted with no VM attached",
-	       detail);
+	tap_result(ret == 0, "kernel.ftrace_enabled=0 accepted with no VM attached",
+		   detail);
 
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, -EBUSY, hlkvm_strerror(c, ret));
-	result(ret == -EBUSY &&
-	       strstr(hlkvm_strerror(c, ret), "ftrace_enabled") != NULL,
-	       "attach refused while ftrace is disabled, the extack naming the sysctl",
-	       detail);
+	tap_result(ret == -EBUSY &&
+		   strstr(hlkvm_strerror(c, ret), "ftrace_enabled") != NULL,
+		   "attach refused while ftrace is disabled, the extack naming the sysctl",
+		   detail);
 	ref.vm_fd = vm;
 	if (ret == 0)
 		hlkvm_detach(c, &ref);
 
 	ret = set_ftrace_enabled('1');
 	snprintf(detail, sizeof(detail), "write 1 gave %d", ret);
-	result(ret == 0, "kernel.ftrace_enabled=1 again", detail);
+	tap_result(ret == 0, "kernel.ftrace_enabled=1 again", detail);
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 		 hlkvm_strerror(c, ret));
-	result(ret == 0, "attach works again once ftrace is re-enabled",
-	       detail);
+	tap_result(ret == 0, "attach works again once ftrace is re-enabled",
+		   detail);
 
 	ret = set_ftrace_enabled('0');
 	snprintf(detail, sizeof(detail), "write 0 gave %d, want %d", ret,
 		 -EBUSY);
-	result(ret == -EBUSY,
-	       "kernel.ftrace_enabled=0 refused while a VM is attached", detail);
+	tap_result(ret == -EBUSY,
+		   "kernel.ftrace_enabled=0 refused while a VM is attached", detail);
 	if (ret == 0)
 		set_ftrace_enabled('1');
 out:
@@ -145,6 +126,6 @@ out:
 	close(vm);
 	close(efd);
 	close(kvm);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

@@ -35,25 +35,11 @@
 
 #include "hlkvm.h"
 #include "rawnl.h"
+#include "tap.h"
 #include "testvm.h"
 
 #define LOOP_SECONDS	6
 #define MAX_SAMPLES	200000
-
-static int n_case, n_failed;
-
-static void result(bool ok, const char *what, const char *detail)
-{
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
-		if (detail)
-			printf("#   %s\n", detail);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s: %s\n", n_case, what, detail ? detail : "");
-}
 
 static uint64_t now_ns(void)
 {
@@ -160,8 +146,8 @@ int main(void)
 		 "baseline: %zu round trips, p50 %llu us, p99 %llu us, max %llu us",
 		 base.n, (unsigned long long)base.p50,
 		 (unsigned long long)base.p99, (unsigned long long)base.max);
-	result(base.n > 0 && !base.err,
-	       "CTRL_CMD_GETFAMILY round trips without hlkvm traffic", detail);
+	tap_result(base.n > 0 && !base.err,
+		   "CTRL_CMD_GETFAMILY round trips without hlkvm traffic", detail);
 
 	child = fork();
 	if (child == 0) {
@@ -181,9 +167,9 @@ int main(void)
 		 "while uid 65534 looped attach/detach (%ld cycles, first VM in / last out each time): %zu round trips, p50 %llu us, p99 %llu us, max %llu us",
 		 cycles, loaded.n, (unsigned long long)loaded.p50,
 		 (unsigned long long)loaded.p99, (unsigned long long)loaded.max);
-	result(loaded.n > 0 && !loaded.err && cycles > 0,
-	       "CTRL_CMD_GETFAMILY round trips complete while an unprivileged user loops attach/detach",
-	       detail);
+	tap_result(loaded.n > 0 && !loaded.err && cycles > 0,
+		   "CTRL_CMD_GETFAMILY round trips complete while an unprivileged user loops attach/detach",
+		   detail);
 	printf("# genl_stall: getfamily_p99_us baseline=%llu loaded=%llu cycles=%ld\n",
 	       (unsigned long long)base.p99, (unsigned long long)loaded.p99,
 	       cycles);
@@ -191,6 +177,6 @@ int main(void)
 	close(fd);
 	free(lat);
 	close(kvm);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

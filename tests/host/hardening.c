@@ -43,6 +43,7 @@
 
 #include "hlkvm.h"
 #include "rawnl.h"
+#include "tap.h"
 #include "testvm.h"
 
 #define GUEST_MEM	0x10000
@@ -51,21 +52,7 @@
 #define PORT_DIAG	0x80
 #define RACE_ROUNDS	50
 
-static int n_case, n_failed;
 static int kvm_fd, hlkvm_family;
-
-static void result(bool ok, const char *what, const char *detail)
-{
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
-		if (detail && *detail)
-			printf("#   %s\n", detail);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s: %s\n", n_case, what, detail ? detail : "");
-}
 
 /* Real mode: one access, then the halt port, which always exits */
 static const unsigned char code_diag[] = {
@@ -202,17 +189,17 @@ static void case_two_vcpus(struct hlkvm_client *c, int efd)
 
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_DIAG, &c0) ||
 	    tvcpu_new(&v, 1, CODE_DIAG, &c1)) {
-		result(false, "attach: a VM with two vCPUs is refused",
-		       "VM setup failed");
+		tap_result(false, "attach: a VM with two vCPUs is refused",
+			   "VM setup failed");
 		return;
 	}
 	ret = attach(c, &v, efd, &info);
 	snprintf(detail, sizeof(detail), "got %d, want %d; kernel said: %s",
 		 ret, -EOPNOTSUPP, ret ? hlkvm_strerror(c, ret) : "(attached)");
-	result(ret == -EOPNOTSUPP &&
-	       strstr(hlkvm_strerror(c, ret), "vCPU") != NULL,
-	       "attach: a VM with two vCPUs is refused, the extack saying why",
-	       detail);
+	tap_result(ret == -EOPNOTSUPP &&
+		   strstr(hlkvm_strerror(c, ret), "vCPU") != NULL,
+		   "attach: a VM with two vCPUs is refused, the extack saying why",
+		   detail);
 	if (!ret)
 		detach(c, v.fd);
 	tvcpu_free(&c1);
@@ -231,18 +218,18 @@ static void case_late_vcpu(struct hlkvm_client *c, int efd)
 	struct tvm v;
 
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_DIAG, &c0)) {
-		result(false, what, "VM setup failed");
+		tap_result(false, what, "VM setup failed");
 		return;
 	}
 	ret = attach(c, &v, efd, &info);
 	if (ret) {
 		snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 			 hlkvm_strerror(c, ret));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		goto out_c0;
 	}
 	if (tvcpu_new(&v, 1, CODE_DIAG, &c1)) {
-		result(false, what, "second vCPU setup failed");
+		tap_result(false, what, "second vCPU setup failed");
 		goto out_detach;
 	}
 	p0 = tvcpu_next_io(&c0);
@@ -253,8 +240,8 @@ static void case_late_vcpu(struct hlkvm_client *c, int efd)
 		 "first exit of vCPU 0 at port %d (want %d), of vCPU 1 at port %d (want %d); diag writes absorbed %llu (want 1)",
 		 p0, HLKVM_PORT_HALT, p1, PORT_DIAG,
 		 (unsigned long long)diag);
-	result(p0 == HLKVM_PORT_HALT && p1 == PORT_DIAG && diag == 1, what,
-	       detail);
+	tap_result(p0 == HLKVM_PORT_HALT && p1 == PORT_DIAG && diag == 1, what,
+		   detail);
 	tvcpu_free(&c1);
 out_detach:
 	detach(c, v.fd);
@@ -289,22 +276,22 @@ static void case_ioeventfd(struct hlkvm_client *c, int efd, bool before)
 		 before ? "before" : "after");
 	ioefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_DIAG, &c0) || ioefd < 0) {
-		result(false, what, "VM setup failed");
+		tap_result(false, what, "VM setup failed");
 		return;
 	}
 	if (before && add_ioeventfd(v.fd, ioefd, PORT_DIAG)) {
-		result(false, what, "KVM_IOEVENTFD failed");
+		tap_result(false, what, "KVM_IOEVENTFD failed");
 		goto out;
 	}
 	ret = attach(c, &v, efd, &info);
 	if (ret) {
 		snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 			 hlkvm_strerror(c, ret));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		goto out;
 	}
 	if (!before && add_ioeventfd(v.fd, ioefd, PORT_DIAG)) {
-		result(false, what, "KVM_IOEVENTFD failed");
+		tap_result(false, what, "KVM_IOEVENTFD failed");
 		goto out_detach;
 	}
 	port = tvcpu_next_io(&c0);
@@ -313,7 +300,7 @@ static void case_ioeventfd(struct hlkvm_client *c, int efd, bool before)
 	snprintf(detail, sizeof(detail),
 		 "ioeventfd count %llu (want 1), first exit at port %d (want %d)",
 		 (unsigned long long)count, port, HLKVM_PORT_HALT);
-	result(count == 1 && port == HLKVM_PORT_HALT, what, detail);
+	tap_result(count == 1 && port == HLKVM_PORT_HALT, what, detail);
 out_detach:
 	detach(c, v.fd);
 out:
@@ -334,20 +321,20 @@ static void case_pit_after_attach(struct hlkvm_client *c, int efd)
 	struct tvm v;
 
 	if (tvm_new(&v) || tvcpu_new(&v, 0, CODE_PIT, &c0)) {
-		result(false, what, "VM setup failed");
+		tap_result(false, what, "VM setup failed");
 		return;
 	}
 	ret = attach(c, &v, efd, &info);
 	if (ret) {
 		snprintf(detail, sizeof(detail), "attach: %d (%s)", ret,
 			 hlkvm_strerror(c, ret));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		goto out;
 	}
 	if (ioctl(v.fd, KVM_CREATE_PIT2, &pit)) {
 		snprintf(detail, sizeof(detail), "KVM_CREATE_PIT2: %s",
 			 strerror(errno));
-		result(false, what, detail);
+		tap_result(false, what, detail);
 		goto out_detach;
 	}
 	port = tvcpu_next_io(&c0);
@@ -356,7 +343,7 @@ static void case_pit_after_attach(struct hlkvm_client *c, int efd)
 	snprintf(detail, sizeof(detail),
 		 "PIT reads answered by hlkvm %llu (want 0), first exit at port %d (want %d)",
 		 (unsigned long long)pit_in, port, HLKVM_PORT_HALT);
-	result(pit_in == 0 && port == HLKVM_PORT_HALT, what, detail);
+	tap_result(pit_in == 0 && port == HLKVM_PORT_HALT, what, detail);
 out_detach:
 	detach(c, v.fd);
 out:
@@ -373,14 +360,14 @@ static void case_user_limit(int efd)
 	int i, n, ret = 0;
 
 	if (hlkvm_open(&c)) {
-		result(false, what, "hlkvm_open failed");
+		tap_result(false, what, "hlkvm_open failed");
 		return;
 	}
 	for (n = 0; n <= HLKVM_MAX_VMS_PER_USER; n++) {
 		if (tvm_new(&v[n])) {
 			snprintf(detail, sizeof(detail), "VM %d: setup failed",
 				 n);
-			result(false, what, detail);
+			tap_result(false, what, detail);
 			goto out;
 		}
 		ret = attach(c, &v[n], efd, NULL);
@@ -394,8 +381,8 @@ static void case_user_limit(int efd)
 		 "%d attached, then %d (%s); want %d attached, then %d naming the user",
 		 ret ? n - 1 : n, ret, ret ? hlkvm_strerror(c, ret) : "-",
 		 HLKVM_MAX_VMS_PER_USER, -ENOSPC);
-	result(n == HLKVM_MAX_VMS_PER_USER + 1 && ret == -ENOSPC &&
-	       strstr(hlkvm_strerror(c, ret), "user") != NULL, what, detail);
+	tap_result(n == HLKVM_MAX_VMS_PER_USER + 1 && ret == -ENOSPC &&
+		   strstr(hlkvm_strerror(c, ret), "user") != NULL, what, detail);
 out:
 	/* Closing the socket detaches every VM it attached */
 	hlkvm_close(c);
@@ -431,7 +418,7 @@ static void case_reply_lost(struct hlkvm_client *c, int efd)
 
 	fd = rawnl_open(0);
 	if (fd < 0 || tvm_new(&v)) {
-		result(false, what, "setup failed");
+		tap_result(false, what, "setup failed");
 		return;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
@@ -464,7 +451,7 @@ static void case_reply_lost(struct hlkvm_client *c, int efd)
 		 delivered ? "delivered" : "lost",
 		 enobufs ? " (ENOBUFS seen)" : "",
 		 attached ? "attached" : "not attached");
-	result(delivered == attached && (delivered || enobufs), what, detail);
+	tap_result(delivered == attached && (delivered || enobufs), what, detail);
 	close(fd);
 	if (attached)
 		detach(c, v.fd);
@@ -492,7 +479,7 @@ static void case_urelease_race(struct hlkvm_client *c, int efd)
 
 	if (tvm_new(&v1) || tvm_new(&v2) || tvm_new(&keep) ||
 	    attach(c, &keep, efd, &info)) {
-		result(false, what, "VM setup failed");
+		tap_result(false, what, "VM setup failed");
 		return;
 	}
 	/*
@@ -539,7 +526,7 @@ static void case_urelease_race(struct hlkvm_client *c, int efd)
 	snprintf(detail, sizeof(detail),
 		 "%d rounds: VM 2 detached by the other socket's release %d times (want 0), VM 1 left attached %d times (want 0), no rebind %d",
 		 round, lost, stale, early);
-	result(!fail && lost == 0 && stale == 0, what, detail);
+	tap_result(!fail && lost == 0 && stale == 0, what, detail);
 	detach(c, keep.fd);
 	tvm_free(&keep);
 	tvm_free(&v2);
@@ -591,6 +578,6 @@ int main(void)
 	hlkvm_close(c);
 	close(efd);
 	close(kvm_fd);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

@@ -59,6 +59,7 @@
 #include <unistd.h>
 
 #include "hlkvm.h"
+#include "tap.h"
 #include "testvm.h"
 
 #define DEFAULT_COUNT	20000
@@ -90,28 +91,6 @@ static uint32_t rnd_below(uint32_t n)
 static int one_in(uint32_t n)
 {
 	return rnd_below(n) == 0;
-}
-
-static int n_case, n_failed;
-
-static void result(int ok, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void result(int ok, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s\n", n_case, what);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s: ", n_case, what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
 }
 
 /* --- what the fuzzer aims at ------------------------------------------ */
@@ -790,7 +769,7 @@ static const struct known known_bad[] = {
 	  HLKVM_A_TIMER_PERIOD_US, 2, EINVAL, EINVAL },
 };
 
-static void known_cases(struct fuzzer *f, int root)
+static void knowtap_casess(struct fuzzer *f, int root)
 {
 	unsigned int i;
 	char what[200];
@@ -833,10 +812,10 @@ static void known_cases(struct fuzzer *f, int root)
 		else
 			snprintf(what, sizeof(what), "%s: %s is accepted",
 				 f->phase, k->what);
-		result(got == want && (ext || !want), what,
-		       "got %s (%d), extack %s",
-		       got > 0 ? strerrorname_np(got) ?: "?" : "no error", got,
-		       ext ? "present" : "missing");
+		tap_resultf(got == want && (ext || !want), what,
+			    "got %s (%d), extack %s",
+			    got > 0 ? strerrorname_np(got) ?: "?" : "no error", got,
+			    ext ? "present" : "missing");
 	}
 }
 
@@ -977,7 +956,7 @@ static int fuzz(struct fuzzer *f, unsigned long count, uint64_t seed,
 	char what[200];
 	time_t t0 = time(NULL);
 
-	known_cases(f, admin != NULL);
+	knowtap_casess(f, admin != NULL);
 	for (i = 0; i < count; i++) {
 		uint8_t cmd;
 		int dump, batch;
@@ -1010,12 +989,12 @@ static int fuzz(struct fuzzer *f, unsigned long count, uint64_t seed,
 		 "%s: %lu fuzzed messages (seed %llu, %ld s), the family answered a GET_CONFIG after every %d",
 		 f->phase, f->sent, (unsigned long long)seed,
 		 (long)(time(NULL) - t0), PROBE_EVERY);
-	result(!bad_probe, what, "%d probes failed, first: %s", bad_probe,
-	       strerror(-first_probe));
+	tap_resultf(!bad_probe, what, "%d probes failed, first: %s", bad_probe,
+		    strerror(-first_probe));
 	snprintf(what, sizeof(what),
 		 "%s: every message answered as netlink promises", f->phase);
-	result(!f->protocol_errors, what, "%lu protocol errors, first: %s",
-	       f->protocol_errors, f->first_protocol_error);
+	tap_resultf(!f->protocol_errors, what, "%lu protocol errors, first: %s",
+		    f->protocol_errors, f->first_protocol_error);
 	{
 		unsigned long unexpected = f->err_other;
 		unsigned int e;
@@ -1031,7 +1010,7 @@ static int fuzz(struct fuzzer *f, unsigned long count, uint64_t seed,
 		snprintf(what, sizeof(what),
 			 "%s: every errno is one the family documents or genetlink returns",
 			 f->phase);
-		result(!unexpected, what, "%lu unexpected:%s", unexpected, list);
+		tap_resultf(!unexpected, what, "%lu unexpected:%s", unexpected, list);
 	}
 	return 0;
 }
@@ -1084,31 +1063,31 @@ static int user_phase(unsigned long count, uint64_t seed,
 		hlkvm_close(admin);
 		ret = fuzzer_init(&f, "user", modes);
 		if (ret) {
-			result(0, "user: fuzzer setup", "%s", strerror(-ret));
+			tap_resultf(0, "user: fuzzer setup", "%s", strerror(-ret));
 			_exit(1);
 		}
 		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)) {
-			result(0, "user: drop to uid 65534", "%s",
-			       strerror(errno));
+			tap_resultf(0, "user: drop to uid 65534", "%s",
+				    strerror(errno));
 			_exit(1);
 		}
-		result(getuid() == NOBODY && geteuid() == NOBODY,
-		       "user: running as uid 65534 with the fds opened as root",
-		       "uid %d", (int)getuid());
+		tap_resultf(getuid() == NOBODY && geteuid() == NOBODY,
+			    "user: running as uid 65534 with the fds opened as root",
+			    "uid %d", (int)getuid());
 		rng_state = seed ^ 0x5555555555555555ULL;
 		fuzz(&f, count, seed, NULL, NULL);
 		report(&f, seed);
 		fuzzer_fini(&f);
 		fflush(stdout);
-		_exit(n_failed ? 1 : 0);
+		_exit(tap_failed ? 1 : 0);
 	}
 	user_pid = pid;
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
 	/* the child's cases printed their own numbers: keep counting on */
-	n_case += 4 + sizeof(known_bad) / sizeof(known_bad[0]);
+	tap_cases += 4 + sizeof(known_bad) / sizeof(known_bad[0]);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		n_failed++;
+		tap_failed++;
 	return 0;
 }
 
@@ -1157,26 +1136,18 @@ int main(int argc, char **argv)
 		       modes.error);
 		return 1;
 	}
-	ret = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (ret < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
-	close(ret);
 	if (geteuid() != 0) {
 		printf("SKIP: needs root (the root phase, and to drop to uid 65534)\n");
 		return 77;
 	}
-	ret = hlkvm_open(&admin);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
+	ret = testvm_start(false, &admin);
+	if (ret < 0)
+		return -ret;
+	close(ret);
 	ret = hlkvm_get_config(admin, &was);
 	if (ret) {
-		result(0, "GET_CONFIG before fuzzing", "%s",
-		       hlkvm_strerror(admin, ret));
+		tap_resultf(0, "GET_CONFIG before fuzzing", "%s",
+			    hlkvm_strerror(admin, ret));
 		return 1;
 	}
 	count_before = was.vm_count;
@@ -1184,7 +1155,7 @@ int main(int argc, char **argv)
 	if (strcmp(phase, "user")) {
 		ret = fuzzer_init(&f, "root", &modes);
 		if (ret) {
-			result(0, "root: fuzzer setup", "%s", strerror(-ret));
+			tap_resultf(0, "root: fuzzer setup", "%s", strerror(-ret));
 			return 1;
 		}
 		rng_state = seed;
@@ -1195,29 +1166,29 @@ int main(int argc, char **argv)
 	if (strcmp(phase, "root")) {
 		ret = user_phase(count, seed, &modes, admin);
 		if (ret)
-			result(0, "user phase", "%s", strerror(-ret));
+			tap_resultf(0, "user phase", "%s", strerror(-ret));
 	}
 
 	/* Our VMs are closed: their attachments went with their sockets */
 	ret = restore_config(admin, &was);
-	result(!ret, "the configuration put back", "%s",
-	       hlkvm_strerror(admin, ret));
+	tap_resultf(!ret, "the configuration put back", "%s",
+		    hlkvm_strerror(admin, ret));
 	ret = hlkvm_get_config(admin, &now);
-	result(!ret && config_equal(&was, &now),
-	       "the module-wide configuration is what it was before fuzzing",
-	       "%s", ret ? hlkvm_strerror(admin, ret) : "it differs");
+	tap_resultf(!ret && config_equal(&was, &now),
+		    "the module-wide configuration is what it was before fuzzing",
+		    "%s", ret ? hlkvm_strerror(admin, ret) : "it differs");
 	{
 		/* other VMs (scripts/harden's ticking ones) may come and go */
 		struct owned o = { { getpid(), user_pid }, 0 };
 		int dret = hlkvm_dump_vms(admin, count_owned, &o);
 
-		result(!dret && o.n == 0,
-		       "no fuzzer VM left attached (a dump lists none of ours)",
-		       "%d of ours (%s); host-wide %d now, %d before",
-		       o.n, dret ? hlkvm_strerror(admin, dret) : "dumped",
-		       ret ? -1 : (int)now.vm_count, count_before);
+		tap_resultf(!dret && o.n == 0,
+			    "no fuzzer VM left attached (a dump lists none of ours)",
+			    "%d of ours (%s); host-wide %d now, %d before",
+			    o.n, dret ? hlkvm_strerror(admin, dret) : "dumped",
+			    ret ? -1 : (int)now.vm_count, count_before);
 	}
 	hlkvm_close(admin);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

@@ -30,34 +30,27 @@
 #include <unistd.h>
 
 #include "hlkvm.h"
+#include "tap.h"
 #include "testvm.h"
 
-static int n_case, n_failed;
 /*
  * The irqchip mode whose cases run now, and "[irqchip=MODE] " for its
  * case names ("" for the mode-free ones)
  */
 static enum hlkvm_irqchip cur_mode;
-static char prefix[32];
 
 static void set_mode(enum hlkvm_irqchip mode)
 {
 	cur_mode = mode;
-	snprintf(prefix, sizeof(prefix), "[irqchip=%s] ",
+	snprintf(tap_prefix, sizeof(tap_prefix), "[irqchip=%s] ",
 		 testvm_irqchip_name(mode));
 }
 
 static void result(bool ok, const char *what, int got, int want,
 		   const struct hlkvm_client *c)
 {
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s%s\n", n_case, prefix, what);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s%s: got %d (%s), want %d\n", n_case, prefix,
-	       what, got, c ? hlkvm_strerror(c, got) : strerror(-got), want);
+	tap_resultf(ok, what, ok ? NULL : "got %d (%s), want %d", got,
+		    c ? hlkvm_strerror(c, got) : strerror(-got), want);
 }
 
 /* After an attach that returned @ret: did the module serve it in cur_mode? */
@@ -66,20 +59,15 @@ static void expect_mode(const char *what, int ret,
 {
 	bool ok = ret == 0 && testvm_attached_as(cur_mode, info);
 
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s%s\n", n_case, prefix, what);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s%s: attach %d, groups 0x%x; want the PIC group %s\n",
-	       n_case, prefix, what, ret, ret ? 0 : info->groups,
-	       cur_mode == HLKVM_IRQCHIP_SPLIT ? "absorbed" : "left to KVM");
+	tap_resultf(ok, what,
+		    ok ? NULL : "attach %d, groups 0x%x; want the PIC group %s",
+		    ret, ret ? 0 : info->groups,
+		    cur_mode == HLKVM_IRQCHIP_SPLIT ? "absorbed" : "left to KVM");
 }
 
 static void skip(const char *what, const char *why)
 {
-	printf("ok %d - %s%s # SKIP %s\n", ++n_case, prefix, what, why);
+	printf("ok %d - %s%s # SKIP %s\n", ++tap_cases, tap_prefix, what, why);
 }
 
 /* Expect @got == @want; an error must carry the kernel's extack text */
@@ -341,13 +329,13 @@ int main(int argc, char **argv)
 		else
 			rmmod_cases(&c, vms[m], efd);
 	}
-	prefix[0] = 0;
+	tap_prefix[0] = 0;
 
 	hlkvm_close(c);
 	for (m = 0; m < __HLKVM_IRQCHIP_COUNT; m++)
 		if (vms[m] >= 0)
 			close(vms[m]);
 	close(efd);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

@@ -127,40 +127,67 @@ static inline int rawnl_transact(int fd, struct rawnl_msg *m, uint32_t seq,
 	return ret ? ret : rawnl_wait(fd, seq, reply, reply_len);
 }
 
-/*
- * CTRL_CMD_GETFAMILY for @name: the family id (> 0) or -errno. It goes
- * through the genl core's own family (nlctrl), as every genl client's
- * first message does.
- */
-static inline int rawnl_family(int fd, const char *name, uint32_t seq)
+/* The first attribute of @type in the @len bytes at @start, or NULL */
+static inline const struct nlattr *rawnl_find(const void *start, size_t len,
+					      uint16_t type)
 {
-	union {
-		struct nlmsghdr nlh;
-		char buf[RAWNL_BUF];
-	} reply;
+	const struct nlattr *a = start;
+
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= len) {
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return NULL;
+}
+
+static inline const void *rawnl_payload(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
+/* The attribute of @type at the top level of the genl message @reply */
+static inline const struct nlattr *rawnl_reply_attr(const void *reply,
+						    uint16_t type)
+{
+	const struct nlmsghdr *h = reply;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return NULL;
+	return rawnl_find((const char *)reply + NLMSG_LENGTH(GENL_HDRLEN),
+			  h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), type);
+}
+
+/*
+ * CTRL_CMD_GETFAMILY for @name, its answer copied to @reply: 0 or -errno.
+ * It goes through the genl core's own family (nlctrl), as every genl
+ * client's first message does.
+ */
+static inline int rawnl_get_family(int fd, const char *name, uint32_t seq,
+				   void *reply, size_t reply_len)
+{
 	struct rawnl_msg m;
-	struct nlattr *a;
-	size_t len;
-	int ret;
 
 	rawnl_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
 	rawnl_put(&m, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
-	memset(&reply, 0, sizeof(reply));
-	ret = rawnl_transact(fd, &m, seq, &reply, sizeof(reply));
+	memset(reply, 0, reply_len);
+	return rawnl_transact(fd, &m, seq, reply, reply_len);
+}
+
+/* The family id of @name (> 0) or -errno */
+static inline int rawnl_family(int fd, const char *name, uint32_t seq)
+{
+	char reply[RAWNL_BUF];
+	const struct nlattr *a;
+	int ret;
+
+	ret = rawnl_get_family(fd, name, seq, reply, sizeof(reply));
 	if (ret)
 		return ret;
-	if (reply.nlh.nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
-		return -EPROTO;
-	len = reply.nlh.nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	a = (struct nlattr *)(reply.buf + NLMSG_LENGTH(GENL_HDRLEN));
-	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-	       a->nla_len <= len) {
-		if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
-			return *(uint16_t *)((char *)a + NLA_HDRLEN);
-		len -= NLA_ALIGN(a->nla_len);
-		a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
-	}
-	return -EPROTO;
+	a = rawnl_reply_attr(reply, CTRL_ATTR_FAMILY_ID);
+	return a ? *(const uint16_t *)rawnl_payload(a) : -EPROTO;
 }
 
 #endif /* HLKVM_RAWNL_H */

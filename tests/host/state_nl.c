@@ -19,18 +19,8 @@
 #include <unistd.h>
 
 #include "hlkvm.h"
+#include "tap.h"
 #include "testvm.h"
-
-static int n_case, n_failed;
-
-static void result(bool ok, const char *what, const char *detail)
-{
-	n_case++;
-	if (!ok)
-		n_failed++;
-	printf("%s %d - %s%s%s\n", ok ? "ok" : "not ok", n_case, what,
-	       ok ? "" : ": ", ok ? "" : detail);
-}
 
 /* SET_STATE of @s must fail with @want and the message @msg */
 static void expect_refused(struct hlkvm_client *c,
@@ -47,14 +37,14 @@ static void expect_refused(struct hlkvm_client *c,
 	got = hlkvm_strerror(c, ret);
 	snprintf(detail, sizeof(detail), "got %d (%s), want %d (%s)", ret, got,
 		 want, msg);
-	result(ret == want && !strcmp(got, msg), what, detail);
+	tap_result(ret == want && !strcmp(got, msg), what, detail);
 	/* The VM is as it was: the 1000 us timer still runs */
 	ret = hlkvm_get_state(c, ref, &after);
 	snprintf(detail, sizeof(detail), "get %d, running %u, period %u", ret,
 		 after.timer_flags, after.period_us);
-	result(!ret && after.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
-	       after.period_us == 1000, "  ... and the VM's state is unchanged",
-	       detail);
+	tap_result(!ret && after.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
+		   after.period_us == 1000, "  ... and the VM's state is unchanged",
+		   detail);
 }
 
 int main(void)
@@ -83,23 +73,23 @@ int main(void)
 	ret = hlkvm_get_state(c, &ref, &s);
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
-	result(ret == -ENOENT && !strcmp(hlkvm_strerror(c, ret),
+	tap_result(ret == -ENOENT && !strcmp(hlkvm_strerror(c, ret),
 					 "VM is not attached"),
-	       "GET_STATE of a VM not attached: -ENOENT, named", detail);
+		   "GET_STATE of a VM not attached: -ENOENT, named", detail);
 
 	ret = hlkvm_attach(c, vm, efd, NULL, &info);
 	if (ret) {
-		printf("not ok %d - attach: %s\n", ++n_case,
+		printf("not ok %d - attach: %s\n", ++tap_cases,
 		       hlkvm_strerror(c, ret));
 		return 1;
 	}
 	ret = hlkvm_get_state(c, &ref, &s);
 	snprintf(detail, sizeof(detail), "got %d, version %u, size %u, flags %u",
 		 ret, s.version, s.size, s.timer_flags);
-	result(!ret && s.version == HLKVM_STATE_VERSION &&
-	       s.size == sizeof(s) && s.timer_flags == 0 && !s.period_us &&
-	       !s.pit[0].cw, "GET_STATE after attach: version 1, stopped, no 8254 programmed",
-	       detail);
+	tap_result(!ret && s.version == HLKVM_STATE_VERSION &&
+		   s.size == sizeof(s) && s.timer_flags == 0 && !s.period_us &&
+		   !s.pit[0].cw, "GET_STATE after attach: version 1, stopped, no 8254 programmed",
+		   detail);
 
 	hlkvm_vm_set_init(&set);
 	set.timer_period_us = 1000;
@@ -108,11 +98,11 @@ int main(void)
 	snprintf(detail, sizeof(detail), "got %d, flags %u, requested %u, period %u, next %llu ns",
 		 ret, s.timer_flags, s.requested_us, s.period_us,
 		 (unsigned long long)s.next_tick_ns);
-	result(!ret && s.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
-	       s.requested_us == 1000 && s.period_us == 1000 &&
-	       s.next_tick_ns <= 1000000,
-	       "GET_STATE of a 1000 us timer: running, the next tick within a period",
-	       detail);
+	tap_result(!ret && s.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
+		   s.requested_us == 1000 && s.period_us == 1000 &&
+		   s.next_tick_ns <= 1000000,
+		   "GET_STATE of a 1000 us timer: running, the next tick within a period",
+		   detail);
 
 	/* The state of one VM restores into another, and reads back */
 	ret = hlkvm_attach(c, vm2, efd, NULL, NULL);
@@ -121,9 +111,9 @@ int main(void)
 	ret = ret ? ret : hlkvm_get_state(c, &by_id, &bad);
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
-	result(!ret && bad.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
-	       bad.period_us == 1000 && bad.next_tick_ns <= 1000000,
-	       "SET_STATE into a second VM: its timer runs at 1000 us", detail);
+	tap_result(!ret && bad.timer_flags == HLKVM_STATE_TIMER_F_RUNNING &&
+		   bad.period_us == 1000 && bad.next_tick_ns <= 1000000,
+		   "SET_STATE into a second VM: its timer runs at 1000 us", detail);
 
 	bad = s;
 	bad.period_us = 50;
@@ -152,20 +142,20 @@ int main(void)
 	ret = hlkvm_set_state(c, &ref, &s, sizeof(s));
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
-	result(!ret, "SET_STATE of the state just read: accepted", detail);
+	tap_result(!ret, "SET_STATE of the state just read: accepted", detail);
 
 	by_id = (struct hlkvm_vm_ref){ .vm_fd = -1, .vm_id = info.vm_id };
 	ret = hlkvm_set_state(c, &by_id, &s, sizeof(s));
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
-	result(ret == -EPERM, "SET_STATE naming the VM by id without CAP_NET_ADMIN: -EPERM",
-	       detail);
+	tap_result(ret == -EPERM, "SET_STATE naming the VM by id without CAP_NET_ADMIN: -EPERM",
+		   detail);
 
 	hlkvm_close(c);
 	close(vm);
 	close(vm2);
 	close(efd);
 	close(kvm);
-	printf("1..%d\n", n_case);
-	return n_failed ? 1 : 0;
+	printf("1..%d\n", tap_cases);
+	return tap_failed ? 1 : 0;
 }

@@ -60,6 +60,7 @@
 
 #include "hlkvm.h"
 #include "lapic.h"
+#include "tap.h"
 #include "testvm.h"
 
 #define MEM_SIZE	0x10000
@@ -135,36 +136,14 @@ struct vm {
 	atomic_ulong io_exits;
 };
 
-static int n_case, n_failed;
 /* The irqchip mode of every VM made now, and "[irqchip=MODE] " for names */
 static enum hlkvm_irqchip cur_mode;
-static char prefix[32];
 
 static void set_mode(enum hlkvm_irqchip mode)
 {
 	cur_mode = mode;
-	snprintf(prefix, sizeof(prefix), "[irqchip=%s] ",
+	snprintf(tap_prefix, sizeof(tap_prefix), "[irqchip=%s] ",
 		 testvm_irqchip_name(mode));
-}
-
-static void result(bool ok, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void result(bool ok, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_case++;
-	if (ok) {
-		printf("ok %d - %s%s\n", n_case, prefix, what);
-		return;
-	}
-	n_failed++;
-	printf("not ok %d - %s%s: ", n_case, prefix, what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
 }
 
 static double now_s(void)
@@ -579,14 +558,14 @@ static void attach_loops(struct hlkvm_client *admin, unsigned int loops,
 
 	anchor.vm_fd = -1;
 	if (vm_setup(&v, cur_mode) || hlkvm_open(&c) || vcpu_start(&v)) {
-		result(false, "attach/detach loops: setup", "errno %d", errno);
+		tap_resultf(false, "attach/detach loops: setup", "errno %d", errno);
 		goto out;
 	}
 	/* A second attached VM keeps the hook installed across the loop */
 	if (with_anchor &&
 	    (vm_setup(&anchor, cur_mode) || attach_ticking(c, &anchor, &info))) {
-		result(false, "attach/detach loops: anchor VM", "errno %d",
-		       errno);
+		tap_resultf(false, "attach/detach loops: anchor VM", "errno %d",
+			    errno);
 		goto out;
 	}
 	ref.vm_fd = v.vm_fd;
@@ -602,20 +581,20 @@ static void attach_loops(struct hlkvm_client *admin, unsigned int loops,
 		 "%u attach + 100 us timer + detach cycles%s, vCPU running (%.1f s)",
 		 loops, with_anchor ? " beside a ticking VM" :
 		 " (hook installed and removed each time)", now_s() - t0);
-	result(!bad, what, "%u failed, first: %s", bad,
-	       first ? hlkvm_strerror(c, first) : "-");
+	tap_resultf(!bad, what, "%u failed, first: %s", bad,
+		    first ? hlkvm_strerror(c, first) : "-");
 	vcpu_stop(&v);
-	result(!atomic_load(&v.bad_errno) && !atomic_load(&v.bad_exit),
-	       "the vCPU ran throughout without an unexpected exit",
-	       "KVM_RUN errno %d, exit reason %d",
-	       atomic_load(&v.bad_errno), atomic_load(&v.bad_exit));
+	tap_resultf(!atomic_load(&v.bad_errno) && !atomic_load(&v.bad_exit),
+		    "the vCPU ran throughout without an unexpected exit",
+		    "KVM_RUN errno %d, exit reason %d",
+		    atomic_load(&v.bad_errno), atomic_load(&v.bad_exit));
 out:
 	hlkvm_close(c);
 	vm_destroy(&v);
 	if (with_anchor && anchor.vm_fd >= 0)
 		vm_destroy(&anchor);
 	ret = vm_count(admin);
-	result(ret == 0, "VM count 0 after the loops", "%d", ret);
+	tap_resultf(ret == 0, "VM count 0 after the loops", "%d", ret);
 }
 
 /* Every case above, in cur_mode; the rounds until @seconds have passed */
@@ -633,7 +612,7 @@ static void mode_cases(struct hlkvm_client *admin, double seconds)
 
 	memset(tally, 0, sizeof(tally));
 	ret = vm_count(admin);
-	result(ret == 0, "no VM attached before the rounds", "%d", ret);
+	tap_resultf(ret == 0, "no VM attached before the rounds", "%d", ret);
 
 	/*
 	 * One round of each way as the only VM, so the hook and the probe
@@ -651,7 +630,7 @@ static void mode_cases(struct hlkvm_client *admin, double seconds)
 		ret = attach_ticking(anchor_c, &anchor, &info);
 	if (!ret)
 		ret = vcpu_start(&anchor);
-	result(!ret, "an anchor VM attached and running", "%d", ret);
+	tap_resultf(!ret, "an anchor VM attached and running", "%d", ret);
 	while (!ret && now_s() - t0 < seconds) {
 		w = round % NWAYS;
 		one_round(admin, w, round, 1, &tally[w]);
@@ -659,24 +638,24 @@ static void mode_cases(struct hlkvm_client *admin, double seconds)
 	}
 	hlkvm_close(anchor_c);
 	vm_destroy(&anchor);
-	printf("# %s%u rounds in %.1f s\n", prefix, round, now_s() - t0);
+	printf("# %s%u rounds in %.1f s\n", tap_prefix, round, now_s() - t0);
 	for (w = 0; w < NWAYS; w++) {
 		struct tally *t = &tally[w];
 
 		snprintf(what, sizeof(what),
 			 "%s under load: %u rounds, no unexpected error, VM count back after each",
 			 way_name[w], t->rounds);
-		result(t->rounds > 0 && !t->errors, what, "%u errors, first: %s",
-		       t->errors, t->errors ? t->first_error : "no round ran");
+		tap_resultf(t->rounds > 0 && !t->errors, what, "%u errors, first: %s",
+			    t->errors, t->errors ? t->first_error : "no round ran");
 		if (w == KILL)
 			continue;
 		/* The rounds only race something if the guest was busy */
 		snprintf(what, sizeof(what),
 			 "%s: guest ticking (%u), acknowledging ticks (%u) and ports absorbed (%u) when torn down, in every round",
 			 way_name[w], t->ticking, t->acked, t->absorbing);
-		result(t->rounds > 0 && t->ticking == t->rounds &&
-		       t->acked == t->rounds && t->absorbing == t->rounds, what,
-		       "of %u rounds", t->rounds);
+		tap_resultf(t->rounds > 0 && t->ticking == t->rounds &&
+			    t->acked == t->rounds && t->absorbing == t->rounds, what,
+			    "of %u rounds", t->rounds);
 	}
 
 	attach_loops(admin, LOOPS, true);
@@ -879,13 +858,13 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 
 	if (rmmod && !ko) {
 		printf("ok %d - %steardown races with rmmod/insmod # SKIP no HLKVM_KO to load the module again from\n",
-		       ++n_case, prefix);
+		       ++tap_cases, tap_prefix);
 		rmmod = false;
 	}
 	tallies = mmap(NULL, sizeof(*tallies) * RACE_WORKERS,
 		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (tallies == MAP_FAILED) {
-		result(false, "race phase setup", "mmap: %s", strerror(errno));
+		tap_resultf(false, "race phase setup", "mmap: %s", strerror(errno));
 		return;
 	}
 	memset(tallies, 0, sizeof(*tallies) * RACE_WORKERS);
@@ -901,8 +880,8 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 			ret = hlkvm_open(&anchor_c);
 		if (!ret)
 			ret = attach_ticking(anchor_c, &anchor, &info);
-		result(!ret, "race phase: an anchor VM attached", "%s",
-		       strerror(-ret));
+		tap_resultf(!ret, "race phase: an anchor VM attached", "%s",
+			    strerror(-ret));
 	}
 	fflush(stdout);
 	for (i = 0; i < RACE_WORKERS; i++) {
@@ -943,8 +922,8 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 	if (rmmod && !module_loaded()) {
 		snprintf(cmd, sizeof(cmd), "insmod %s", ko);
 		ret = system(cmd);
-		result(ret == 0, "the module loaded again after the races",
-		       "insmod exited %d", ret);
+		tap_resultf(ret == 0, "the module loaded again after the races",
+			    "insmod exited %d", ret);
 	}
 	memset(&sum, 0, sizeof(sum));
 	for (i = 0; i < RACE_WORKERS; i++) {
@@ -972,29 +951,29 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 		 "%lu racing teardowns by %d processes (%lu timer start/stops%s%lu rmmod/insmod): every call failed only as expected",
 		 sum.iterations, RACE_WORKERS, sum.timer_flips,
 		 rmmod ? ", " : ", no rmmod: ", reloads);
-	result(sum.iterations == iterations && !sum.unexpected, what,
-	       "%lu of %lu iterations, %lu unexpected, first: %s",
-	       sum.iterations, iterations, sum.unexpected,
-	       sum.unexpected ? sum.first : "-");
+	tap_resultf(sum.iterations == iterations && !sum.unexpected, what,
+		    "%lu of %lu iterations, %lu unexpected, first: %s",
+		    sum.iterations, iterations, sum.unexpected,
+		    sum.unexpected ? sum.first : "-");
 	if (rmmod)
-		result(!reload_fails && reloads > 0,
-		       "the module was unloaded and loaded again under the races",
-		       "%lu unloads, %lu failed loads", reloads, reload_fails);
+		tap_resultf(!reload_fails && reloads > 0,
+			    "the module was unloaded and loaded again under the races",
+			    "%lu unloads, %lu failed loads", reloads, reload_fails);
 	/* The old socket's family id may be stale after a reload */
 	if (rmmod) {
 		hlkvm_close(*admin);
 		*admin = NULL;
 		ret = hlkvm_open(admin);
 		if (ret) {
-			result(false, "a new socket after the races", "%s",
-			       strerror(-ret));
+			tap_resultf(false, "a new socket after the races", "%s",
+				    strerror(-ret));
 			return;
 		}
 	}
 	for (i = 0; i < 50 && vm_count(*admin) != 0; i++)
 		usleep(100000);
 	ret = vm_count(*admin);
-	result(ret == 0, "VM count 0 after the races", "%d", ret);
+	tap_resultf(ret == 0, "VM count 0 after the races", "%d", ret);
 	{
 		FILE *f = fopen("/sys/module/hlkvm/refcnt", "r");
 		int refs = -1;
@@ -1004,8 +983,8 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 				refs = -1;
 			fclose(f);
 		}
-		result(refs == 0, "no reference to the module held after the races",
-		       "refcnt %d", refs);
+		tap_resultf(refs == 0, "no reference to the module held after the races",
+			    "refcnt %d", refs);
 	}
 }
 
@@ -1048,18 +1027,10 @@ int main(int argc, char **argv)
 		       modes.error);
 		return 1;
 	}
-	ret = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (ret < 0) {
-		printf("SKIP: no /dev/kvm (%s)\n", strerror(errno));
-		return 77;
-	}
+	ret = testvm_start(false, &admin);
+	if (ret < 0)
+		return -ret;
 	close(ret);
-	ret = hlkvm_open(&admin);
-	if (ret < 0) {
-		printf("SKIP: hlkvm module not reachable (%s)\n",
-		       strerror(-ret));
-		return 77;
-	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigusr1;
 	sigaction(SIGUSR1, &sa, NULL);
@@ -1068,7 +1039,7 @@ int main(int argc, char **argv)
 		set_mode(m);
 		if (!modes.run[m]) {
 			printf("ok %d - %steardown races under load # SKIP %s\n",
-			       ++n_case, prefix, modes.why[m]);
+			       ++tap_cases, tap_prefix, modes.why[m]);
 			continue;
 		}
 		if (rounds)
@@ -1078,6 +1049,6 @@ int main(int argc, char **argv)
 	}
 
 	hlkvm_close(admin);
-	printf("%d cases, %d failed\n", n_case, n_failed);
-	return n_failed ? 1 : 0;
+	printf("%d cases, %d failed\n", tap_cases, tap_failed);
+	return tap_failed ? 1 : 0;
 }

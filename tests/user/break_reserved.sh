@@ -7,28 +7,20 @@
 # before the guest runs, naming the area. (The gdb stub's Z0, M and X
 # refusals are tests/user/gdb_stub.sh's.)
 set -u
-cd "$(dirname "$0")/../.."
-RUN=build/bin/hlkvm-run
-G=build/guests
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
+. "$(dirname "$0")/lib/common.sh"
 
-if [ ! -c /dev/kvm ] || ! [ -r /dev/kvm ]; then
-	echo "ok 1 - --break into the reserved area refused # SKIP no usable /dev/kvm on this machine (the check runs once the vCPU exists)"
-	exit 0
-fi
+need_kvm "--break into the reserved area refused" "the check runs once the vCPU exists"
 # refused ADDR: hlkvm-run --break ADDR exits 1 before the guest runs
 refused() {
-	"$RUN" --accel=user --break "$1" "$G/ports.elf" >"$tmp/out" 2>"$tmp/err"
+	"$RUN" --accel=user --break "$1" "$G/ports.elf" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	n=$((n + 1))
-	if [ "$rc" -eq 3 ] && grep -q "reserved area 0x1000-0x7fff" "$tmp/err" &&
-	   ! grep -q 'triple fault\|guest status' "$tmp/err"; then
+	if [ "$rc" -eq 3 ] && grep -q "reserved area 0x1000-0x7fff" "$TMP/err" &&
+	   ! grep -q 'triple fault\|guest status' "$TMP/err"; then
 		echo "ok $n - --break $1 is refused: the VMM's reserved area"
 	else
 		echo "not ok $n - --break $1 refused (status $rc), stderr:"
-		sed 's/^/#   /' "$tmp/err"
+		sed 's/^/#   /' "$TMP/err"
 	fi
 }
 for a in 0x1000 0x3000 0x7000 0x7800 0x7fff; do
@@ -36,13 +28,13 @@ for a in 0x1000 0x3000 0x7000 0x7800 0x7fff; do
 done
 # Just outside it the breakpoint is set as before (0x8000 is never run,
 # so the guest finishes with status 0)
-"$RUN" --accel=user --break 0x8000 "$G/ports.elf" >"$tmp/out" 2>"$tmp/err"
+"$RUN" --accel=user --break 0x8000 "$G/ports.elf" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 n=$((n + 1))
-if [ "$rc" -eq 0 ] && grep -q 'guest status 0 ' "$tmp/err"; then
+if [ "$rc" -eq 0 ] && grep -q 'guest status 0 ' "$TMP/err"; then
 	echo "ok $n - --break 0x8000, just above the reserved area, is accepted"
 else
 	echo "not ok $n - --break 0x8000 accepted (status $rc), stderr:"
-	sed 's/^/#   /' "$tmp/err"
+	sed 's/^/#   /' "$TMP/err"
 fi
 echo "1..$n"

@@ -6,17 +6,9 @@
 # delivered. Skips state their reason: no /dev/kvm, or what PVM (the
 # development machine's /dev/kvm, NOTES.md "The development machine")
 # cannot do.
-cd "$(dirname "$0")/../.."
-RUN=build/bin/hlkvm-run
-G=build/guests
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
+. "$(dirname "$0")/lib/common.sh"
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ]; then
-	echo "ok 1 - guests on /dev/kvm # SKIP no usable /dev/kvm on this machine"
-	exit 0
-fi
+need_kvm "guests on /dev/kvm"
 pvm=0
 [ -d /sys/module/kvm_pvm ] && pvm=1
 

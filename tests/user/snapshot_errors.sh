@@ -8,17 +8,9 @@
 # tried as truncation points. (The same checks, without KVM, are the
 # cmocka suite test_snapshot_file.)
 set -u
-cd "$(dirname "$0")/../.."
-RUN=build/bin/hlkvm-run
-G=build/guests
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
+. "$(dirname "$0")/lib/common.sh"
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ]; then
-	echo "ok 1 - malformed snapshots # SKIP no usable /dev/kvm to take the snapshot on"
-	exit 0
-fi
+need_kvm "malformed snapshots" "the snapshot is taken on it"
 if ! command -v python3 >/dev/null; then
 	echo "ok 1 - malformed snapshots # SKIP python3 (scripts/deps user) is needed to damage the file"
 	exit 0

@@ -145,6 +145,30 @@ static void round_trip(void **state)
 	free(b.p);
 }
 
+/* The header's flags: written and read back; a bit no reader knows refused */
+static void header_flags(void **state)
+{
+	const struct snap_info info = { .mem_size = MEM,
+					.irqchip = HLKVM_IRQCHIP_SPLIT,
+					.accel = SNAP_ACCEL_KERNEL,
+					.flags = SNAP_F_PIT_TICK };
+	struct buf b = { 0 };
+	struct snap_view v;
+	char err[256];
+	uint32_t bad = SNAP_F_PIT_TICK | 0x80;
+
+	(void)state;
+	fill_sections();
+	assert_int_equal(snap_write(&info, secs, NSEC, sink, &b), 0);
+	assert_int_equal(snap_parse(b.p, b.len, &v, err, sizeof(err)), SNAP_OK);
+	assert_int_equal(v.info.flags, SNAP_F_PIT_TICK);
+	assert_int_equal(v.info.irqchip, HLKVM_IRQCHIP_SPLIT);
+	memcpy(b.p + 36, &bad, 4);
+	refresh_crc(&b);
+	expect(&b, SNAP_E_MALFORMED, "unknown header flags 0x80");
+	free(b.p);
+}
+
 static void truncated_at_each_section(void **state)
 {
 	struct buf b = good_file();
@@ -288,6 +312,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(header_flags),
 		cmocka_unit_test(truncated_at_each_section),
 		cmocka_unit_test(bad_magic),
 		cmocka_unit_test(bad_version),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gdb guest: targets for tests/user/gdb_pvm.sh's scripted gdb
- * sessions against hlkvm-run --gdb, all run with the timer ticking
+ * The gdb guest: targets for the scripted gdb sessions against
+ * hlkvm-run --gdb (tests/user/gdb_stub.sh, tests/host/e2e/gdb_stub.sh),
+ * all run with the timer ticking
  * (500 us; the guest waits for three ticks before anything else):
  *   gdb_add()               a function with arguments and a local
  *   gdb_f1() .. gdb_f5()    five distinct functions, called in order

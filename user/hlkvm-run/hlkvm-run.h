@@ -97,6 +97,11 @@ struct run_opts {
 	const char *snapshot_path;	/* --snapshot FILE (snapshot.c) */
 	const char *restore_path;	/* --restore FILE, instead of IMAGE */
 	bool pit_tick;			/* --pit-tick: channel 0 drives IRQ0 */
+	/*
+	 * --restore: attach with exactly pit_tick (the snapshot's), not the
+	 * module's default for new attachments
+	 */
+	bool pit_tick_exact;
 };
 
 /* What vm_create() builds */
@@ -151,6 +156,7 @@ struct run_result {
 	struct hlkvm_timer_info timer;
 	uint32_t vm_id;
 	const char *policy_name;
+	bool pit_tick;			/* the attachment's channel-0 tick */
 };
 
 /* vm.c */

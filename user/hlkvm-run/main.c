@@ -466,8 +466,8 @@ static int attach_vm(const struct run_opts *o, struct vm *vm,
 
 	hlkvm_attach_opts_init(&ao);
 	ao.timer_policy = o->timer_policy;
-	if (o->pit_tick)
-		ao.pit_tick = 1;
+	if (o->pit_tick || o->pit_tick_exact)
+		ao.pit_tick = o->pit_tick;
 	ret = hlkvm_attach(client, vm->vm_fd, vm->irq_fd, &ao, &info);
 	if (ret) {
 		msg = hlkvm_strerror(client, ret);
@@ -481,6 +481,7 @@ static int attach_vm(const struct run_opts *o, struct vm *vm,
 		return ret;
 	}
 	res->vm_id = info.vm_id;
+	res->pit_tick = info.pit_tick;
 	if (info.irqchip != o->irqchip)
 		fprintf(stderr, "hlkvm-run: warning: the module serves the VM as a %s irqchip, not %s\n",
 			ctl_irqchip_name(info.irqchip),
@@ -553,8 +554,17 @@ int main(int argc, char **argv)
 			status = RUN_EXIT_USAGE;
 			goto out_client;
 		}
+		if (o.pit_tick && !(snap.view.info.flags & SNAP_F_PIT_TICK)) {
+			fprintf(stderr, "hlkvm-run: --restore %s: the snapshot was taken without channel 0's tick: --pit-tick does not apply\n",
+				o.restore_path);
+			status = RUN_EXIT_USAGE;
+			goto out_client;
+		}
 		o.mem_size = snap.view.info.mem_size;
 		o.irqchip = snap.view.info.irqchip;
+		/* The guest goes on as attached: its PIT programming ticks or not */
+		o.pit_tick = snap.view.info.flags & SNAP_F_PIT_TICK;
+		o.pit_tick_exact = true;
 	}
 	if (choose_accel(&o, &client, &res))
 		goto out_client;
@@ -613,6 +623,7 @@ vm_ready:
 		}
 		fb_live = true;
 		hlkvm_fallback_set_pit_tick(&fb, o.pit_tick);
+		res.pit_tick = o.pit_tick;
 		ret = vm.resample_fd >= 0 ?
 		      eoi_watch_start(&watch, vm.resample_fd, &fb) : 0;
 		if (ret) {
@@ -655,7 +666,7 @@ vm_ready:
 	if (o.snapshot_path) {
 		taker = (struct snapshot_taker){
 			.path = o.snapshot_path, .vm = &vm,
-			.irqchip = o.irqchip,
+			.irqchip = o.irqchip, .pit_tick = res.pit_tick,
 			.client = fb_live ? NULL : client,
 			.fb = fb_live ? &fb : NULL,
 			.next = ctx.io_hook, .next_arg = ctx.io_hook_arg,

@@ -155,7 +155,8 @@ static int take(struct snapshot_taker *t, unsigned int size)
 	struct snap_info info = { .mem_size = vm->mem_size,
 				  .irqchip = t->irqchip,
 				  .accel = t->fb ? SNAP_ACCEL_USER :
-						   SNAP_ACCEL_KERNEL };
+						   SNAP_ACCEL_KERNEL,
+				  .flags = t->pit_tick ? SNAP_F_PIT_TICK : 0 };
 	bool have_xsave, have_xcrs;
 	uint64_t tsc_khz;
 	char tmp[4096];

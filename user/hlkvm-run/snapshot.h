@@ -22,6 +22,7 @@ struct snapshot_taker {
 	const char *path;
 	struct vm *vm;
 	uint32_t irqchip;
+	bool pit_tick;			/* the attachment's channel-0 tick */
 	struct hlkvm_client *client;	/* kernel mode */
 	struct hlkvm_fallback *fb;	/* user mode */
 	unsigned int taken;

@@ -147,6 +147,7 @@ int snap_write(const struct snap_info *info, const struct snap_section *sec,
 	put32(hdr + 24, info->irqchip);
 	put32(hdr + 28, info->accel);
 	put32(hdr + 32, n);
+	put32(hdr + 36, info->flags);
 	ret = emit(&o, hdr, sizeof(hdr));
 	for (unsigned int i = 0; !ret && i < n; i++) {
 		memset(sh, 0, sizeof(sh));
@@ -361,7 +362,12 @@ enum snap_err snap_parse(const void *buf, size_t len, struct snap_view *v,
 	v->info.mem_size = get64(p + 16);
 	v->info.irqchip = get32(p + 24);
 	v->info.accel = get32(p + 28);
-	if (get32(p + 36) || get64(p + 40))
+	v->info.flags = get32(p + 36);
+	if (v->info.flags & ~SNAP_F_KNOWN)
+		return fail(SNAP_E_MALFORMED, err, errlen,
+			    "malformed: unknown header flags 0x%x",
+			    v->info.flags & ~SNAP_F_KNOWN);
+	if (get64(p + 40))
 		return fail(SNAP_E_MALFORMED, err, errlen,
 			    "malformed: the header's reserved fields are not 0");
 	return check_sections(p, n, v, err, errlen);

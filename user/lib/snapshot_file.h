@@ -57,10 +57,19 @@ enum snap_err {
 #define SNAP_ACCEL_KERNEL	1
 #define SNAP_ACCEL_USER		2
 
+/*
+ * snap_header.flags: how the VM was attached, which a restore must repeat
+ * for the guest to go on as it was (its timer and port state alone do not
+ * say it)
+ */
+#define SNAP_F_PIT_TICK		0x1	/* PIT channel 0 drove the tick */
+#define SNAP_F_KNOWN		SNAP_F_PIT_TICK
+
 struct snap_info {
 	uint64_t mem_size;
 	uint32_t irqchip;	/* enum hlkvm_irqchip */
 	uint32_t accel;		/* SNAP_ACCEL_* */
+	uint32_t flags;		/* SNAP_F_* */
 };
 
 struct snap_section {

@@ -13,14 +13,19 @@
 # stops at exactly its label, with its DR6 Bi bit; single-steps stop at
 # the next labels in order (DR6.BS); an int3 stops at its label and, once
 # the original byte is back and stepped over, the guest still counts its
-# six increments (status 0); several breakpoints and steps combine.
+# six increments (status 0); several breakpoints and steps combine; and
+# on user-mode code (cpl3.elf, ring 3), a hw breakpoint and an int3 stop
+# there too.
 #
 # Busybox sh. Run: scripts/testhost --add tests/host -- 'sh e2e/debug_stops.sh'
 # Elsewhere (tests/user/debug_pvm.sh): HLKVM_RUN, HLKVM_GUESTS, HLKVM_ACCEL,
-# and HLKVM_NO_INT3="reason" to skip the int3 checks.
+# and HLKVM_NO_INT3="reason" to skip the int3 checks, HLKVM_NO_INT3_CPL3
+# and HLKVM_NO_HWBP_CPL3 those at CPL3.
 . "$(dirname "$0")/../lib.sh"
 ACCEL=${HLKVM_ACCEL:-kernel}
 NO_INT3=${HLKVM_NO_INT3:-}
+NO_INT3_CPL3=${HLKVM_NO_INT3_CPL3:-}
+NO_HWBP_CPL3=${HLKVM_NO_HWBP_CPL3:-}
 
 if [ -n "$GUESTS" ]; then
 	ELF=$GUESTS/debug.elf
@@ -68,29 +73,18 @@ for s in dbg_start dbg_step1 dbg_step2 dbg_step3 dbg_hw_bp dbg_sw_bp; do
 	[ -n "$(sym $s)" ] || not_ok "debug.syms has $s"
 done
 
-# The test host is QEMU TCG with nested SVM: measured there (6.1 and 6.12,
-# 2026-11), KVM_SET_GUEST_DEBUG is accepted but no KVM_EXIT_DEBUG ever
-# comes (hw breakpoint, single-step), and a --break int3 reaches the
-# guest's own IDT (status 0xe0000003) although KVM intercepts #BP: QEMU's
-# TCG checks an int3 against the SWINT intercept, not the #BP exception
-# intercept. Worse, a guest run with debug state once held the test host's
-# CPU inside the nested guest for 44 s (a soft lockup in the L1 kernel,
-# 6.1, fresh-clone CI run): QEMU stopped exiting to L1 on its own timer.
-# So in the test host the stop checks are skipped without running a
-# debug-state guest at all; on any other KVM (PVM, VMX, SVM hardware)
-# they run, and zero stops is a failure.
+# The test host is QEMU 11.x TCG with nested SVM: it delivers the nested
+# guest-debug exits (entry stop, hardware breakpoints with DR6 Bi,
+# single-steps with DR6.BS), but an int3 (--break) reaches the guest's own
+# IDT (status 0xe0000003) although KVM intercepts #BP: QEMU's TCG checks
+# an int3 against the SWINT intercept, not the #BP exception intercept.
+# So there the int3 checks skip with that reason, at CPL0 and at CPL3
+# alike; everything else runs.
 if [ "${HLKVM_TESTHOST:-0}" = 1 ] && [ -z "$NO_INT3" ]; then
-	why="nested SVM under QEMU 7.2 TCG delivers no guest-debug exits and can wedge the test host (see the comment above)"
-	for t in "entry-point stop at e_entry" "hw breakpoint at dbg_hw_bp" \
-		"single-steps through dbg_step1..3, dbg_hw_bp" \
-		"int3 at dbg_sw_bp, guest completes" \
-		"entry, hw and sw breakpoints together"; do
-		skip "$t" "$why"
-	done
-	NO_STOPS=1
+	NO_INT3="the test host's QEMU ${HLKVM_TESTHOST_QEMU:-} TCG checks an int3 against the SWINT intercept, not KVM's #BP intercept, so it reaches the guest's own IDT (status 0xe0000003)"
+	NO_INT3_CPL3=${NO_INT3_CPL3:-$NO_INT3}
 fi
 
-if [ -z "${NO_STOPS:-}" ]; then
 # --- 1. entry point: once, at e_entry
 dbg entry --break-entry
 check $? "--break-entry: debug.elf still ends with status 0"
@@ -133,9 +127,11 @@ check $? "--step 2 alone: entry-point stop then 2 done-steps ($(tr '\n' ';' <"$T
 
 # --- 5. software breakpoints (int3)
 if [ -n "$NO_INT3" ]; then
-	skip "int3 at dbg_sw_bp stops with reason sw-breakpoint" "$NO_INT3"
-	skip "int3 and single-step combined" "$NO_INT3"
-	skip "entry, hw and sw breakpoints together" "$NO_INT3"
+	skip "one sw-breakpoint stop at dbg_sw_bp" "$NO_INT3"
+	skip "after the int3 the guest completes with status 0 and rax 6 (original byte restored)" "$NO_INT3"
+	skip "--break dbg_step2 --step 2: sw stop, then steps to dbg_step3, dbg_hw_bp" "$NO_INT3"
+	skip "entry, hw and sw breakpoints together, in order, status 0" "$NO_INT3"
+	skip "the JSON summary's stops array has the 3 stops" "$NO_INT3"
 else
 	dbg sw --break dbg_sw_bp
 	rc=$?
@@ -164,9 +160,44 @@ else
 	check $? "the JSON summary's stops array has the 3 stops"
 fi
 
+# --- 6. ring 3: cpl3.elf drops to CPL3 and runs cpl3_code, cpl3_bp,
+# cpl3_after there; status 0 when both increments ran, 0xe0000003 when an
+# int3 reached the guest's own #BP handler instead of the VMM
+ELF3=$(dirname "$ELF")/cpl3.elf
+SYMS3=$(dirname "$ELF")/cpl3.syms
+# sym3 NAME: the address nm gave, as 0x...
+sym3() { awk -v s="$1" '$3 == s { print "0x" $1 }' "$SYMS3"; }
+# dbg3 NAME ARGS...: dbg on cpl3.elf
+dbg3() {
+	elf0=$ELF; ELF=$ELF3
+	dbg "$@"; rc3=$?
+	ELF=$elf0
+	return $rc3
+}
+if [ ! -r "$ELF3" ] || [ ! -r "$SYMS3" ] || [ -z "$(sym3 cpl3_bp)" ]; then
+	not_ok "cpl3.elf and cpl3.syms found, cpl3_bp in them ($ELF3, $SYMS3)"
+else
+	dbg3 cpl3
+	check $? "cpl3.elf runs its ring 3 code to status 0 with no debugger"
+	if [ -n "$NO_HWBP_CPL3" ]; then
+		skip "hw breakpoint at cpl3_bp in ring 3 stops there, guest completes" "$NO_HWBP_CPL3"
+	else
+		dbg3 hw3 --hbreak cpl3_bp
+		rc=$?
+		expect hw3 1 hw-breakpoint "$(sym3 cpl3_bp)" && [ "$(nstops hw3)" = 1 ] && [ $rc -eq 0 ]
+		check $? "hw breakpoint at cpl3_bp $(sym3 cpl3_bp) in ring 3 stops there, guest completes (got: $(tr '\n' ';' <"$TMP/hw3.stops") exit $rc)"
+	fi
+	if [ -n "$NO_INT3_CPL3" ]; then
+		skip "int3 at cpl3_bp in ring 3 stops with reason sw-breakpoint, guest completes" "$NO_INT3_CPL3"
+	else
+		dbg3 sw3 --break cpl3_bp
+		rc=$?
+		expect sw3 1 sw-breakpoint "$(sym3 cpl3_bp)" && [ "$(nstops sw3)" = 1 ] && [ $rc -eq 0 ]
+		check $? "int3 at cpl3_bp $(sym3 cpl3_bp) in ring 3 stops with reason sw-breakpoint, guest completes (got: $(tr '\n' ';' <"$TMP/sw3.stops") status $(jget sw3 status))"
+	fi
 fi
 
-# --- 6. a symbol the image lacks is a usage error, not a silent run
+# --- 7. a symbol the image lacks is a usage error, not a silent run
 "$RUN" --accel="$ACCEL" --hbreak no_such_symbol "$ELF" >"$TMP/bad.out" 2>&1
 rc=$?
 [ $rc -ne 0 ] && grep -q "no such symbol" "$TMP/bad.out"
