@@ -18,6 +18,22 @@ static void signal_tick(struct hlkvm_timer *t)
 	hlkvm_eventfd_signal(t->irqfd);
 }
 
+/*
+ * A catch-up tick no sooner than a quarter period after the last one, so
+ * a guest that cannot keep up still runs its own code. Caller holds @lock;
+ * armed only while running: timer_stop() clears @running under @lock
+ * before it cancels @pace, so an arming racing a stop either came before
+ * (and the cancel takes it) or sees the timer stopped. hrtimer_start()
+ * never waits for pace_fn(), which takes @lock, so this cannot deadlock.
+ */
+static void pace_owed_locked(struct hlkvm_timer *t)
+{
+	if (t->running && hlkvm_ticks_owed(&t->ticks))
+		hrtimer_start(&t->pace,
+			      ktime_add_ns(t->last_inject, t->period_ns / 4),
+			      HRTIMER_MODE_ABS);
+}
+
 static enum hrtimer_restart tick_fn(struct hrtimer *timer)
 {
 	struct hlkvm_timer *t = container_of(timer, struct hlkvm_timer, tick);
@@ -32,8 +48,11 @@ static enum hrtimer_restart tick_fn(struct hrtimer *timer)
 	}
 	n = hrtimer_forward_now(timer, ns_to_ktime(t->period_ns));
 	action = hlkvm_ticks_expire(&t->ticks, n);
-	if (action == HLKVM_TICK_INJECT)
+	if (action == HLKVM_TICK_INJECT) {
 		t->last_inject = ktime_get();
+		/* auto-EOI: acknowledged as injected, the backlog may go on */
+		pace_owed_locked(t);
+	}
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	if (action != HLKVM_TICK_NONE)
@@ -47,15 +66,25 @@ static enum hrtimer_restart pace_fn(struct hrtimer *timer)
 	unsigned long flags;
 	bool inject;
 
+	enum hrtimer_restart again = HRTIMER_NORESTART;
+
 	raw_spin_lock_irqsave(&t->lock, flags);
 	inject = hlkvm_ticks_release(&t->ticks);
-	if (inject)
+	if (inject) {
 		t->last_inject = ktime_get();
+		/* auto-EOI: acknowledged as injected, the next one is owed */
+		if (t->running && hlkvm_ticks_owed(&t->ticks)) {
+			hrtimer_set_expires(timer,
+					    ktime_add_ns(t->last_inject,
+							 t->period_ns / 4));
+			again = HRTIMER_RESTART;
+		}
+	}
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	if (inject)
 		signal_tick(t);
-	return HRTIMER_NORESTART;
+	return again;
 }
 
 void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
@@ -185,19 +214,18 @@ void hlkvm_timer_ack(struct hlkvm_timer *t)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&t->lock, flags);
-	/*
-	 * A catch-up tick no sooner than a quarter period after the last
-	 * one, so a guest that cannot keep up still runs its own code.
-	 * Armed under @lock and only while running: timer_stop() clears
-	 * @running under @lock before it cancels @pace, so an ack racing a
-	 * stop either armed it before (and the cancel takes it) or sees the
-	 * timer stopped. hrtimer_start() never waits for pace_fn(), which
-	 * takes @lock, so this cannot deadlock.
-	 */
-	if (hlkvm_ticks_ack(&t->ticks) && t->running)
-		hrtimer_start(&t->pace,
-			      ktime_add_ns(t->last_inject, t->period_ns / 4),
-			      HRTIMER_MODE_ABS);
+	if (hlkvm_ticks_ack(&t->ticks))
+		pace_owed_locked(t);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
+}
+
+void hlkvm_timer_auto_eoi(struct hlkvm_timer *t, bool on)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&t->lock, flags);
+	if (hlkvm_ticks_set_auto_ack(&t->ticks, on))
+		pace_owed_locked(t);
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
 

@@ -85,6 +85,11 @@ void hlkvm_timer_destroy(struct hlkvm_timer *t);
 bool hlkvm_timer_should_bridge(struct hlkvm_timer *t);
 /* The guest acknowledged a tick: pace out a catch-up tick if one is owed */
 void hlkvm_timer_ack(struct hlkvm_timer *t);
+/*
+ * KVM's 8259 entered (@on) or left auto-EOI mode: while in it, each tick
+ * is acknowledged as it is injected (hlkvm_ticks_set_auto_ack())
+ */
+void hlkvm_timer_auto_eoi(struct hlkvm_timer *t, bool on);
 void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info);
 /* The timer as a snapshot takes it; next_ns on the CLOCK_MONOTONIC clock */
 void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st);
