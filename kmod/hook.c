@@ -131,6 +131,13 @@ static void handle_out(struct hlkvm_vm *vm, struct kvm_vcpu *vcpu, u16 port,
 		hlkvm_timer_ack(&vm->timer);
 		hlkvm_stats_inc(&vm->stats, HLKVM_STATS_A_EOI_SEEN);
 		return;
+	case HLKVM_PIO_PIC_MODE:
+		/*
+		 * KVM's PIC will (or will no longer) end IRQ0's service by
+		 * itself, where no EOI reaches port 0x20 to be seen
+		 */
+		hlkvm_timer_auto_eoi(&vm->timer, res.auto_eoi);
+		return;
 	case HLKVM_PIO_ABSORB:
 		break;
 	case HLKVM_PIO_EOI:

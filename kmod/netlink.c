@@ -5,6 +5,7 @@
  * release notifier that ends an attachment with its socket.
  */
 #include <linux/capability.h>
+#include <linux/delay.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/kvm_host.h>
@@ -714,6 +715,31 @@ static struct genl_family hlkvm_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(hlkvm_genl_mcgrps),
 };
 
+#ifdef HLKVM_DEBUG_KNOBS
+/*
+ * Test only, in debug builds (Kbuild): hold a released socket's detach
+ * this long, so that tests/host/hardening.c can bind the port id the
+ * socket left and attach from it in the window NETLINK_URELEASE leaves
+ * open, which is otherwise too short to hit at will.
+ */
+static unsigned int urelease_delay_ms;
+module_param(urelease_delay_ms, uint, 0600);
+MODULE_PARM_DESC(urelease_delay_ms,
+		 "test only: delay a released socket's detach (ms)");
+
+static void urelease_delay(void)
+{
+	unsigned int ms = READ_ONCE(urelease_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+#else
+static void urelease_delay(void)
+{
+}
+#endif
+
 /* A VMM that exits, or is killed, closes its socket: detach its VMs */
 static int hlkvm_netlink_notify(struct notifier_block *nb,
 				unsigned long event, void *ptr)
@@ -721,8 +747,10 @@ static int hlkvm_netlink_notify(struct notifier_block *nb,
 	struct netlink_notify *n = ptr;
 
 	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
-	    hlkvm_vm_count())
+	    hlkvm_vm_count()) {
+		urelease_delay();
 		hlkvm_vm_detach_socket(n->net, n->portid);
+	}
 	return NOTIFY_DONE;
 }
 

@@ -12,6 +12,9 @@
 /* 8259 command port: bit 4 makes it ICW1, else bit 3 OCW3, else OCW2 */
 #define PIC_ICW1		0x10
 #define PIC_OCW3		0x08
+/* ICW1's IC4: an ICW4 follows; ICW4's AEOI: automatic end of interrupt */
+#define PIC_ICW1_IC4		0x01
+#define PIC_ICW4_AEOI		0x02
 /* OCW2: R (bit 7), SL (bit 6), EOI (bit 5), then the level L2-L0 */
 #define PIC_OCW2_CMD_MASK	0xe0
 #define PIC_OCW2_NONSPEC_EOI	0x20
@@ -55,11 +58,12 @@ bool hlkvm_port_is_reserved(u16 port)
 	return port_group(port) >= 0 || port == HLKVM_PORT_HALT;
 }
 
-/* Port 0x20 is watched, not answered: KVM's PIC is there */
+/* The master's ports are watched, not answered: KVM's PIC is there */
 static bool pic_watched(const struct hlkvm_port_cfg *cfg, u16 port)
 {
-	return cfg->pic_watch && port == HLKVM_PORT_PIC_MASTER_CMD &&
-	       !group_enabled(cfg, HLKVM_GROUP_PIC);
+	return cfg->pic_watch && !group_enabled(cfg, HLKVM_GROUP_PIC) &&
+	       (port == HLKVM_PORT_PIC_MASTER_CMD ||
+		port == HLKVM_PORT_PIC_MASTER_DATA);
 }
 
 bool hlkvm_port_maybe_ours(const struct hlkvm_port_cfg *cfg, u16 port)
@@ -243,6 +247,69 @@ static bool is_irq0_eoi(u8 v)
 	}
 }
 
+/*
+ * One byte KVM's master 8259 is sent, followed as its pic_ioport_write()
+ * and kvm_pic_reset() take it: ICW1 on port 0x20 starts the
+ * initialisation and, without IC4, leaves auto-EOI off; port 0x21 then
+ * takes ICW2, ICW3 (always: KVM's 8259 has no single mode and ignores
+ * ICW1's SNGL) and, after an ICW1 with IC4, ICW4, whose AEOI bit decides;
+ * outside an initialisation it is OCW1, the mask. OCW2 and OCW3 change
+ * neither. True when this byte decided auto-EOI.
+ */
+static bool pic_watch_write(struct hlkvm_pic_watch *pic, u16 port, u8 v)
+{
+	if (port == HLKVM_PORT_PIC_MASTER_CMD) {
+		if (!(v & PIC_ICW1))
+			return false;
+		pic->init4 = v & PIC_ICW1_IC4;
+		pic->init_state = HLKVM_PIC_INIT_ICW2;
+		if (pic->init4)
+			return false;
+		pic->auto_eoi = false;
+		return true;
+	}
+	switch (pic->init_state) {
+	case HLKVM_PIC_INIT_ICW2:
+		pic->init_state = HLKVM_PIC_INIT_ICW3;
+		return false;
+	case HLKVM_PIC_INIT_ICW3:
+		pic->init_state = pic->init4 ? HLKVM_PIC_INIT_ICW4 :
+					       HLKVM_PIC_INIT_NONE;
+		return false;
+	case HLKVM_PIC_INIT_ICW4:
+		pic->auto_eoi = v & PIC_ICW4_AEOI;
+		pic->init_state = HLKVM_PIC_INIT_NONE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A write to KVM's master 8259, watched on its way there */
+static enum hlkvm_pio_verdict pic_watch_out(struct hlkvm_port_state *st,
+					    u16 port, unsigned int len,
+					    const u8 *bytes,
+					    struct hlkvm_pio_result *res)
+{
+	if (len < 1 || len > PIO_MAX_LEN)
+		return HLKVM_PIO_PASS;
+	res->group = HLKVM_GROUP_PIC;
+	res->period_us = 0;
+	res->period_ns = 0;
+	/* KVM's PIC takes byte writes only (picdev_write() drops others) */
+	if (len == 1 && pic_watch_write(&st->pic, port, bytes[0])) {
+		res->auto_eoi = st->pic.auto_eoi;
+		return HLKVM_PIO_PIC_MODE;
+	}
+	/*
+	 * Whatever the access's width, its first byte is what the PIC's
+	 * command port gets; KVM's PIC decodes it (and the rest) itself.
+	 */
+	if (port != HLKVM_PORT_PIC_MASTER_CMD || !is_irq0_eoi(bytes[0]))
+		return HLKVM_PIO_PASS;
+	return HLKVM_PIO_EOI_SEEN;
+}
+
 enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
 				     struct hlkvm_port_state *st, u64 now_ns,
 				     u16 port, unsigned int len,
@@ -265,18 +332,8 @@ enum hlkvm_pio_verdict hlkvm_pio_out(const struct hlkvm_port_cfg *cfg,
 		return HLKVM_PIO_PERIOD;
 	}
 
-	/*
-	 * Whatever the access's width, its first byte is what the PIC's
-	 * command port gets; KVM's PIC decodes it (and the rest) itself.
-	 */
-	if (pic_watched(cfg, port)) {
-		if (len < 1 || len > PIO_MAX_LEN || !is_irq0_eoi(bytes[0]))
-			return HLKVM_PIO_PASS;
-		res->group = HLKVM_GROUP_PIC;
-		res->period_us = 0;
-		res->period_ns = 0;
-		return HLKVM_PIO_EOI_SEEN;
-	}
+	if (pic_watched(cfg, port))
+		return pic_watch_out(st, port, len, bytes, res);
 	if (!all_bytes_ours(cfg, port, len, false))
 		return HLKVM_PIO_PASS;
 	for (i = 0; i < len; i++) {

@@ -20,6 +20,10 @@
  * @HLKVM_PIO_PIT_TICK: absorbed PIT write that (re)programmed channel 0
  *                      while it drives the tick (@pit_tick): the tick's
  *                      new period is in the result, 0 to stop it
+ * @HLKVM_PIO_PIC_MODE: not absorbed: a write to KVM's master 8259
+ *                      (@pic_watch) that decided whether it ends IRQ0's
+ *                      service by itself (ICW4's AEOI; an ICW1 without
+ *                      ICW4 clears it): the result's @auto_eoi says which
  */
 enum hlkvm_pio_verdict {
 	HLKVM_PIO_PASS,
@@ -28,6 +32,7 @@ enum hlkvm_pio_verdict {
 	HLKVM_PIO_PERIOD,
 	HLKVM_PIO_EOI_SEEN,
 	HLKVM_PIO_PIT_TICK,
+	HLKVM_PIO_PIC_MODE,
 };
 
 /**
@@ -35,8 +40,9 @@ enum hlkvm_pio_verdict {
  * @groups: HLKVM_GROUP_F_* mask
  * @timer_port: the PV timer port
  * @pic_watch: KVM's own PIC answers the PIC ports (full irqchip): with the
- *             PIC group off, port 0x20 writes are only watched for IRQ0
- *             EOIs, never answered
+ *             PIC group off, the master's port 0x20 and 0x21 writes are
+ *             only watched, for IRQ0 EOIs and for its initialisation
+ *             (struct hlkvm_pic_watch), never answered
  * @pit_tick: channel 0 drives the tick (HLKVM_A_PIT_TICK) until the
  *            guest writes the PV timer port
  */
@@ -48,8 +54,34 @@ struct hlkvm_port_cfg {
 };
 
 /**
+ * struct hlkvm_pic_watch - KVM's master 8259 as the writes it was sent
+ *                          program it (@pic_watch only)
+ * @init_state: which initialisation word port 0x21 takes next, counted as
+ *              KVM's i8259.c counts it: HLKVM_PIC_INIT_NONE (an OCW1),
+ *              _ICW2, _ICW3 or _ICW4
+ * @init4: the last ICW1 announced an ICW4 (IC4)
+ * @auto_eoi: ICW4's AEOI: the PIC ends IRQ0's service itself when the CPU
+ *            takes the interrupt, and the guest writes no EOI
+ */
+struct hlkvm_pic_watch {
+	u8 init_state;
+	bool init4;
+	bool auto_eoi;
+};
+
+enum {
+	HLKVM_PIC_INIT_NONE,
+	HLKVM_PIC_INIT_ICW2,
+	HLKVM_PIC_INIT_ICW3,
+	HLKVM_PIC_INIT_ICW4,
+};
+
+/**
  * struct hlkvm_port_state - per-VM device state the answers depend on
  * @pit: the 8254 and port 0x61 (pit.h); all zero after attach
+ * @pic: KVM's master 8259, followed (@pic_watch); all zero after attach:
+ *       a guest that set up its PIC before the VM was attached is taken
+ *       as not in auto-EOI mode
  *
  * Written from the vCPU that makes the access without a lock: hlkvm VMs
  * have one vCPU. A torn update between two vCPUs could only produce a
@@ -57,6 +89,7 @@ struct hlkvm_port_cfg {
  */
 struct hlkvm_port_state {
 	struct hlkvm_pit_state pit;
+	struct hlkvm_pic_watch pic;
 };
 
 /**
@@ -64,11 +97,14 @@ struct hlkvm_port_state {
  * @group: enum hlkvm_group of the port, for the counters
  * @period_us: for HLKVM_PIO_PERIOD, the period the guest wrote (unclamped)
  * @period_ns: for HLKVM_PIO_PIT_TICK, channel 0's period (unclamped), or 0
+ * @auto_eoi: for HLKVM_PIO_PIC_MODE, whether KVM's PIC is now in auto-EOI
+ *            mode
  */
 struct hlkvm_pio_result {
 	unsigned int group;
 	u32 period_us;
 	u64 period_ns;
+	bool auto_eoi;
 };
 
 /*

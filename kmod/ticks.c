@@ -17,7 +17,8 @@ void hlkvm_ticks_init(struct hlkvm_ticks *t, u32 policy, u32 backlog_max)
 
 static void inject(struct hlkvm_ticks *t)
 {
-	if (t->outstanding < HLKVM_TICKS_OUTSTANDING_MAX)
+	/* In auto-ack mode the injection is its own acknowledgment */
+	if (!t->auto_ack && t->outstanding < HLKVM_TICKS_OUTSTANDING_MAX)
 		t->outstanding++;
 	t->injected++;
 }
@@ -71,12 +72,27 @@ enum hlkvm_tick_action hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n)
 	return HLKVM_TICK_KICK;
 }
 
+bool hlkvm_ticks_owed(const struct hlkvm_ticks *t)
+{
+	return t->outstanding == 0 && t->backlog > 0;
+}
+
 bool hlkvm_ticks_ack(struct hlkvm_ticks *t)
 {
 	if (t->outstanding)
 		t->outstanding--;
 	t->stale = 0;
-	return t->outstanding == 0 && t->backlog > 0;
+	return hlkvm_ticks_owed(t);
+}
+
+bool hlkvm_ticks_set_auto_ack(struct hlkvm_ticks *t, bool on)
+{
+	t->auto_ack = on;
+	if (on) {
+		t->outstanding = 0;
+		t->stale = 0;
+	}
+	return hlkvm_ticks_owed(t);
 }
 
 bool hlkvm_ticks_release(struct hlkvm_ticks *t)

@@ -39,10 +39,13 @@
  * @merged: ticks merged (skip policy)
  * @lost: ticks dropped on a full backlog
  * @kicks: stale guard signals (HLKVM_TICK_KICK), not ticks
+ * @auto_ack: each injection is its own acknowledgment (KVM's 8259 in
+ *            auto-EOI mode, hlkvm_ticks_set_auto_ack())
  */
 struct hlkvm_ticks {
 	u32 policy;
 	u32 backlog_max;
+	bool auto_ack;
 	u32 outstanding;
 	u32 backlog;
 	u32 stale;
@@ -80,6 +83,27 @@ bool hlkvm_ticks_ack(struct hlkvm_ticks *t);
 
 /* A paced backlog delivery is due. Returns true if it is to be injected. */
 bool hlkvm_ticks_release(struct hlkvm_ticks *t);
+
+/*
+ * Whether a backlog tick is owed now: none outstanding, some waiting. The
+ * caller delivers it through hlkvm_ticks_release(), paced; after an
+ * injection in auto-ack mode this is how the backlog drains.
+ */
+bool hlkvm_ticks_owed(const struct hlkvm_ticks *t);
+
+/*
+ * KVM's 8259 was put in auto-EOI mode (@on) or taken out of it. In it the
+ * PIC ends IRQ0's service when the CPU takes the interrupt, as KVM's
+ * i8259.c pic_intack() does, and the guest writes no EOI: each injection
+ * is then its own acknowledgment, as if the guest had acknowledged it at
+ * once, and a tick still outstanding when the mode is turned on (whose
+ * EOI will never come) counts as acknowledged. Only for a caller that
+ * learns of acknowledgments from the guest's port 0x20 writes (the
+ * module): one told of each by KVM itself (the fallback's resamplefd,
+ * which KVM signals from pic_intack() too) must never use it, or it would
+ * count every tick acknowledged twice. Returns hlkvm_ticks_owed().
+ */
+bool hlkvm_ticks_set_auto_ack(struct hlkvm_ticks *t, bool on);
 
 /* The timer stopped: the backlog is dropped, outstanding ticks remain. */
 void hlkvm_ticks_stop(struct hlkvm_ticks *t);

@@ -18,6 +18,22 @@ static void signal_tick(struct hlkvm_timer *t)
 	hlkvm_eventfd_signal(t->irqfd);
 }
 
+/*
+ * A catch-up tick no sooner than a quarter period after the last one, so
+ * a guest that cannot keep up still runs its own code. Caller holds @lock;
+ * armed only while running: timer_stop() clears @running under @lock
+ * before it cancels @pace, so an arming racing a stop either came before
+ * (and the cancel takes it) or sees the timer stopped. hrtimer_start()
+ * never waits for pace_fn(), which takes @lock, so this cannot deadlock.
+ */
+static void pace_owed_locked(struct hlkvm_timer *t)
+{
+	if (t->running && hlkvm_ticks_owed(&t->ticks))
+		hrtimer_start(&t->pace,
+			      ktime_add_ns(t->last_inject, t->period_ns / 4),
+			      HRTIMER_MODE_ABS);
+}
+
 static enum hrtimer_restart tick_fn(struct hrtimer *timer)
 {
 	struct hlkvm_timer *t = container_of(timer, struct hlkvm_timer, tick);
@@ -25,16 +41,19 @@ static enum hrtimer_restart tick_fn(struct hrtimer *timer)
 	unsigned long flags;
 	u64 n;
 
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	if (!t->running) {
-		spin_unlock_irqrestore(&t->lock, flags);
+		raw_spin_unlock_irqrestore(&t->lock, flags);
 		return HRTIMER_NORESTART;
 	}
 	n = hrtimer_forward_now(timer, ns_to_ktime(t->period_ns));
 	action = hlkvm_ticks_expire(&t->ticks, n);
-	if (action == HLKVM_TICK_INJECT)
+	if (action == HLKVM_TICK_INJECT) {
 		t->last_inject = ktime_get();
-	spin_unlock_irqrestore(&t->lock, flags);
+		/* auto-EOI: acknowledged as injected, the backlog may go on */
+		pace_owed_locked(t);
+	}
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	if (action != HLKVM_TICK_NONE)
 		signal_tick(t);
@@ -47,22 +66,32 @@ static enum hrtimer_restart pace_fn(struct hrtimer *timer)
 	unsigned long flags;
 	bool inject;
 
-	spin_lock_irqsave(&t->lock, flags);
+	enum hrtimer_restart again = HRTIMER_NORESTART;
+
+	raw_spin_lock_irqsave(&t->lock, flags);
 	inject = hlkvm_ticks_release(&t->ticks);
-	if (inject)
+	if (inject) {
 		t->last_inject = ktime_get();
-	spin_unlock_irqrestore(&t->lock, flags);
+		/* auto-EOI: acknowledged as injected, the next one is owed */
+		if (t->running && hlkvm_ticks_owed(&t->ticks)) {
+			hrtimer_set_expires(timer,
+					    ktime_add_ns(t->last_inject,
+							 t->period_ns / 4));
+			again = HRTIMER_RESTART;
+		}
+	}
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	if (inject)
 		signal_tick(t);
-	return HRTIMER_NORESTART;
+	return again;
 }
 
 void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
 		      u32 policy, u32 backlog_max)
 {
 	spin_lock_init(&t->ctl_lock);
-	spin_lock_init(&t->lock);
+	raw_spin_lock_init(&t->lock);
 	t->running = false;
 	t->source = HLKVM_TIMER_SRC_PV;
 	t->requested_us = 0;
@@ -83,19 +112,19 @@ static void timer_stop(struct hlkvm_timer *t)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	t->running = false;
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	/* tick_fn sees !running and does not re-arm; wait for it */
 	hrtimer_cancel(&t->tick);
 	hrtimer_cancel(&t->pace);
 
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	hlkvm_ticks_stop(&t->ticks);
 	t->period_us = 0;
 	t->period_ns = 0;
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
 
 /* Stop, then run at @ns unless 0 */
@@ -107,7 +136,7 @@ static void timer_set(struct hlkvm_timer *t, u32 source, u32 req_us, u64 ns,
 	spin_lock(&t->ctl_lock);
 	timer_stop(t);
 
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	t->source = source;
 	t->requested_us = req_us;
 	if (clamped)
@@ -117,7 +146,7 @@ static void timer_set(struct hlkvm_timer *t, u32 source, u32 req_us, u64 ns,
 		t->period_ns = ns;
 		t->running = true;
 	}
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	if (ns)
 		hrtimer_start(&t->tick, ktime_add_ns(ktime_get(), ns),
@@ -157,9 +186,9 @@ void hlkvm_timer_set_policy(struct hlkvm_timer *t, u32 policy)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	t->ticks.policy = policy;
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
 
 void hlkvm_timer_destroy(struct hlkvm_timer *t)
@@ -174,9 +203,9 @@ bool hlkvm_timer_should_bridge(struct hlkvm_timer *t)
 	unsigned long flags;
 	bool ret;
 
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	ret = hlkvm_ticks_should_bridge(&t->ticks, t->running);
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 	return ret;
 }
 
@@ -184,28 +213,27 @@ void hlkvm_timer_ack(struct hlkvm_timer *t)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&t->lock, flags);
-	/*
-	 * A catch-up tick no sooner than a quarter period after the last
-	 * one, so a guest that cannot keep up still runs its own code.
-	 * Armed under @lock and only while running: timer_stop() clears
-	 * @running under @lock before it cancels @pace, so an ack racing a
-	 * stop either armed it before (and the cancel takes it) or sees the
-	 * timer stopped. hrtimer_start() never waits for pace_fn(), which
-	 * takes @lock, so this cannot deadlock.
-	 */
-	if (hlkvm_ticks_ack(&t->ticks) && t->running)
-		hrtimer_start(&t->pace,
-			      ktime_add_ns(t->last_inject, t->period_ns / 4),
-			      HRTIMER_MODE_ABS);
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
+	if (hlkvm_ticks_ack(&t->ticks))
+		pace_owed_locked(t);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
+}
+
+void hlkvm_timer_auto_eoi(struct hlkvm_timer *t, bool on)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&t->lock, flags);
+	if (hlkvm_ticks_set_auto_ack(&t->ticks, on))
+		pace_owed_locked(t);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
 
 void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	info->running = t->running;
 	info->source = t->source;
 	info->requested_us = t->requested_us;
@@ -213,14 +241,14 @@ void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info)
 	info->period_ns = t->period_ns;
 	info->clamped = t->clamped;
 	info->ticks = t->ticks;
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
 
 void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	/* tick_fn forwards the expiry under @lock: this one is current */
 	*st = (struct hlkvm_state_timer){
 		.running = t->running,
@@ -234,7 +262,7 @@ void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st)
 		.backlog = t->ticks.backlog,
 		.outstanding = t->ticks.outstanding,
 	};
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
 
 void hlkvm_timer_restore(struct hlkvm_timer *t,
@@ -248,7 +276,7 @@ void hlkvm_timer_restore(struct hlkvm_timer *t,
 	timer_stop(t);
 
 	now = ktime_get();
-	spin_lock_irqsave(&t->lock, flags);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	t->ticks.policy = st->policy;
 	t->ticks.backlog = st->backlog;
 	t->ticks.outstanding = st->outstanding;
@@ -263,7 +291,7 @@ void hlkvm_timer_restore(struct hlkvm_timer *t,
 	/* The pacing counts from the restore: the old host's time is gone */
 	t->last_inject = now;
 	owed = st->running && !st->outstanding && st->backlog;
-	spin_unlock_irqrestore(&t->lock, flags);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	if (st->running)
 		hrtimer_start(&t->tick, ns_to_ktime(st->next_ns),

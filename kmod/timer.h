@@ -19,7 +19,12 @@ struct eventfd_ctx;
  * @ctl_lock: serializes set/stop (guest writes, SET_VM, detach); never
  *            taken by the hrtimer callbacks, so they may be cancelled
  *            under it
- * @lock: protects every member below it; taken by the hrtimer callbacks
+ * @lock: protects every member below it; taken by the hrtimer callbacks,
+ *        and by hlkvm_timer_ack() from the kvm_eoi tracepoint probe and
+ *        the ftrace hook, both with preemption off: raw, since on
+ *        PREEMPT_RT a spinlock_t sleeps ("scheduling while atomic" in
+ *        kvm_eoi_probe on 6.1-rt). Nothing under it may sleep on RT
+ *        either: hrtimer_start() and the tick accounting only.
  * @running: the periodic timer is armed
  * @source: enum hlkvm_timer_source: who set the period last
  * @requested_us: the period last asked for
@@ -35,7 +40,7 @@ struct eventfd_ctx;
  */
 struct hlkvm_timer {
 	spinlock_t ctl_lock;	/* see above: set/stop only */
-	spinlock_t lock;	/* the members below, callbacks too */
+	raw_spinlock_t lock;	/* the members below, callbacks too */
 	bool running;
 	u32 source;
 	u32 requested_us;
@@ -80,6 +85,11 @@ void hlkvm_timer_destroy(struct hlkvm_timer *t);
 bool hlkvm_timer_should_bridge(struct hlkvm_timer *t);
 /* The guest acknowledged a tick: pace out a catch-up tick if one is owed */
 void hlkvm_timer_ack(struct hlkvm_timer *t);
+/*
+ * KVM's 8259 entered (@on) or left auto-EOI mode: while in it, each tick
+ * is acknowledged as it is injected (hlkvm_ticks_set_auto_ack())
+ */
+void hlkvm_timer_auto_eoi(struct hlkvm_timer *t, bool on);
 void hlkvm_timer_info(struct hlkvm_timer *t, struct hlkvm_timer_info *info);
 /* The timer as a snapshot takes it; next_ns on the CLOCK_MONOTONIC clock */
 void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st);

@@ -2,14 +2,15 @@
 # hlkvm.ko: build, style, sparse and install rules; included by the
 # top-level Makefile, run from the repository root.
 #
-#   make module [KVER=<kver>|6.1|6.12|7.3|newest]
+#   make module [KVER=<kver>|6.1|6.12|rt|6.12-rt|7.3|newest]
 #                                       W=1 build, warnings are errors;
 #                                       without KVER: 6.1, 6.12 and newest
 #   make module KVER=debug              against scripts/debug-kernel's tree
 #   make module-style                   checkpatch --strict
 #   make module-sparse [KVER=...]       sparse (C=2), by default against
-#                                       6.1 and 6.12 (KVER=newest: in the
-#                                       trixie build root, with its sparse)
+#                                       6.1, 6.12 and newest (Debian's 7.x:
+#                                       in the trixie build root, with
+#                                       scripts/sparse-patched's sparse)
 #   make install-module KVER=<kver>     modules_install into updates/
 #                                       (DESTDIR honoured; make install too)
 #
@@ -28,6 +29,7 @@ HLKVM_ROOT := $(abspath .)
 hlkvm_resolve = $(shell bash -c '. scripts/lib/kernels.sh; \
 	for k in $(1); do case $$k in \
 	(debug) scripts/debug-kernel --print-kver 2>/dev/null || echo debug;; \
+	(rt|*.*-rt) hlkvm_kver $$k || echo unresolved:$$k;; \
 	(*-*) echo $$k;; \
 	(*) hlkvm_kver $$k || echo unresolved:$$k;; esac; done')
 # Debian 13's kernels (+deb13 in the name: the 7.x of trixie-backports) need
@@ -41,9 +43,9 @@ hlkvm_in_root = $(if $(findstring +deb13-,$(1)),$(if $(wildcard $(HLKVM_KSRC)/li
 # -hlkvm-debug)
 hlkvm_kdir = $(if $(filter debug %-hlkvm-debug,$(1)),$(HLKVM_ROOT)/.cache/debug-kernel/$(1)/build,$(if $(call hlkvm_in_root,$(1)),/usr/src,$(HLKVM_KSRC))/linux-headers-$(1))
 # The kbuild make: here, or in the build root with the kernel's build
-# directory bound at its own path (objects and .ko land here as for 6.x).
-# (In the root, $(MAKE) names the root's own make.)
-hlkvm_kmake = $(if $(call hlkvm_in_root,$(1)),scripts/buildroot run --bind $(HLKVM_ROOT)/build/kmod/$(1) --) $(MAKE) --no-print-directory
+# directory bound at its own path (objects and .ko land here as for 6.x),
+# and $(2)'s --bind DIR too. (In the root, $(MAKE) names the root's own make.)
+hlkvm_kmake = $(if $(call hlkvm_in_root,$(1)),scripts/buildroot run --bind $(HLKVM_ROOT)/build/kmod/$(1) $(2) --) $(MAKE) --no-print-directory
 HLKVM_KVERS = $(call hlkvm_resolve,$(if $(KVER),$(KVER),$(HLKVM_KSERIES)))
 # $(1): a resolved name; refuse one that did not resolve (the reason is
 # already on stderr, from hlkvm_kver)
@@ -68,13 +70,14 @@ define hlkvm_stage
 	cp -p uapi/linux/hlkvm.h build/kmod/$(1)/src/uapi/linux/
 endef
 
-# $(1): kernel release, $(2): extra kbuild arguments, $(3): log name
+# $(1): kernel release, $(2): extra kbuild arguments, $(3): log name,
+# $(4): what else to bind in the build root (--bind DIR ...)
 define hlkvm_kbuild
 	$(call hlkvm_unresolved,$(1))
 	$(if $(call hlkvm_in_root,$(1)),scripts/buildroot headers $(1) >/dev/null || exit 1,test -d $(call hlkvm_kdir,$(1)) || \
 		{ echo "module: no kernel tree in $(call hlkvm_kdir,$(1))$(if $(filter debug,$(1)), (build it with scripts/debug-kernel))" >&2; exit 1; })
 	$(call hlkvm_stage,$(1))
-	if ! $(call hlkvm_kmake,$(1)) -C $(call hlkvm_kdir,$(1)) \
+	if ! $(call hlkvm_kmake,$(1),$(4)) -C $(call hlkvm_kdir,$(1)) \
 		M=$(HLKVM_ROOT)/build/kmod/$(1)/src $(2) modules \
 		> build/kmod/$(1)/$(3) 2>&1; then \
 		cat build/kmod/$(1)/$(3); exit 1; fi
@@ -114,30 +117,39 @@ module-style: $(CHECKPATCH)
 	@echo "  STYLE   clean"
 
 # Sparse checks every file (C=2); only our files' findings fail the build.
-# A kernel built in the trixie build root is checked by the root's sparse
-# (installed there on first use): kbuild runs it inside. Where kbuild
-# refuses the checker (from 6.15 it asks scripts/checker-valid.sh, and
-# 7.x's <linux/compiler_types.h> needs __typeof_unqual__ under
-# __CHECKER__, which Debian's sparse 0.6.4 cannot parse) nothing was
-# checked: that is an error, never "clean". By default the kernels
-# Debian's sparse can check; KVER=newest says why it cannot there.
-HLKVM_SPARSE_KSERIES ?= 6.1 6.12
+# 6.1 and 6.12 are checked by this machine's sparse (Debian's 0.6.4). A
+# kernel built in the trixie build root (7.x) is checked inside it by
+# scripts/sparse-patched's sparse: Debian's 0.6.4 built from Debian's own
+# source with our patches (scripts/sparse.d), since 7.x headers need
+# __typeof_unqual__ and a constant __builtin_strlen() under __CHECKER__;
+# and its headers get kbuild's scripts/checker-valid.sh, which Debian's
+# lack (without it kbuild turns the checker off). Where kbuild still
+# refuses the checker nothing was checked: that is an error, never "clean".
+HLKVM_SPARSE_KSERIES ?= 6.1 6.12 newest
 HLKVM_SPARSE_KVERS = $(call hlkvm_resolve,$(if $(KVER),$(KVER),$(HLKVM_SPARSE_KSERIES)))
+# $(1): kernel release; the checker as the shell names it (the lines of
+# hlkvm_kbuild run in shells of their own: no variable carries over), and
+# how to run it there. scripts/sparse-patched prints the cached binary's
+# path quickly once it is built, which the rule makes it do first.
+hlkvm_check = $(if $(call hlkvm_in_root,$(1)),$$(scripts/sparse-patched),sparse)
+hlkvm_check_bind = $(if $(call hlkvm_in_root,$(1)),--bind $$(dirname $(call hlkvm_check,$(1))))
+hlkvm_check_run = $(if $(call hlkvm_in_root,$(1)),scripts/buildroot run $(call hlkvm_check_bind,$(1)) --) $(call hlkvm_check,$(1))
 module-sparse:
 	+@set -e; $(foreach k,$(HLKVM_SPARSE_KVERS), \
 	$(call hlkvm_unresolved,$(k)) \
-	$(if $(call hlkvm_in_root,$(k)),scripts/buildroot pkg sparse >/dev/null || exit 1;, \
+	$(if $(call hlkvm_in_root,$(k)), \
+		scripts/sparse-patched >/dev/null && scripts/sparse-patched kbuild $(k) || exit 1;, \
 		command -v sparse >/dev/null || \
 		{ echo "module-sparse: sparse is not installed (scripts/deps build)" >&2; exit 1; };) \
-	$(call hlkvm_kbuild,$(k),C=2,sparse.log); \
+	$(call hlkvm_kbuild,$(k),C=2 CHECK=$(call hlkvm_check,$(k)),sparse.log,$(call hlkvm_check_bind,$(k))); \
 	if grep -q 'C=2 specified, but .* is not available or not up to date' \
 		build/kmod/$(k)/sparse.log; then \
-		echo "module-sparse: NOT CHECKED against $(k): its kbuild refused sparse $$($(if $(call hlkvm_in_root,$(k)),scripts/buildroot run --) sparse --version 2>&1) ($$(grep -q 'checker-valid.sh: No such file' build/kmod/$(k)/sparse.log && echo "no scripts/checker-valid.sh in Debian's headers; ")7.x headers need __typeof_unqual__ under __CHECKER__, which sparse 0.6.4 cannot parse)" >&2; \
+		echo "module-sparse: NOT CHECKED against $(k): its kbuild refused the checker $(call hlkvm_check,$(k)) ($$($(call hlkvm_check_run,$(k)) --version 2>&1); see build/kmod/$(k)/sparse.log)" >&2; \
 		exit 1; fi; \
 	if grep -E '(^|/)(kmod|uapi)/[^:]*:[0-9]+:[0-9]+: (warning|error):' \
 		build/kmod/$(k)/sparse.log; then \
 		echo "module-sparse: sparse findings in our files against $(k)" >&2; exit 1; fi; \
-	echo "  SPARSE  clean ($(k))";)
+	echo "  SPARSE  clean ($(k), sparse $$($(call hlkvm_check_run,$(k)) --version 2>&1))";)
 
 install: install-module
 comma := ,

@@ -9,7 +9,8 @@
 # name that apt merely knows of (`apt-cache show` succeeds for it) is not
 # enough.
 #
-# 6.1 and 6.12 are bookworm's and come from this machine's apt. Any other
+# 6.1 and 6.12 are bookworm's and come from this machine's apt, as are
+# their PREEMPT_RT flavours ("rt" or "6.1-rt", and "6.12-rt"). Any other
 # series, and "newest" (the newest kernel with headers in trixie-backports),
 # are Debian 13's (+deb13 in the ABI name): they are asked of the apt inside
 # the trixie build root (scripts/lib/buildroot.sh), made on first use.
@@ -106,16 +107,19 @@ hlkvm_kver() {
 	case "$series" in
 	6.1) pattern='6\.1\.0-[0-9]+-amd64' ;;
 	6.12) pattern='6\.12\.[0-9]+\+deb12-amd64' ;;
+	# PREEMPT_RT: bookworm's -rt flavour of 6.1 ("rt") or of 6.12
+	rt | 6.1-rt) pattern='6\.1\.0-[0-9]+-rt-amd64' ;;
+	6.12-rt) pattern='6\.12\.[0-9]+\+deb12-rt-amd64' ;;
 	newest) pattern='[0-9]+\.[0-9]+\.[0-9]+\+deb13-amd64' HLKVM_APT_IN_ROOT=1 bpo=1 ;;
 	[0-9]*.[0-9]*)
 		if ! [[ $series =~ ^[0-9]+\.[0-9]+$ ]]; then
-			echo "hlkvm_kver: '$series' is not a kernel series (want 6.1, 6.12, e.g. 7.3, or newest)" >&2
+			echo "hlkvm_kver: '$series' is not a kernel series (want 6.1, 6.12, rt, 6.12-rt, e.g. 7.3, or newest)" >&2
 			return 2
 		fi
 		pattern="${series//./\\.}\\.[0-9]+\\+deb13-amd64" HLKVM_APT_IN_ROOT=1
 		;;
 	*)
-		echo "hlkvm_kver: unknown kernel series '$series' (want 6.1, 6.12, a series such as 7.3, or newest)" >&2
+		echo "hlkvm_kver: unknown kernel series '$series' (want 6.1, 6.12, rt (6.1's PREEMPT_RT flavour), 6.12-rt, a series such as 7.3, or newest)" >&2
 		return 2
 		;;
 	esac

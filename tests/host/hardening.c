@@ -19,7 +19,12 @@
  *  - an ATTACH whose reply cannot be delivered (finding 7): the caller
  *    sees an error, so the VM must not stay attached. Before: it did.
  *  - the socket release race (finding 7): a socket that binds the port id
- *    of one being closed, and attaches in that window, keeps its VM.
+ *    of one being closed, and attaches in that window, keeps its VM. The
+ *    window is a few instructions wide; a debug build of the module
+ *    (Kbuild: HLKVM_DEBUG_KNOBS, the debug kernel's) holds it open with
+ *    its urelease_delay_ms parameter, and there the case hits it in
+ *    every round; elsewhere it runs at the natural width, which never
+ *    caught the bug.
  *
  * Prints "ok N - what" / "not ok N - what: ..."; exits 1 if any case
  * failed, 77 (skip) without /dev/kvm or without the module.
@@ -51,6 +56,18 @@
 #define CODE_PIT	0x1100
 #define PORT_DIAG	0x80
 #define RACE_ROUNDS	50
+/* With the window held open: every round is in it, and takes this long */
+#define WIDE_ROUNDS	5
+#define WIDE_MS		"300"
+#define URELEASE_KNOB	"/sys/module/hlkvm/parameters/urelease_delay_ms"
+
+/* The debug build's knob, opened as root before the drop; -1 without */
+static int urelease_knob = -1;
+
+static int knob_set(const char *ms)
+{
+	return pwrite(urelease_knob, ms, strlen(ms), 0) < 0 ? -errno : 0;
+}
 
 static int kvm_fd, hlkvm_family;
 
@@ -467,12 +484,14 @@ static void *close_fd(void *arg)
 /*
  * Socket A attached VM 1 and is being closed; socket B binds A's port id
  * the moment it is free and attaches VM 2. A's release must take VM 1
- * only. The window is short: the case reports how often B got in.
+ * only. The window is short: the case reports how often B got in, and
+ * holds it open where the module has the knob for it.
  */
 static void case_urelease_race(struct hlkvm_client *c, int efd)
 {
 	const char *what = "a socket reusing a closing socket's port id keeps the VM it attaches";
 	int round, lost = 0, stale = 0, early = 0, fail = 0;
+	int rounds = urelease_knob >= 0 ? WIDE_ROUNDS : RACE_ROUNDS;
 	struct hlkvm_vm_info info;
 	struct tvm v1, v2, keep;
 	char detail[512];
@@ -482,11 +501,15 @@ static void case_urelease_race(struct hlkvm_client *c, int efd)
 		tap_result(false, what, "VM setup failed");
 		return;
 	}
+	if (urelease_knob >= 0 && knob_set(WIDE_MS)) {
+		tap_result(false, what, "cannot write " URELEASE_KNOB);
+		return;
+	}
 	/*
 	 * @keep stays attached throughout, so that no round installs or
 	 * removes the hook: a round is then quick
 	 */
-	for (round = 0; round < RACE_ROUNDS && !fail; round++) {
+	for (round = 0; round < rounds && !fail; round++) {
 		int a = rawnl_open(0), b = -1, tries;
 		uint32_t portid = rawnl_portid(a);
 		pthread_t t;
@@ -523,10 +546,17 @@ static void case_urelease_race(struct hlkvm_client *c, int efd)
 		detach(c, v1.fd);
 		detach(c, v2.fd);
 	}
+	if (urelease_knob >= 0 && knob_set("0"))
+		fail = 1;
 	snprintf(detail, sizeof(detail),
-		 "%d rounds: VM 2 detached by the other socket's release %d times (want 0), VM 1 left attached %d times (want 0), no rebind %d",
-		 round, lost, stale, early);
-	tap_result(!fail && lost == 0 && stale == 0, what, detail);
+		 "%d rounds (%s): VM 2 detached by the other socket's release %d times (want 0), VM 1 left attached %d times (want 0), no rebind %d",
+		 round,
+		 urelease_knob >= 0 ? "window held open " WIDE_MS " ms by urelease_delay_ms" :
+				      "natural window: the module has no urelease_delay_ms, a debug build's",
+		 lost, stale, early);
+	/* held open, every round must get in: else the case proved nothing */
+	tap_result(!fail && lost == 0 && stale == 0 &&
+		   (urelease_knob < 0 || early == 0), what, detail);
 	detach(c, keep.fd);
 	tvm_free(&keep);
 	tvm_free(&v2);
@@ -552,6 +582,8 @@ int main(void)
 	signal(SIGALRM, on_alarm);
 	alarm(240);
 
+	/* Before the drop: only root may write it, an open fd keeps it */
+	urelease_knob = open(URELEASE_KNOB, O_WRONLY | O_CLOEXEC);
 	/* What any /dev/kvm user can do: no capability at all */
 	kvm_fd = testvm_start(true, &c);
 	if (kvm_fd < 0)

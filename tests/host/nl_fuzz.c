@@ -34,10 +34,15 @@
  * PROBE_EVERY messages (the family still serves), and afterwards no VM of
  * the fuzzer's is left attached (the host-wide count is back to what it
  * was), the configuration is what it was, and the socket still works.
- * Prints "FUZZ phase=P seed=S sent=N replies=N acks=N dumps=N
- * noreply=N E...=N" lines for scripts/harden, and one "# no extack" line
- * per (command, errno) pair that was rejected without an extack message.
- * Exits 1 on a failure, 77 without /dev/kvm or the module.
+ * Every rejection that reaches hlkvm's own code (its policies, as genetlink
+ * validates them, its start and doit callbacks) must carry an extack
+ * message; the ones genetlink makes before any of that runs, and cannot
+ * give a message, are told apart by what was sent (genl_silent()) and
+ * counted by reason. Prints "FUZZ phase=P seed=S sent=N replies=N acks=N
+ * dumps=N noreply=N E...=N" lines for scripts/harden, one "# genetlink
+ * without extack" line per reason with its count, and one "# no extack"
+ * line per (command, errno) pair that hlkvm rejected without a message
+ * (each a failure). Exits 1 on a failure, 77 without /dev/kvm or the module.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +59,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,8 +126,11 @@ struct fuzzer {
 	unsigned long ctrl_msgs, ctrl_errs;
 	/* answers to messages read out of a shortened one's remainder */
 	unsigned long batched;
-	/* (cmd, errno) rejected without an extack message: a bitmap */
+	/* (cmd, errno) hlkvm rejected without an extack message: a bitmap */
 	unsigned char no_extack[256][136 / 8 + 1];
+	unsigned long no_extack_n;
+	/* genetlink's own rejections without a message, by enum genl_silent */
+	unsigned long genl_silent[5];
 	char first_protocol_error[200];
 	unsigned char *msg, *buf;
 };
@@ -420,6 +429,20 @@ static size_t put_value(struct fuzzer *f, unsigned char *m, size_t off,
 	case HLKVM_A_TIMER:
 	case HLKVM_A_STATS:
 		return put_nested_garbage(m, off, cap, type, 0);
+	case HLKVM_A_STATE: {
+		/* a state blob: garbage behind a header that is often right */
+		unsigned char st[sizeof(struct hlkvm_vm_state) + 16];
+		uint16_t n = garbage(st, sizeof(st));
+		uint32_t hdr[2] = { HLKVM_STATE_VERSION,
+				    sizeof(struct hlkvm_vm_state) };
+
+		if (!one_in(3) && n >= sizeof(hdr)) {
+			if (one_in(2))
+				hdr[1] = n;
+			memcpy(st, hdr, sizeof(hdr));
+		}
+		return put_attr(m, off, cap, type | flags, st, n);
+	}
 	default:
 		v32 = edge_u32();
 		break;
@@ -492,6 +515,14 @@ static size_t put_grammar(struct fuzzer *f, unsigned char *m, size_t off,
 		break;
 	case HLKVM_CMD_SET_CONFIG:
 		set = config, n = 6;
+		break;
+	case HLKVM_CMD_GET_STATE:
+	case HLKVM_CMD_SET_STATE:
+		set = by_vm, n = 2;
+		off = put_value(f, m, off, cap,
+				one_in(3) ? HLKVM_A_VM_ID : HLKVM_A_VM_FD);
+		if (cmd == HLKVM_CMD_SET_STATE && !one_in(8))
+			off = put_value(f, m, off, cap, HLKVM_A_STATE);
 		break;
 	default:
 		return off;
@@ -650,6 +681,69 @@ static void protocol_error(struct fuzzer *f, const char *fmt, ...)
 }
 
 /*
+ * The rejections genetlink makes itself, before any hlkvm code runs, with
+ * no extack message (genl_family_rcv_msg() and genl_start(), checked on
+ * Debian's 6.1, 6.12 and 7.3 sources), and the one that hlkvm's code makes
+ * where the kernel has no way to carry a message.
+ */
+enum genl_silent {
+	GENL_SILENT_NONE,
+	GENL_SILENT_SHORT,	/* nlmsg_len < genetlink header: EINVAL */
+	GENL_SILENT_NO_CMD,	/* genl_get_cmd() finds no op: EOPNOTSUPP */
+	GENL_SILENT_NO_DUMPIT,	/* NLM_F_DUMP on an op without one: EOPNOTSUPP */
+	GENL_SILENT_DUMP_START,	/* see dump_start_extack */
+};
+
+static const char *const genl_silent_why[] = {
+	[GENL_SILENT_SHORT] = "shorter than a genetlink header (genl_family_rcv_msg: EINVAL)",
+	[GENL_SILENT_NO_CMD] = "no such command (genl_get_cmd: EOPNOTSUPP)",
+	[GENL_SILENT_NO_DUMPIT] = "NLM_F_DUMP on a command without a dump (genl_family_rcv_msg_dumpit: EOPNOTSUPP)",
+	[GENL_SILENT_DUMP_START] = "GET_VM dump refused by its start callback on a kernel before 6.5, whose genetlink gives start no extack (netlink_dump_control.extack came with 6.5)",
+};
+
+/*
+ * Whether a dump's start callback can set an extack message: from Linux
+ * 6.5 ("netlink: support extack in dump ->start()"); 6.1's genetlink
+ * leaves cb->extack NULL there, so hlkvm_get_vm_start()'s EPERM goes out
+ * bare.
+ */
+static int dump_start_extack;
+
+static void kernel_features(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (!uname(&u))
+		sscanf(u.release, "%u.%u", &major, &minor);
+	dump_start_extack = major > 6 || (major == 6 && minor >= 5);
+}
+
+/* Only GET_VM has a dump; every command up to HLKVM_CMD_MAX has a doit */
+static enum genl_silent genl_silent(const unsigned char *msg, int e)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)msg;
+	const struct genlmsghdr *g = NLMSG_DATA(h);
+	int dump = (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+
+	if (h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return GENL_SILENT_SHORT;
+	/* (genl_header_check() comes next: it sets its own message) */
+	if (g->reserved || (h->nlmsg_flags & ~(NLM_F_REQUEST | NLM_F_ACK |
+					       NLM_F_ECHO | NLM_F_DUMP)) ||
+	    (dump ? 0 : (h->nlmsg_flags & NLM_F_DUMP)))
+		return GENL_SILENT_NONE;
+	if (g->cmd == HLKVM_CMD_UNSPEC || g->cmd > HLKVM_CMD_MAX)
+		return GENL_SILENT_NO_CMD;
+	if (dump && g->cmd != HLKVM_CMD_GET_VM)
+		return GENL_SILENT_NO_DUMPIT;
+	/* the policy's own failures (EINVAL, ERANGE) carry messages */
+	if (dump && e == EPERM && !dump_start_extack)
+		return GENL_SILENT_DUMP_START;
+	return GENL_SILENT_NONE;
+}
+
+/*
  * Everything the message made the kernel queue. genetlink runs a doit in
  * the sender's sendmsg(), so its answer is queued when that returns; a
  * dump goes on with every recv() until NLMSG_DONE or an error.
@@ -717,10 +811,18 @@ static void drain(struct fuzzer *f, uint32_t seq, uint8_t cmd, int dump,
 					continue;
 				}
 				if (e > 0 && e < 136) {
+					enum genl_silent why;
+
 					f->err[e]++;
-					if (!has_extack_msg(h))
-						f->no_extack[cmd][e / 8] |=
-							1u << (e % 8);
+					if (has_extack_msg(h))
+						continue;
+					why = genl_silent(f->msg, e);
+					if (why) {
+						f->genl_silent[why]++;
+						continue;
+					}
+					f->no_extack[cmd][e / 8] |= 1u << (e % 8);
+					f->no_extack_n++;
 				} else {
 					f->err_other++;
 				}
@@ -860,7 +962,7 @@ static const char *cmd_name(unsigned int cmd)
 {
 	static const char *const names[] = {
 		"UNSPEC", "ATTACH", "DETACH", "GET_VM", "SET_VM",
-		"GET_CONFIG", "SET_CONFIG",
+		"GET_CONFIG", "SET_CONFIG", "GET_STATE", "SET_STATE",
 	};
 
 	return cmd < sizeof(names) / sizeof(names[0]) ? names[cmd] : NULL;
@@ -881,6 +983,10 @@ static void report(struct fuzzer *f, uint64_t seed)
 		printf(" other=%lu", f->err_other);
 	printf(" ctrl_msgs=%lu ctrl_errors=%lu batched=%lu\n", f->ctrl_msgs,
 	       f->ctrl_errs, f->batched);
+	for (e = 1; e < sizeof(genl_silent_why) / sizeof(genl_silent_why[0]); e++)
+		if (f->genl_silent[e])
+			printf("# genetlink without extack: %s phase, %lu: %s\n",
+			       f->phase, f->genl_silent[e], genl_silent_why[e]);
 	for (c = 0; c < 256; c++)
 		for (e = 1; e < 136; e++) {
 			if (!(f->no_extack[c][e / 8] & (1u << (e % 8))))
@@ -893,8 +999,9 @@ static void report(struct fuzzer *f, uint64_t seed)
 			printf("# no extack: %s phase, %s rejected with %s\n",
 			       f->phase, name, strerrorname_np(e) ?: "E?");
 		}
+	/* the command byte as sent: a message genl_silent() let through */
 	if (unknown)
-		printf("# no extack: %s phase, %u (unknown command, errno) pairs (genetlink's own rejections)\n",
+		printf("# no extack: %s phase, %u (unknown command, errno) pairs\n",
 		       f->phase, unknown);
 }
 
@@ -1012,6 +1119,12 @@ static int fuzz(struct fuzzer *f, unsigned long count, uint64_t seed,
 			 f->phase);
 		tap_resultf(!unexpected, what, "%lu unexpected:%s", unexpected, list);
 	}
+	snprintf(what, sizeof(what),
+		 "%s: every rejection by hlkvm's code carried an extack message",
+		 f->phase);
+	tap_resultf(!f->no_extack_n, what,
+		    "%lu without one (the '# no extack' lines name command and errno)",
+		    f->no_extack_n);
 	return 0;
 }
 
@@ -1085,7 +1198,7 @@ static int user_phase(unsigned long count, uint64_t seed,
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
 	/* the child's cases printed their own numbers: keep counting on */
-	tap_cases += 4 + sizeof(known_bad) / sizeof(known_bad[0]);
+	tap_cases += 5 + sizeof(known_bad) / sizeof(known_bad[0]);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		tap_failed++;
 	return 0;
@@ -1132,6 +1245,7 @@ int main(int argc, char **argv)
 	printf("# nl_fuzz seed %llu (rerun: --seed %llu --count %lu --phase %s)\n",
 	       (unsigned long long)seed, (unsigned long long)seed, count,
 	       phase);
+	kernel_features();
 	if (testvm_modes(&modes)) {
 		printf("not ok 1 - the irqchip modes to test: %s\n",
 		       modes.error);

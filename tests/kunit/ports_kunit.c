@@ -628,6 +628,20 @@ static const struct hlkvm_port_cfg kvm_pic_cfg = {
 	.pic_watch = true,
 };
 
+/*
+ * Port 0x20 under KVM's PIC: an IRQ0 EOI is seen; a one-byte ICW1 without
+ * IC4 (bit 4 set, bit 0 clear) turns auto-EOI off (HLKVM_PIO_PIC_MODE,
+ * below); everything else only passes
+ */
+static enum hlkvm_pio_verdict watched_cmd_verdict(u8 v, unsigned int len)
+{
+	if (datasheet_irq0_eoi(v))
+		return HLKVM_PIO_EOI_SEEN;
+	if (len == 1 && (v & 0x11) == 0x10)
+		return HLKVM_PIO_PIC_MODE;
+	return HLKVM_PIO_PASS;
+}
+
 static void pic_watch_eoi_truth_table(struct kunit *test)
 {
 	struct hlkvm_port_state st = {};
@@ -639,8 +653,7 @@ static void pic_watch_eoi_truth_table(struct kunit *test)
 					    do_out(&kvm_pic_cfg, &st,
 						   HLKVM_PORT_PIC_MASTER_CMD,
 						   pio_lens[j], v),
-					    datasheet_irq0_eoi(v) ?
-					    HLKVM_PIO_EOI_SEEN : HLKVM_PIO_PASS,
+					    watched_cmd_verdict(v, pio_lens[j]),
 					    "value 0x%x len %u", v, pio_lens[j]);
 }
 
@@ -683,13 +696,192 @@ static void pic_watch_keeps_the_other_groups(struct kunit *test)
 				     4, 1000), HLKVM_PIO_PERIOD);
 }
 
-static void pic_watch_maybe_ours_is_port_0x20_only(struct kunit *test)
+static void pic_watch_maybe_ours_is_the_master_only(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0x20));
-	KUNIT_EXPECT_FALSE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0x21));
+	KUNIT_EXPECT_TRUE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0x21));
 	KUNIT_EXPECT_FALSE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0xa0));
 	KUNIT_EXPECT_FALSE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0xa1));
 	KUNIT_EXPECT_TRUE(test, hlkvm_port_maybe_ours(&kvm_pic_cfg, 0x40));
+}
+
+/*
+ * --- Full irqchip: the master 8259's initialisation, followed ---
+ *
+ * Written from the 8259A datasheet and KVM's i8259.c (pic_ioport_write(),
+ * kvm_pic_reset()): ICW1 (port 0x20, bit 4) starts it, ICW2 and ICW3
+ * follow on port 0x21 (KVM always expects ICW3: no single mode), then
+ * ICW4 if ICW1's bit 0 (IC4) asked for it; ICW4 bit 1 is AEOI. An ICW1
+ * without IC4 turns auto-EOI off at once; one with IC4 leaves it as it is
+ * until ICW4. Only one-byte writes reach KVM's PIC.
+ */
+
+/* One watched write: the verdict, and the auto-EOI mode it reported */
+static enum hlkvm_pio_verdict pic_out(struct hlkvm_port_state *st, u16 port,
+				      u8 v, bool *auto_eoi)
+{
+	struct hlkvm_pio_result res = { .auto_eoi = !*auto_eoi };
+	enum hlkvm_pio_verdict got;
+
+	got = hlkvm_pio_out(&kvm_pic_cfg, st, NOW_NS, port, 1, &v, &res);
+	if (got == HLKVM_PIO_PIC_MODE)
+		*auto_eoi = res.auto_eoi;
+	return got;
+}
+
+static void pic_watch_icw4_every_value(struct kunit *test)
+{
+	unsigned int v;
+
+	for (v = 0; v <= 0xff; v++) {
+		struct hlkvm_port_state st = {};
+		bool aeoi = !(v & 0x02);
+
+		KUNIT_EXPECT_EQ(test, pic_out(&st, 0x20, 0x11, &aeoi),
+				HLKVM_PIO_PASS);
+		KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x20, &aeoi),
+				HLKVM_PIO_PASS);
+		KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x04, &aeoi),
+				HLKVM_PIO_PASS);
+		KUNIT_EXPECT_EQ_MSG(test, pic_out(&st, 0x21, v, &aeoi),
+				    HLKVM_PIO_PIC_MODE, "ICW4 0x%x", v);
+		KUNIT_EXPECT_EQ_MSG(test, aeoi, !!(v & 0x02), "ICW4 0x%x", v);
+		/* initialised: port 0x21 is the mask again */
+		KUNIT_EXPECT_EQ_MSG(test, pic_out(&st, 0x21, 0xfe, &aeoi),
+				    HLKVM_PIO_PASS, "OCW1 after ICW4 0x%x", v);
+		KUNIT_EXPECT_EQ(test, st.pic.auto_eoi, !!(v & 0x02));
+	}
+}
+
+static void pic_watch_icw1_every_value(struct kunit *test)
+{
+	unsigned int v;
+
+	for (v = 0x10; v <= 0xff; v++) {
+		struct hlkvm_port_state st = { .pic.auto_eoi = true };
+		bool aeoi = true;
+
+		if (!(v & 0x10))
+			continue;
+		if (v & 0x01) {
+			/* IC4: the mode waits for ICW4 */
+			KUNIT_EXPECT_EQ_MSG(test, pic_out(&st, 0x20, v, &aeoi),
+					    HLKVM_PIO_PASS, "ICW1 0x%x", v);
+			KUNIT_EXPECT_TRUE(test, st.pic.auto_eoi);
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, pic_out(&st, 0x20, v, &aeoi),
+					    HLKVM_PIO_PIC_MODE, "ICW1 0x%x", v);
+			KUNIT_EXPECT_FALSE_MSG(test, aeoi, "ICW1 0x%x", v);
+		}
+		/* ICW2, and ICW3 whatever SNGL (bit 1) said */
+		KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x20, &aeoi),
+				HLKVM_PIO_PASS);
+		KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x04, &aeoi),
+				HLKVM_PIO_PASS);
+		/* the fourth: ICW4 with IC4, else already the mask */
+		KUNIT_EXPECT_EQ_MSG(test, pic_out(&st, 0x21, 0x03, &aeoi),
+				    v & 0x01 ? HLKVM_PIO_PIC_MODE :
+				    HLKVM_PIO_PASS, "ICW1 0x%x", v);
+		KUNIT_EXPECT_EQ_MSG(test, aeoi, !!(v & 0x01), "ICW1 0x%x", v);
+	}
+}
+
+static void pic_watch_auto_eoi_off_again(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	bool aeoi = false;
+
+	/* on, as a guest sets it up */
+	pic_out(&st, 0x20, 0x11, &aeoi);
+	pic_out(&st, 0x21, 0x20, &aeoi);
+	pic_out(&st, 0x21, 0x04, &aeoi);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x03, &aeoi),
+			HLKVM_PIO_PIC_MODE);
+	KUNIT_EXPECT_TRUE(test, aeoi);
+	/* off through an ICW4 without AEOI */
+	pic_out(&st, 0x20, 0x11, &aeoi);
+	KUNIT_EXPECT_TRUE(test, aeoi);
+	pic_out(&st, 0x21, 0x20, &aeoi);
+	pic_out(&st, 0x21, 0x04, &aeoi);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x01, &aeoi),
+			HLKVM_PIO_PIC_MODE);
+	KUNIT_EXPECT_FALSE(test, aeoi);
+	/* on again, then off through an ICW1 without ICW4 */
+	pic_out(&st, 0x20, 0x11, &aeoi);
+	pic_out(&st, 0x21, 0x20, &aeoi);
+	pic_out(&st, 0x21, 0x04, &aeoi);
+	pic_out(&st, 0x21, 0x03, &aeoi);
+	KUNIT_EXPECT_TRUE(test, aeoi);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x20, 0x10, &aeoi),
+			HLKVM_PIO_PIC_MODE);
+	KUNIT_EXPECT_FALSE(test, aeoi);
+	KUNIT_EXPECT_FALSE(test, st.pic.auto_eoi);
+}
+
+static void pic_watch_reinitialisation_restarts_the_sequence(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	bool aeoi = false;
+
+	/* ICW1, ICW2, then a new ICW1 before ICW3: the count starts over */
+	pic_out(&st, 0x20, 0x11, &aeoi);
+	pic_out(&st, 0x21, 0x20, &aeoi);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x20, 0x11, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x20, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x04, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x03, &aeoi),
+			HLKVM_PIO_PIC_MODE);
+	KUNIT_EXPECT_TRUE(test, aeoi);
+	/* OCW2 and OCW3 in the middle of one change nothing */
+	pic_out(&st, 0x20, 0x11, &aeoi);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x20, 0x20, &aeoi),
+			HLKVM_PIO_EOI_SEEN);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x20, 0x0b, &aeoi), HLKVM_PIO_PASS);
+	pic_out(&st, 0x21, 0x20, &aeoi);
+	pic_out(&st, 0x21, 0x04, &aeoi);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x01, &aeoi),
+			HLKVM_PIO_PIC_MODE);
+	KUNIT_EXPECT_FALSE(test, aeoi);
+	/* outside an initialisation port 0x21 is only ever the mask */
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x03, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_FALSE(test, st.pic.auto_eoi);
+}
+
+static void pic_watch_ignores_wide_writes_and_the_slave(struct kunit *test)
+{
+	struct hlkvm_port_state st = {};
+	struct hlkvm_pio_result res = {};
+	u8 icw1_icw2[2] = { 0x11, 0x20 };
+	bool aeoi = false;
+
+	/* a two-byte write is no ICW1 to KVM's PIC */
+	KUNIT_EXPECT_EQ(test, hlkvm_pio_out(&kvm_pic_cfg, &st, NOW_NS, 0x20,
+					    2, icw1_icw2, &res),
+			HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x20, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x04, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0x21, 0x03, &aeoi), HLKVM_PIO_PASS);
+	/* the slave's AEOI is the slave's: IRQ0 is the master's */
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0xa0, 0x11, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0xa1, 0x28, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0xa1, 0x02, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_EQ(test, pic_out(&st, 0xa1, 0x03, &aeoi), HLKVM_PIO_PASS);
+	KUNIT_EXPECT_FALSE(test, st.pic.auto_eoi);
+}
+
+static void pic_answered_ports_never_follow_icws(struct kunit *test)
+{
+	static const u8 seq[][2] = {
+		{ 0x20, 0x11 }, { 0x21, 0x20 }, { 0x21, 0x04 }, { 0x21, 0x03 },
+	};
+	struct hlkvm_port_state st = {};
+	unsigned int i;
+
+	/* split irqchip: hlkvm is the PIC and absorbs them; no mode */
+	for (i = 0; i < ARRAY_SIZE(seq); i++)
+		KUNIT_EXPECT_EQ(test, do_out(&default_cfg, &st, seq[i][0], 1,
+					     seq[i][1]), HLKVM_PIO_ABSORB);
+	KUNIT_EXPECT_FALSE(test, st.pic.auto_eoi);
 }
 
 static void port_is_reserved_legacy_and_halt_only(struct kunit *test)
@@ -946,7 +1138,13 @@ static struct kunit_case hlkvm_ports_test_cases[] = {
 	KUNIT_CASE(pic_watch_eoi_truth_table),
 	KUNIT_CASE(pic_watch_leaves_every_pic_access_to_kvm),
 	KUNIT_CASE(pic_watch_keeps_the_other_groups),
-	KUNIT_CASE(pic_watch_maybe_ours_is_port_0x20_only),
+	KUNIT_CASE(pic_watch_maybe_ours_is_the_master_only),
+	KUNIT_CASE(pic_watch_icw4_every_value),
+	KUNIT_CASE(pic_watch_icw1_every_value),
+	KUNIT_CASE(pic_watch_auto_eoi_off_again),
+	KUNIT_CASE(pic_watch_reinitialisation_restarts_the_sequence),
+	KUNIT_CASE(pic_watch_ignores_wide_writes_and_the_slave),
+	KUNIT_CASE(pic_answered_ports_never_follow_icws),
 	KUNIT_CASE(pio_out_ocw3_and_icw1_not_eoi),
 	KUNIT_CASE(pio_out_specific_eoi_of_other_levels_not_eoi),
 	KUNIT_CASE(pio_out_eoi_value_elsewhere_not_eoi),

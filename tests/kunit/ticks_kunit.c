@@ -26,6 +26,7 @@ static void ticks_init_starts_idle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.merged, 0ull);
 	KUNIT_EXPECT_EQ(test, t.lost, 0ull);
 	KUNIT_EXPECT_EQ(test, t.kicks, 0ull);
+	KUNIT_EXPECT_FALSE(test, t.auto_ack);
 }
 
 static void ticks_first_expiry_injects(struct kunit *test)
@@ -173,6 +174,102 @@ static void ticks_ack_owes_backlog_tick(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_ack(&t));
 	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
 	KUNIT_EXPECT_EQ(test, t.injected, 3ull);
+}
+
+/* --- Auto-EOI (KVM's 8259 with ICW4 AEOI): the injection acknowledges --- */
+
+static void ticks_auto_ack_every_expiry_injects(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+	unsigned int i;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_set_auto_ack(&t, true));
+	/* no EOI ever: far past the stale guard's limit, no kick */
+	for (i = 0; i < 4 * HLKVM_TICKS_STALE_EXPIRIES; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, hlkvm_ticks_expire(&t, 1),
+				    HLKVM_TICK_INJECT, "expiry %u", i);
+		KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+		KUNIT_EXPECT_FALSE(test, hlkvm_ticks_owed(&t));
+	}
+	KUNIT_EXPECT_EQ(test, t.injected, 4ull * HLKVM_TICKS_STALE_EXPIRIES);
+	KUNIT_EXPECT_EQ(test, t.kicks, 0ull);
+	KUNIT_EXPECT_EQ(test, t.backlog, 0u);
+}
+
+static void ticks_auto_ack_drains_overrun_backlog_paced(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	hlkvm_ticks_set_auto_ack(&t, true);
+	/* a stall of 3 periods: one now, two owed, one per release */
+	KUNIT_EXPECT_EQ(test, hlkvm_ticks_expire(&t, 3), HLKVM_TICK_INJECT);
+	KUNIT_EXPECT_EQ(test, t.backlog, 2u);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_owed(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_owed(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_owed(&t));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_EQ(test, t.injected, 3ull);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+}
+
+static void ticks_auto_ack_on_forgives_the_outstanding_tick(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_EQ(test, hlkvm_ticks_expire(&t, 1), HLKVM_TICK_INJECT);
+	KUNIT_ASSERT_EQ(test, hlkvm_ticks_expire(&t, 1), HLKVM_TICK_NONE);
+	KUNIT_ASSERT_EQ(test, t.backlog, 1u);
+	/* its EOI will never come: it counts as acknowledged, one is owed */
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_set_auto_ack(&t, true));
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+	KUNIT_EXPECT_EQ(test, t.injected, 2ull);
+}
+
+static void ticks_auto_ack_off_waits_for_eois_again(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+	unsigned int i;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	hlkvm_ticks_set_auto_ack(&t, true);
+	KUNIT_ASSERT_EQ(test, hlkvm_ticks_expire(&t, 1), HLKVM_TICK_INJECT);
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_set_auto_ack(&t, false));
+	KUNIT_EXPECT_EQ(test, hlkvm_ticks_expire(&t, 1), HLKVM_TICK_INJECT);
+	KUNIT_EXPECT_EQ(test, t.outstanding, 1u);
+	/* unacknowledged now: only the stale guard signals again */
+	for (i = 1; i < HLKVM_TICKS_STALE_EXPIRIES; i++)
+		KUNIT_EXPECT_EQ(test, hlkvm_ticks_expire(&t, 1),
+				HLKVM_TICK_NONE);
+	KUNIT_EXPECT_EQ(test, hlkvm_ticks_expire(&t, 1), HLKVM_TICK_KICK);
+	KUNIT_EXPECT_EQ(test, t.injected, 2ull);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_ack(&t));
+}
+
+static void ticks_auto_ack_stray_eoi_releases_no_extra_tick(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+
+	/*
+	 * An EOI as well as the injection's own acknowledgment (a guest in
+	 * auto-EOI mode that also writes one): still one backlog tick per
+	 * release, and never an outstanding count below zero
+	 */
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	hlkvm_ticks_set_auto_ack(&t, true);
+	KUNIT_ASSERT_EQ(test, hlkvm_ticks_expire(&t, 2), HLKVM_TICK_INJECT);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_ack(&t));
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_release(&t));
+	KUNIT_EXPECT_EQ(test, t.injected, 2ull);
 }
 
 static void ticks_stale_kick_leaves_one_ack_to_release(struct kunit *test)
@@ -504,6 +601,11 @@ static struct kunit_case hlkvm_ticks_test_cases[] = {
 	KUNIT_CASE(ticks_full_backlog_counts_lost),
 	KUNIT_CASE(ticks_huge_overrun_bounded_by_backlog),
 	KUNIT_CASE(ticks_ack_owes_backlog_tick),
+	KUNIT_CASE(ticks_auto_ack_every_expiry_injects),
+	KUNIT_CASE(ticks_auto_ack_drains_overrun_backlog_paced),
+	KUNIT_CASE(ticks_auto_ack_on_forgives_the_outstanding_tick),
+	KUNIT_CASE(ticks_auto_ack_off_waits_for_eois_again),
+	KUNIT_CASE(ticks_auto_ack_stray_eoi_releases_no_extra_tick),
 	KUNIT_CASE(ticks_stale_kick_leaves_one_ack_to_release),
 	KUNIT_CASE(ticks_release_with_empty_backlog_is_nothing),
 	KUNIT_CASE(ticks_expiry_after_ack_takes_older_debt_first),

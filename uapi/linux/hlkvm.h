@@ -99,7 +99,16 @@
  *    with KVM_IRQFD to GSI 0, KVM's PIC input 0, so each tick arrives at
  *    the vector the guest programmed into ICW2 (0x20 after the usual
  *    remap); the IRQ0 EOI the guest writes to port 0x20 goes on to KVM's
- *    PIC and is the tick's acknowledgment (HLKVM_STATS_A_EOI_SEEN).
+ *    PIC and is the tick's acknowledgment (HLKVM_STATS_A_EOI_SEEN). hlkvm
+ *    also follows the master PIC's initialisation on its way there (ICW1
+ *    on port 0x20, then ICW2, ICW3 and, if ICW1 asked for it, ICW4 on
+ *    port 0x21, one-byte writes as KVM's PIC takes them): while ICW4 has
+ *    AEOI set (bit 1), KVM's PIC ends IRQ0's service itself when the CPU
+ *    takes the interrupt and the guest writes no EOI, so each tick counts
+ *    as acknowledged when it is injected (an ICW1 without ICW4, or an
+ *    ICW4 without AEOI, ends that). A PIC set up before attach is taken
+ *    as not in auto-EOI mode, and the mode is not part of
+ *    HLKVM_A_STATE.
  *
  * In both, a VM with KVM's own PIT (KVM_CREATE_PIT2) is refused, since
  * absorbing its ports would shadow it, and so is a VM with more than one

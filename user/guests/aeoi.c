@@ -13,8 +13,11 @@
  * ISR read inside the first tick: 0 when AEOI took), ticks=, periods=.
  * Status on port 108: 0; 1 no TSC frequency from the VMM; 2 no tick at
  * all; 3 IRQ0 in service inside its tick (the PIC is not in AEOI mode);
- * 4 fewer than WINDOW / 4 ticks in WINDOW periods: the ticks waited for
- * something other than the timer (an acknowledgment that never comes).
+ * 4 no tick after the first in WINDOW periods. How many of the WINDOW
+ * periods brought a tick depends on how fast the host runs the vCPU, so
+ * it is reported, not judged: whether the ticks waited for an
+ * acknowledgment that never comes is told by the VMM's counters (the
+ * stale guard's kicks against the ticks injected, tests/host/e2e/aeoi.sh).
  *
  * Full irqchip only (hlkvm-run --irqchip=kernel): on the split irqchip
  * the tick is an MSI to the LAPIC, which needs its own EOI whatever the
@@ -77,7 +80,7 @@ uint32_t guest_main(const struct boot_info *bi)
 	kv("ticks", ticks - first);
 	if (isr_in_tick & 1)
 		return 3;
-	if (ticks - first < WINDOW / 4)
+	if (ticks == first)
 		return 4;
 	return 0;
 }

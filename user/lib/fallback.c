@@ -256,7 +256,15 @@ bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
 			      &res)) {
 	case HLKVM_PIO_PASS:
 	case HLKVM_PIO_EOI_SEEN:
-		/* (never set up here: KVM's own PIC does not exit) */
+	case HLKVM_PIO_PIC_MODE:
+		/*
+		 * (never set up here: KVM's own PIC does not exit.) Nor is an
+		 * auto-EOI PIC's injection ever taken for an acknowledgment
+		 * here, as the module takes it: KVM reports that one through
+		 * the resamplefd too (pic_intack() ends the service and runs
+		 * the ack notifiers), and counting both would acknowledge
+		 * every tick twice.
+		 */
 		return false;
 	case HLKVM_PIO_PERIOD:
 		pthread_mutex_lock(&fb->lock);
