@@ -5,6 +5,17 @@
  * into drift) and the injection itself happens after the lock is dropped.
  * Unlike the PIT, injection is an irqfd signal: KVM delivers the MSI the
  * VMM routed, hlkvm never touches KVM's interrupt state.
+ *
+ * Setting the period never waits for a callback. A guest's write to the
+ * timer port is handled in the ftrace callback, with preemption off, and
+ * on PREEMPT_RT, where these hrtimers expire in softirq context,
+ * hrtimer_cancel() sleeps until that softirq is done with them. So a set
+ * happens whole under @lock, with hrtimer_start() and
+ * hrtimer_try_to_cancel() only, and each callback tells from under @lock
+ * whether a set overtook it: tick_fn() finds its timer stopped or queued
+ * again (re-armed while it ran), and leaves it as the set did. A callback
+ * the set could not cancel runs once more at most and finds nothing to
+ * do. Only hlkvm_timer_destroy(), in process context, waits for them.
  */
 #include <linux/eventfd.h>
 #include <linux/kernel.h>
@@ -21,9 +32,9 @@ static void signal_tick(struct hlkvm_timer *t)
 /*
  * A catch-up tick no sooner than a quarter period after the last one, so
  * a guest that cannot keep up still runs its own code. Caller holds @lock;
- * armed only while running: timer_stop() clears @running under @lock
- * before it cancels @pace, so an arming racing a stop either came before
- * (and the cancel takes it) or sees the timer stopped. hrtimer_start()
+ * armed only while running: a stop clears @running under @lock, so an
+ * arming racing it either came before (and the stop cancels it, or
+ * pace_fn() finds no backlog) or sees the timer stopped. hrtimer_start()
  * never waits for pace_fn(), which takes @lock, so this cannot deadlock.
  */
 static void pace_owed_locked(struct hlkvm_timer *t)
@@ -42,7 +53,12 @@ static enum hrtimer_restart tick_fn(struct hrtimer *timer)
 	u64 n;
 
 	raw_spin_lock_irqsave(&t->lock, flags);
-	if (!t->running) {
+	/*
+	 * Overtaken by a set: stopped, or re-armed (queued) on the new
+	 * period while this expiry of the old one ran. Forwarding a queued
+	 * timer would corrupt the queue; the set's arming stands.
+	 */
+	if (!t->running || hrtimer_is_queued(timer)) {
 		raw_spin_unlock_irqrestore(&t->lock, flags);
 		return HRTIMER_NORESTART;
 	}
@@ -72,8 +88,13 @@ static enum hrtimer_restart pace_fn(struct hrtimer *timer)
 	inject = hlkvm_ticks_release(&t->ticks);
 	if (inject) {
 		t->last_inject = ktime_get();
-		/* auto-EOI: acknowledged as injected, the next one is owed */
-		if (t->running && hlkvm_ticks_owed(&t->ticks)) {
+		/*
+		 * auto-EOI: acknowledged as injected, the next one is owed;
+		 * unless an ack or a restore armed it again while this ran
+		 * (moving a queued timer's expiry would corrupt the queue)
+		 */
+		if (t->running && hlkvm_ticks_owed(&t->ticks) &&
+		    !hrtimer_is_queued(timer)) {
 			hrtimer_set_expires(timer,
 					    ktime_add_ns(t->last_inject,
 							 t->period_ns / 4));
@@ -90,7 +111,6 @@ static enum hrtimer_restart pace_fn(struct hrtimer *timer)
 void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
 		      u32 policy, u32 backlog_max)
 {
-	spin_lock_init(&t->ctl_lock);
 	raw_spin_lock_init(&t->lock);
 	t->running = false;
 	t->source = HLKVM_TIMER_SRC_PV;
@@ -107,36 +127,29 @@ void hlkvm_timer_init(struct hlkvm_timer *t, struct eventfd_ctx *irqfd,
 	t->irqfd = irqfd;
 }
 
-/* Stop both hrtimers; the caller holds ctl_lock */
-static void timer_stop(struct hlkvm_timer *t)
+/*
+ * Stop without waiting: whichever callback is running already finds
+ * @running false, or the fresh accounting, when it takes @lock. Caller
+ * holds @lock.
+ */
+static void timer_stop_locked(struct hlkvm_timer *t)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&t->lock, flags);
 	t->running = false;
-	raw_spin_unlock_irqrestore(&t->lock, flags);
-
-	/* tick_fn sees !running and does not re-arm; wait for it */
-	hrtimer_cancel(&t->tick);
-	hrtimer_cancel(&t->pace);
-
-	raw_spin_lock_irqsave(&t->lock, flags);
-	hlkvm_ticks_stop(&t->ticks);
 	t->period_us = 0;
 	t->period_ns = 0;
-	raw_spin_unlock_irqrestore(&t->lock, flags);
+	hlkvm_ticks_stop(&t->ticks);
+	hrtimer_try_to_cancel(&t->tick);
+	hrtimer_try_to_cancel(&t->pace);
 }
 
-/* Stop, then run at @ns unless 0 */
+/* Stop, then run at @ns unless 0; from any context (see the top) */
 static void timer_set(struct hlkvm_timer *t, u32 source, u32 req_us, u64 ns,
 		      bool clamped)
 {
 	unsigned long flags;
 
-	spin_lock(&t->ctl_lock);
-	timer_stop(t);
-
 	raw_spin_lock_irqsave(&t->lock, flags);
+	timer_stop_locked(t);
 	t->source = source;
 	t->requested_us = req_us;
 	if (clamped)
@@ -145,13 +158,10 @@ static void timer_set(struct hlkvm_timer *t, u32 source, u32 req_us, u64 ns,
 		t->period_us = DIV_ROUND_CLOSEST_ULL(ns, NSEC_PER_USEC);
 		t->period_ns = ns;
 		t->running = true;
-	}
-	raw_spin_unlock_irqrestore(&t->lock, flags);
-
-	if (ns)
 		hrtimer_start(&t->tick, ktime_add_ns(ktime_get(), ns),
 			      HRTIMER_MODE_ABS);
-	spin_unlock(&t->ctl_lock);
+	}
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
 
 void hlkvm_timer_set(struct hlkvm_timer *t, u32 req_us,
@@ -193,9 +203,19 @@ void hlkvm_timer_set_policy(struct hlkvm_timer *t, u32 policy)
 
 void hlkvm_timer_destroy(struct hlkvm_timer *t)
 {
-	spin_lock(&t->ctl_lock);
-	timer_stop(t);
-	spin_unlock(&t->ctl_lock);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&t->lock, flags);
+	timer_stop_locked(t);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
+
+	/*
+	 * Nothing sets the timer any more (the caller's precondition), so
+	 * once neither callback runs, neither is armed: tick_fn() and
+	 * pace_fn() re-arm only while @running, which stays false.
+	 */
+	hrtimer_cancel(&t->tick);
+	hrtimer_cancel(&t->pace);
 }
 
 bool hlkvm_timer_should_bridge(struct hlkvm_timer *t)
@@ -270,35 +290,27 @@ void hlkvm_timer_restore(struct hlkvm_timer *t,
 {
 	unsigned long flags;
 	ktime_t now;
-	bool owed;
 
-	spin_lock(&t->ctl_lock);
-	timer_stop(t);
-
-	now = ktime_get();
 	raw_spin_lock_irqsave(&t->lock, flags);
+	timer_stop_locked(t);
+	now = ktime_get();
 	t->ticks.policy = st->policy;
 	t->ticks.backlog = st->backlog;
 	t->ticks.outstanding = st->outstanding;
-	t->ticks.stale = 0;
 	t->requested_us = st->requested_us;
 	t->source = st->source;
+	/* The pacing counts from the restore: the old host's time is gone */
+	t->last_inject = now;
 	if (st->running) {
 		t->period_us = st->period_us;
 		t->period_ns = st->period_ns;
 		t->running = true;
-	}
-	/* The pacing counts from the restore: the old host's time is gone */
-	t->last_inject = now;
-	owed = st->running && !st->outstanding && st->backlog;
-	raw_spin_unlock_irqrestore(&t->lock, flags);
-
-	if (st->running)
 		hrtimer_start(&t->tick, ns_to_ktime(st->next_ns),
 			      HRTIMER_MODE_ABS);
-	if (owed)
-		hrtimer_start(&t->pace,
-			      ktime_add_ns(now, st->period_ns / 4),
-			      HRTIMER_MODE_ABS);
-	spin_unlock(&t->ctl_lock);
+		if (!st->outstanding && st->backlog)
+			hrtimer_start(&t->pace,
+				      ktime_add_ns(now, st->period_ns / 4),
+				      HRTIMER_MODE_ABS);
+	}
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 }

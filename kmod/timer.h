@@ -16,15 +16,14 @@ struct eventfd_ctx;
 
 /**
  * struct hlkvm_timer - one VM's PV timer
- * @ctl_lock: serializes set/stop (guest writes, SET_VM, detach); never
- *            taken by the hrtimer callbacks, so they may be cancelled
- *            under it
- * @lock: protects every member below it; taken by the hrtimer callbacks,
+ * @lock: protects every member; taken by the hrtimer callbacks, by
+ *        every set (guest writes in the ftrace hook, SET_VM, SET_STATE)
  *        and by hlkvm_timer_ack() from the kvm_eoi tracepoint probe and
- *        the ftrace hook, both with preemption off: raw, since on
- *        PREEMPT_RT a spinlock_t sleeps ("scheduling while atomic" in
- *        kvm_eoi_probe on 6.1-rt). Nothing under it may sleep on RT
- *        either: hrtimer_start() and the tick accounting only.
+ *        the ftrace hook, the hook and probe with preemption off: raw,
+ *        since on PREEMPT_RT a spinlock_t sleeps ("scheduling while
+ *        atomic" in kvm_eoi_probe on 6.1-rt). Nothing under it may sleep
+ *        on RT either: hrtimer_start(), hrtimer_try_to_cancel() and the
+ *        tick accounting only, never hrtimer_cancel() (timer.c's top)
  * @running: the periodic timer is armed
  * @source: enum hlkvm_timer_source: who set the period last
  * @requested_us: the period last asked for
@@ -39,7 +38,6 @@ struct eventfd_ctx;
  * @irqfd: the eventfd bound with KVM_IRQFD to the timer's MSI
  */
 struct hlkvm_timer {
-	spinlock_t ctl_lock;	/* see above: set/stop only */
 	raw_spinlock_t lock;	/* the members below, callbacks too */
 	bool running;
 	u32 source;
@@ -80,7 +78,11 @@ void hlkvm_timer_set(struct hlkvm_timer *t, u32 req_us,
 void hlkvm_timer_set_pit(struct hlkvm_timer *t, u64 req_ns,
 			 const struct hlkvm_period_bounds *b);
 void hlkvm_timer_set_policy(struct hlkvm_timer *t, u32 policy);
-/* Stop for good: after it returns no callback runs or is pending */
+/*
+ * Stop for good: after it returns no callback runs or is pending. Process
+ * context, once nothing else can set the timer (it waits for callbacks);
+ * every other call here never waits and may come from any context.
+ */
 void hlkvm_timer_destroy(struct hlkvm_timer *t);
 bool hlkvm_timer_should_bridge(struct hlkvm_timer *t);
 /* The guest acknowledged a tick: pace out a catch-up tick if one is owed */
