@@ -465,6 +465,7 @@ static int attach_vm(const struct run_opts *o, struct vm *vm,
 	int ret, other;
 
 	hlkvm_attach_opts_init(&ao);
+	hlkvm_vm_info_init(&info);
 	ao.timer_policy = o->timer_policy;
 	if (o->pit_tick || o->pit_tick_exact)
 		ao.pit_tick = o->pit_tick;
@@ -691,6 +692,7 @@ vm_ready:
 		struct hlkvm_vm_ref ref = { .vm_fd = vm.vm_fd, .vm_id = 0 };
 		struct hlkvm_vm_info info;
 
+		hlkvm_vm_info_init(&info);
 		ret = hlkvm_get_vm(client, &ref, &info);
 		if (ret) {
 			fprintf(stderr, "hlkvm-run: reading the module's counters: %s\n",
