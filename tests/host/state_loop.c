@@ -7,7 +7,7 @@
  * HLKVM_RESTORE_LOOPS times (default 20; 1000 by hand) it is restored as
  * hlkvm-run restores it: with the module, a new VM attached, SET_STATE,
  * its timer checked running, detached, closed; with the fallback, a new
- * fallback (its timer thread), the state loaded, checked, destroyed.
+ * fallback (its timer thread), the state loaded, checked, freed.
  * Every irqchip the module serves here (testvm.h), the fallback on KVM's
  * full irqchip's wiring.
  *

@@ -66,6 +66,7 @@ int main(void)
 {
 	struct hlkvm_hw_bps hw;
 	struct hlkvm_stop stop;
+	struct hlkvm_vm_info info;
 	struct hlkvm_client *c;
 	char diag[HLKVM_STOP_DIAG_LEN];
 	enum hlkvm_stop_reason r;
@@ -76,6 +77,10 @@ int main(void)
 	r = hlkvm_dr6_classify(HLKVM_DB_VECTOR, 0xffff4ff0, 0x1000, 0x2000,
 			       &hw, &stop, diag, sizeof(diag));
 	printf("version %s\n", hlkvm_version());
+	/* A sized struct as a caller sets it up, and its field test */
+	hlkvm_vm_info_init(&info);
+	printf("vm_info %s\n", info.size == sizeof(info) &&
+	       HLKVM_SIZED_HAS(&info, stats) ? "sized" : "wrong");
 	printf("dr6 %s\n", hlkvm_stop_reason_str(r));
 	ret = hlkvm_open(&c);
 	if (!ret)
@@ -90,8 +95,9 @@ C
 check $? "a third-party program builds with pkg-config alone$(head -n 5 "$tmp/cc.log" | tr '\n' ' ')"
 out=$(LD_LIBRARY_PATH=$root$libdir "$tmp/thirdparty/app" 2>&1)
 rc=$?
-[ $rc -eq 0 ] && grep -q "^version $(cat VERSION)$" <<<"$out" && grep -q "^dr6 " <<<"$out"
-check $? "it runs against the installed libhlkvm.so.1: DR6 classified, netlink client opened or told no module ($(tr '\n' ';' <<<"$out"))"
+[ $rc -eq 0 ] && grep -q "^version $(cat VERSION)$" <<<"$out" && grep -q "^dr6 " <<<"$out" &&
+	grep -q "^vm_info sized$" <<<"$out"
+check $? "it runs against the installed libhlkvm.so.1: DR6 classified, a sized struct set up, netlink client opened or told no module ($(tr '\n' ';' <<<"$out"))"
 LD_LIBRARY_PATH=$root$libdir ldd "$tmp/thirdparty/app" | grep -q "libhlkvm.so.1 => $root$libdir/libhlkvm.so.1"
 check $? "the program loads libhlkvm.so.1 from the install (soname)"
 
