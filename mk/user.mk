@@ -55,14 +55,18 @@ TOOL_LIB_SRCS := user/lib/ctl_parse.c user/lib/ctl_print.c user/lib/json.c \
 LIB_SRCS := $(filter-out $(TOOL_LIB_SRCS),$(sort $(wildcard user/lib/*.c))) \
 	kmod/ports.c kmod/pit.c kmod/period.c kmod/ticks.c kmod/state.c
 # Installed under include/hlkvm/ (the .pc file adds that directory): the
-# API and what it includes. guest_debug.h, hlkvm-run's KVM ioctl glue
-# for its debugger, is not part of the API.
+# API, which includes nothing of ours but <linux/hlkvm.h> (struct
+# hlkvm_fallback is opaque: the module's port and tick headers its
+# definition needs stay private, in fallback_internal.h). guest_debug.h,
+# hlkvm-run's KVM ioctl glue for its debugger, is not part of the API.
 PUBLIC_HDRS := user/lib/hlkvm.h user/lib/dr6.h user/lib/lapic.h \
-	user/lib/elf_load.h user/lib/fallback.h kmod/ports.h kmod/pit.h \
-	kmod/period.h kmod/ticks.h kmod/pure_types.h
-# What the shared object exports: the functions those API headers declare
-API_HDRS := user/lib/hlkvm.h user/lib/dr6.h user/lib/lapic.h \
 	user/lib/elf_load.h user/lib/fallback.h
+# What the shared object exports: the functions those API headers declare
+API_HDRS := $(PUBLIC_HDRS)
+# Compiled into the library, never installed (for the licence check)
+PRIVATE_LIB_HDRS := $(sort $(wildcard $(LIB_SRCS:.c=.h)) \
+	user/lib/fallback_internal.h user/lib/nl_internal.h \
+	kmod/pure_types.h)
 CTL_SRCS := $(sort $(wildcard user/hlkvmctl/*.c))
 RUN_SRCS := $(sort $(wildcard user/hlkvm-run/*.c))
 UTEST_SRCS := $(sort $(wildcard tests/user/test_*.c))
@@ -184,7 +188,7 @@ install-user: user-dist
 # What goes into libhlkvm, for tests/user/licences.sh
 .PHONY: print-lib-files
 print-lib-files:
-	@echo $(LIB_SRCS) $(PUBLIC_HDRS)
+	@echo $(LIB_SRCS) $(PUBLIC_HDRS) $(filter-out $(PUBLIC_HDRS),$(PRIVATE_LIB_HDRS))
 
 .PHONY: uninstall-user
 uninstall-user:

@@ -46,7 +46,7 @@
 static void expect_refused(struct hlkvm_client *c, const char *what, int vm,
 			   int efd, int want)
 {
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	char detail[512];
 	const char *msg;
 	int ret;
@@ -188,7 +188,7 @@ out_mem:
 int main(void)
 {
 	struct hlkvm_attach_opts opts;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct testvm_modes modes;
 	struct hlkvm_client *c;
 	char detail[512];

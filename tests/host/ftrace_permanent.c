@@ -56,7 +56,7 @@ static int full_irqchip_vm(int kvm)
 int main(void)
 {
 	struct hlkvm_vm_ref ref = { .vm_fd = -1 };
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct hlkvm_client *c;
 	char detail[512];
 	int kvm, vm, efd, ret;

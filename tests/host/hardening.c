@@ -199,7 +199,7 @@ static void detach(struct hlkvm_client *c, int vm_fd)
 static void case_two_vcpus(struct hlkvm_client *c, int efd)
 {
 	struct tvcpu c0, c1;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	char detail[512];
 	struct tvm v;
 	int ret;
@@ -227,7 +227,7 @@ static void case_two_vcpus(struct hlkvm_client *c, int efd)
 static void case_late_vcpu(struct hlkvm_client *c, int efd)
 {
 	const char *what = "a vCPU created after attach: its OUT 0x80 reaches the VMM, vCPU 0's is absorbed";
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct tvcpu c0, c1;
 	char detail[512];
 	int p0 = -2, p1 = -2, ret;
@@ -282,7 +282,7 @@ static int add_ioeventfd(int vm, int efd, uint16_t port)
 static void case_ioeventfd(struct hlkvm_client *c, int efd, bool before)
 {
 	char what[160], detail[512];
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	uint64_t count = 0;
 	struct tvcpu c0;
 	int ioefd, port = -2, ret;
@@ -330,7 +330,7 @@ static void case_pit_after_attach(struct hlkvm_client *c, int efd)
 {
 	const char *what = "KVM's PIT created after attach answers the guest's IN 0x40, hlkvm does not";
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	uint64_t pit_in = ~0ULL;
 	char detail[512];
 	struct tvcpu c0;
@@ -427,7 +427,7 @@ static void case_reply_lost(struct hlkvm_client *c, int efd)
 {
 	const char *what = "attach whose reply cannot be delivered leaves the VM unattached";
 	bool delivered = false, enobufs = false;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	char detail[512], buf[RAWNL_BUF];
 	int fd, small = 1, i, attached;
 	struct rawnl_msg m;
@@ -492,7 +492,7 @@ static void case_urelease_race(struct hlkvm_client *c, int efd)
 	const char *what = "a socket reusing a closing socket's port id keeps the VM it attaches";
 	int round, lost = 0, stale = 0, early = 0, fail = 0;
 	int rounds = urelease_knob >= 0 ? WIDE_ROUNDS : RACE_ROUNDS;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct tvm v1, v2, keep;
 	char detail[512];
 

@@ -164,7 +164,7 @@ int main(void)
 		.memory_size = GUEST_MEM,
 	};
 	struct kvm_regs regs = { .rip = L1_CODE, .rflags = 2 };
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct hlkvm_client *c;
 	struct kvm_sregs sregs;
 	struct kvm_run *run;

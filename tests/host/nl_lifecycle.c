@@ -100,7 +100,7 @@ static int attach_ticking(struct hlkvm_client *c, int vm, int efd,
 			  uint32_t period_us)
 {
 	struct hlkvm_vm_ref ref = { .vm_fd = vm };
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct hlkvm_vm_set set;
 	int ret;
 
@@ -149,7 +149,7 @@ static void mode_cases(struct hlkvm_client *c, int vm, int efd)
 {
 	struct hlkvm_vm_ref ref = { .vm_fd = vm };
 	struct hlkvm_client *c2;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	int vm2, ret, n, status;
 	pid_t pid;
 
@@ -240,7 +240,7 @@ static void mode_cases(struct hlkvm_client *c, int vm, int efd)
 static void rmmod_cases(struct hlkvm_client **c, int vm, int efd)
 {
 	const char *ko = getenv("HLKVM_KO");
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	char cmd[512];
 	int vm2, ret;
 
@@ -282,7 +282,7 @@ int main(int argc, char **argv)
 	int vms[__HLKVM_IRQCHIP_COUNT];
 	struct testvm_modes modes;
 	struct hlkvm_client *c;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	enum hlkvm_irqchip m;
 	int kvm, efd;
 

@@ -7,7 +7,7 @@
  * HLKVM_RESTORE_LOOPS times (default 20; 1000 by hand) it is restored as
  * hlkvm-run restores it: with the module, a new VM attached, SET_STATE,
  * its timer checked running, detached, closed; with the fallback, a new
- * fallback (its timer thread), the state loaded, checked, destroyed.
+ * fallback (its timer thread), the state loaded, checked, freed.
  * Every irqchip the module serves here (testvm.h), the fallback on KVM's
  * full irqchip's wiring.
  *
@@ -242,7 +242,7 @@ static void loop_fallback(unsigned long loops)
 {
 	struct hlkvm_fallback_ops ops = { .inject = inject };
 	struct hlkvm_vm_state saved, s;
-	struct hlkvm_fallback fb;
+	struct hlkvm_fallback *fb;
 	struct usage first, last;
 	const char *why = NULL;
 	char what[256], detail[256] = "";
@@ -251,13 +251,13 @@ static void loop_fallback(unsigned long loops)
 
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ops.arg = &efd;
-	ret = efd < 0 ? -errno : hlkvm_fallback_init(&fb, HLKVM_IRQCHIP_KERNEL,
-						      HLKVM_TIMER_CATCHUP,
-						      HLKVM_BACKLOG_DEFAULT, &ops);
+	ret = efd < 0 ? -errno : hlkvm_fallback_new(&fb, HLKVM_IRQCHIP_KERNEL,
+						     HLKVM_TIMER_CATCHUP,
+						     HLKVM_BACKLOG_DEFAULT, &ops);
 	if (!ret) {
-		hlkvm_fallback_set_period(&fb, 1000);
-		hlkvm_fallback_save_state(&fb, &saved);
-		hlkvm_fallback_destroy(&fb);
+		hlkvm_fallback_set_period(fb, 1000);
+		hlkvm_fallback_save_state(fb, &saved);
+		hlkvm_fallback_free(fb);
 	}
 	snprintf(detail, sizeof(detail), "%s", strerror(-ret));
 	result(!ret, "fallback: the state of a timer ticking at 1000 us read", detail);
@@ -267,21 +267,21 @@ static void loop_fallback(unsigned long loops)
 		return;
 	}
 	for (i = 0; i < loops; i++) {
-		ret = hlkvm_fallback_init(&fb, HLKVM_IRQCHIP_KERNEL,
-					  HLKVM_TIMER_CATCHUP,
-					  HLKVM_BACKLOG_DEFAULT, &ops);
+		ret = hlkvm_fallback_new(&fb, HLKVM_IRQCHIP_KERNEL,
+					 HLKVM_TIMER_CATCHUP,
+					 HLKVM_BACKLOG_DEFAULT, &ops);
 		if (!ret) {
-			ret = hlkvm_fallback_load_state(&fb, &saved,
+			ret = hlkvm_fallback_load_state(fb, &saved,
 							sizeof(saved), &why);
 			if (!ret) {
-				hlkvm_fallback_save_state(&fb, &s);
+				hlkvm_fallback_save_state(fb, &s);
 				if (!(s.timer_flags & HLKVM_STATE_TIMER_F_RUNNING) ||
 				    s.period_us != 1000) {
 					ret = -EINVAL;
 					why = "the restored timer is not running at 1000 us";
 				}
 			}
-			hlkvm_fallback_destroy(&fb);
+			hlkvm_fallback_free(fb);
 		}
 		if (ret && !bad++)
 			snprintf(detail, sizeof(detail), "restore %lu: %s (%s)",

@@ -51,7 +51,7 @@ int main(void)
 {
 	struct hlkvm_vm_ref ref = { .vm_id = 0 }, by_id;
 	struct hlkvm_vm_state s, bad;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct hlkvm_vm_set set;
 	struct hlkvm_client *c;
 	char detail[512];

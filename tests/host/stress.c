@@ -370,7 +370,7 @@ static void run_until_busy(struct hlkvm_client *c, int vm_fd,
 	struct hlkvm_vm_ref ref = { .vm_fd = vm_fd };
 	const char *scale = getenv("HLKVM_TIME_SCALE");
 	int i, polls = 500 * (scale && atoi(scale) > 0 ? atoi(scale) : 1);
-	struct hlkvm_vm_info now;
+	struct hlkvm_vm_info now = { .size = sizeof(now) };
 
 	for (i = 0; i < polls; i++) {
 		if (hlkvm_get_vm(c, &ref, &now) == 0 && now.timer.ticks > 1 &&
@@ -418,7 +418,7 @@ static int kill_round(struct hlkvm_client *admin, unsigned int round,
 	pid = fork();
 	if (pid == 0) {
 		struct hlkvm_client *c;
-		struct hlkvm_vm_info info;
+		struct hlkvm_vm_info info = { .size = sizeof(info) };
 		struct vm v;
 
 		close(pipefd[0]);
@@ -448,7 +448,8 @@ static void one_round(struct hlkvm_client *admin, enum way way,
 		      unsigned int round, int others, struct tally *t)
 {
 	struct hlkvm_vm_ref ref = { .vm_fd = -1 };
-	struct hlkvm_vm_info info, now;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
+	struct hlkvm_vm_info now = { .size = sizeof(now) };
 	struct hlkvm_client *c;
 	struct vm v;
 	int ret, n;
@@ -549,7 +550,7 @@ static void attach_loops(struct hlkvm_client *admin, unsigned int loops,
 {
 	struct hlkvm_vm_ref ref = { .vm_fd = -1 };
 	struct hlkvm_client *c = NULL;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct vm v, anchor;
 	unsigned int i, bad = 0;
 	int ret = 0, first = 0;
@@ -602,7 +603,7 @@ static void mode_cases(struct hlkvm_client *admin, double seconds)
 {
 	struct hlkvm_client *anchor_c = NULL;
 	struct tally tally[NWAYS];
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct vm anchor;
 	unsigned int round = 0;
 	enum way w;
@@ -745,7 +746,7 @@ static void race_one(struct race_tally *t, bool rmmod)
 	struct hlkvm_vm_ref ref = { .vm_fd = -1 };
 	struct hlkvm_client *c = NULL, *admin = NULL;
 	enum way way = race_rnd() % NWAYS;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct vm v;
 	pid_t pid;
 	int ret, status;
@@ -847,7 +848,7 @@ static void race_phase(struct hlkvm_client **admin, unsigned long iterations,
 	const char *ko = getenv("HLKVM_KO");
 	struct race_tally *tallies, sum;
 	struct hlkvm_client *anchor_c = NULL;
-	struct hlkvm_vm_info info;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct vm anchor;
 	pid_t pids[RACE_WORKERS];
 	unsigned long reloads = 0, reload_fails = 0;

@@ -3,7 +3,8 @@
 # root (Debian's layout: PREFIX=/usr, a multiarch LIBDIR), then a program
 # outside the tree built only with "pkg-config --cflags --libs hlkvm"
 # that uses the DR6 classifier and the netlink client; the headers under
-# include/hlkvm/ and none in include/linux/; the shared object exporting
+# include/hlkvm/ and none in include/linux/, each compiling on its own;
+# the shared object exporting
 # only the API headers' functions; the static one without the tools'
 # helpers; the builder's CFLAGS/CPPFLAGS/LDFLAGS used and no -Werror
 # forced; and uninstall-user taking everything away again.
@@ -20,18 +21,38 @@ libdir=/usr/lib/$multiarch
 make -s install-user DESTDIR="$root" PREFIX=/usr LIBDIR="$libdir" >"$tmp/install.log" 2>&1
 check $? "make install-user DESTDIR=... PREFIX=/usr LIBDIR=$libdir$(tail -n 3 "$tmp/install.log" | tr '\n' ' ')"
 
+api_hdrs="hlkvm.h dr6.h lapic.h elf_load.h fallback.h linux/hlkvm.h"
 missing=
-for h in hlkvm.h dr6.h lapic.h elf_load.h fallback.h linux/hlkvm.h; do
+for h in $api_hdrs; do
 	[ -f "$root/usr/include/hlkvm/$h" ] || missing="$missing $h"
 done
 [ -z "$missing" ] && [ ! -e "$root/usr/include/linux" ] && [ ! -e "$root/usr/include/hlkvm.h" ]
 check $? "headers under include/hlkvm/ only, none in include/linux/${missing:+ (missing:$missing)}"
+# The API headers and nothing else: struct hlkvm_fallback is opaque, so
+# the module's port and tick headers (its private definition's) stay out
+installed=$(cd "$root/usr/include/hlkvm" 2>/dev/null && find . -type f | sed 's|^\./||' | sort | tr '\n' ' ')
+[ "$installed" = "$(tr ' ' '\n' <<<"$api_hdrs" | sort | tr '\n' ' ')" ]
+check $? "include/hlkvm/ holds the API headers only ($installed)"
 
 # The staged .pc, its prefix moved to the staging root (libnl's own .pc
 # stays the system's)
 export PKG_CONFIG_PATH=$root$libdir/pkgconfig
 flags=$(pkg-config --define-variable=prefix="$root/usr" --cflags --libs hlkvm 2>&1)
 check $? "pkg-config --cflags --libs hlkvm ($flags)"
+
+# Each installed header compiles on its own, strict C11 and C++, with
+# only pkg-config's flags: none leans on one that is not installed
+cflags=$(pkg-config --define-variable=prefix="$root/usr" --cflags hlkvm 2>/dev/null)
+alone=
+for h in $installed; do
+	printf '#include <%s>\nint main(void) { return 0; }\n' "$h" >"$tmp/alone.c"
+	# shellcheck disable=SC2086 # pkg-config's words
+	{ cc -std=c11 -Wall -Wextra -Werror -fsyntax-only $cflags "$tmp/alone.c" &&
+		c++ -Wall -Wextra -Werror -fsyntax-only -x c++ $cflags "$tmp/alone.c"; } \
+		>>"$tmp/alone.log" 2>&1 || alone="$alone $h"
+done
+[ -n "$installed" ] && [ -z "$alone" ]
+check $? "every installed header compiles on its own (C11, C++)${alone:+ (not:$alone; $(grep -m 2 error "$tmp/alone.log" | tr '\n' ' '))}"
 
 mkdir -p "$tmp/thirdparty"
 cat >"$tmp/thirdparty/app.c" <<'C'
@@ -45,6 +66,7 @@ int main(void)
 {
 	struct hlkvm_hw_bps hw;
 	struct hlkvm_stop stop;
+	struct hlkvm_vm_info info;
 	struct hlkvm_client *c;
 	char diag[HLKVM_STOP_DIAG_LEN];
 	enum hlkvm_stop_reason r;
@@ -55,6 +77,10 @@ int main(void)
 	r = hlkvm_dr6_classify(HLKVM_DB_VECTOR, 0xffff4ff0, 0x1000, 0x2000,
 			       &hw, &stop, diag, sizeof(diag));
 	printf("version %s\n", hlkvm_version());
+	/* A sized struct as a caller sets it up, and its field test */
+	hlkvm_vm_info_init(&info);
+	printf("vm_info %s\n", info.size == sizeof(info) &&
+	       HLKVM_SIZED_HAS(&info, stats) ? "sized" : "wrong");
 	printf("dr6 %s\n", hlkvm_stop_reason_str(r));
 	ret = hlkvm_open(&c);
 	if (!ret)
@@ -69,8 +95,9 @@ C
 check $? "a third-party program builds with pkg-config alone$(head -n 5 "$tmp/cc.log" | tr '\n' ' ')"
 out=$(LD_LIBRARY_PATH=$root$libdir "$tmp/thirdparty/app" 2>&1)
 rc=$?
-[ $rc -eq 0 ] && grep -q "^version $(cat VERSION)$" <<<"$out" && grep -q "^dr6 " <<<"$out"
-check $? "it runs against the installed libhlkvm.so.1: DR6 classified, netlink client opened or told no module ($(tr '\n' ';' <<<"$out"))"
+[ $rc -eq 0 ] && grep -q "^version $(cat VERSION)$" <<<"$out" && grep -q "^dr6 " <<<"$out" &&
+	grep -q "^vm_info sized$" <<<"$out"
+check $? "it runs against the installed libhlkvm.so.1: DR6 classified, a sized struct set up, netlink client opened or told no module ($(tr '\n' ';' <<<"$out"))"
 LD_LIBRARY_PATH=$root$libdir ldd "$tmp/thirdparty/app" | grep -q "libhlkvm.so.1 => $root$libdir/libhlkvm.so.1"
 check $? "the program loads libhlkvm.so.1 from the install (soname)"
 

@@ -16,7 +16,7 @@
 
 #include "fallback.h"
 
-static struct hlkvm_fallback fb;
+static struct hlkvm_fallback *fb;
 static atomic_uint injected;
 static atomic_uint eois;
 
@@ -42,8 +42,8 @@ static int setup_mode(uint32_t irqchip, uint32_t policy)
 {
 	atomic_store(&injected, 0);
 	atomic_store(&eois, 0);
-	return hlkvm_fallback_init(&fb, irqchip, policy, HLKVM_BACKLOG_DEFAULT,
-				   &ops);
+	return hlkvm_fallback_new(&fb, irqchip, policy, HLKVM_BACKLOG_DEFAULT,
+				  &ops);
 }
 
 static int setup(void **state)
@@ -68,7 +68,8 @@ static int setup_kernel(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	hlkvm_fallback_destroy(&fb);
+	hlkvm_fallback_free(fb);
+	fb = NULL;
 	return 0;
 }
 
@@ -76,20 +77,20 @@ static uint8_t in8(uint16_t port)
 {
 	uint8_t v = 0x5a;
 
-	assert_true(hlkvm_fallback_in(&fb, port, 1, &v));
+	assert_true(hlkvm_fallback_in(fb, port, 1, &v));
 	return v;
 }
 
 static bool out8(uint16_t port, uint8_t v)
 {
-	return hlkvm_fallback_out(&fb, port, 1, &v);
+	return hlkvm_fallback_out(fb, port, 1, &v);
 }
 
 static bool out32(uint16_t port, uint32_t v)
 {
 	uint8_t b[4] = { v, v >> 8, v >> 16, v >> 24 };
 
-	return hlkvm_fallback_out(&fb, port, 4, b);
+	return hlkvm_fallback_out(fb, port, 4, b);
 }
 
 static void sleep_ms(long ms)
@@ -121,7 +122,7 @@ static void pit_counters_read_zero_mode_not_answered(void **state)
 	assert_int_equal(in8(0x40), 0);
 	assert_int_equal(in8(0x41), 0);
 	assert_int_equal(in8(0x42), 0);
-	assert_false(hlkvm_fallback_in(&fb, 0x43, 1, &v));
+	assert_false(hlkvm_fallback_in(fb, 0x43, 1, &v));
 }
 
 static void speaker_refresh_toggles(void **state)
@@ -155,7 +156,7 @@ static void every_out_absorbed_and_counted(void **state)
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
 		assert_true(out8(ports[i], 0x11));
 	in8(0x21);
-	hlkvm_fallback_get(&fb, NULL, &st, NULL);
+	hlkvm_fallback_get(fb, NULL, &st, NULL);
 	assert_int_equal(st.group[HLKVM_GROUP_PIC].out, 4);
 	assert_int_equal(st.group[HLKVM_GROUP_PIC].in, 1);
 	assert_int_equal(st.group[HLKVM_GROUP_PIT].out, 4);
@@ -170,8 +171,8 @@ static void foreign_ports_not_answered(void **state)
 	(void)state;
 	assert_false(out8(0xe9, 'x'));
 	assert_false(out32(HLKVM_PORT_HALT, 0));
-	assert_false(hlkvm_fallback_in(&fb, HLKVM_PORT_HALT, 4, &v));
-	assert_false(hlkvm_fallback_in(&fb, 0x3f8, 1, &v));
+	assert_false(hlkvm_fallback_in(fb, HLKVM_PORT_HALT, 4, &v));
+	assert_false(hlkvm_fallback_in(fb, 0x3f8, 1, &v));
 }
 
 static void timer_port_needs_four_bytes(void **state)
@@ -180,7 +181,7 @@ static void timer_port_needs_four_bytes(void **state)
 
 	(void)state;
 	assert_false(out8(HLKVM_PORT_PV_TIMER, 1));
-	assert_false(hlkvm_fallback_in(&fb, HLKVM_PORT_PV_TIMER, 4, &v));
+	assert_false(hlkvm_fallback_in(fb, HLKVM_PORT_PV_TIMER, 4, &v));
 	assert_true(out32(HLKVM_PORT_PV_TIMER, 0));
 }
 
@@ -189,11 +190,11 @@ static void multibyte_pic_read_bytewise(void **state)
 	uint8_t v[2] = { 1, 1 };
 
 	(void)state;
-	assert_true(hlkvm_fallback_in(&fb, 0x20, 2, v));
+	assert_true(hlkvm_fallback_in(fb, 0x20, 2, v));
 	assert_int_equal(v[0], 0);
 	assert_int_equal(v[1], 0xff);
 	/* 0x21..0x22: 0x22 is not ours, so neither byte is answered */
-	assert_false(hlkvm_fallback_in(&fb, 0x21, 2, v));
+	assert_false(hlkvm_fallback_in(fb, 0x21, 2, v));
 }
 
 static void eoi_ignored_when_idle(void **state)
@@ -203,7 +204,7 @@ static void eoi_ignored_when_idle(void **state)
 	(void)state;
 	assert_true(out8(0x20, 0x20));
 	assert_int_equal(atomic_load(&eois), 0);
-	hlkvm_fallback_get(&fb, NULL, &st, NULL);
+	hlkvm_fallback_get(fb, NULL, &st, NULL);
 	assert_int_equal(st.eoi_ignored, 1);
 	assert_int_equal(st.eoi_bridged, 0);
 }
@@ -213,7 +214,7 @@ static void eoi_bridged_while_running(void **state)
 	struct hlkvm_stats st;
 
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 10 * 1000 * 1000);	/* no tick soon */
+	hlkvm_fallback_set_period(fb, 10 * 1000 * 1000);	/* no tick soon */
 	assert_true(out8(0x20, 0x20));
 	assert_int_equal(atomic_load(&eois), 1);
 	/* specific EOI of IRQ0 and the rotate forms are EOIs too */
@@ -228,14 +229,14 @@ static void eoi_bridged_while_running(void **state)
 	assert_true(out8(0x20, 0x61));
 	assert_true(out8(0x20, 0xc7));
 	assert_int_equal(atomic_load(&eois), 4);
-	hlkvm_fallback_get(&fb, NULL, &st, NULL);
+	hlkvm_fallback_get(fb, NULL, &st, NULL);
 	assert_int_equal(st.eoi_bridged, 4);
 }
 
 static void eoi_bridged_after_stop_with_tick_outstanding(void **state)
 {
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 1000);
+	hlkvm_fallback_set_period(fb, 1000);
 	while (atomic_load(&injected) == 0)
 		sleep_ms(1);
 	/* The guest stops the timer in its handler, then acknowledges */
@@ -253,7 +254,7 @@ static void period_clamped_low(void **state)
 
 	(void)state;
 	assert_true(out32(HLKVM_PORT_PV_TIMER, 1));
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_int_equal(t.requested_us, 1);
 	assert_int_equal(t.period_us, 100);
 	assert_int_equal(t.clamped, 1);
@@ -267,7 +268,7 @@ static void period_clamped_high(void **state)
 
 	(void)state;
 	assert_true(out32(HLKVM_PORT_PV_TIMER, 20 * 1000 * 1000));
-	hlkvm_fallback_get(&fb, &t, NULL, &writes);
+	hlkvm_fallback_get(fb, &t, NULL, &writes);
 	assert_int_equal(t.period_us, 10 * 1000 * 1000);
 	assert_int_equal(writes, 1);
 }
@@ -277,12 +278,12 @@ static void period_in_range_not_clamped_zero_stops(void **state)
 	struct hlkvm_timer_info t;
 
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 5000);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_set_period(fb, 5000);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_int_equal(t.period_us, 5000);
 	assert_int_equal(t.clamped, 0);
-	hlkvm_fallback_set_period(&fb, 0);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_set_period(fb, 0);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_false(t.running);
 	assert_int_equal(t.period_us, 0);
 }
@@ -321,11 +322,11 @@ static void timer_thread_ticks_and_stops(void **state)
 	unsigned int n, after;
 
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 2000);
+	hlkvm_fallback_set_period(fb, 2000);
 	n = ack_ticks_for(100);
 	/* 50 periods in 100 ms; allow for a loaded 2-core machine */
 	assert_in_range(n, 20, 55);
-	hlkvm_fallback_set_period(&fb, 0);
+	hlkvm_fallback_set_period(fb, 0);
 	after = atomic_load(&injected);
 	sleep_ms(20);
 	assert_int_equal(atomic_load(&injected), after);
@@ -336,10 +337,10 @@ static void timer_without_ack_injects_once_then_only_kicks(void **state)
 	struct hlkvm_timer_info t;
 
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 1000);
+	hlkvm_fallback_set_period(fb, 1000);
 	sleep_ms(100);
-	hlkvm_fallback_set_period(&fb, 0);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_set_period(fb, 0);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	/*
 	 * One tick; after that the stale guard signals again once per
 	 * HLKVM_TICKS_STALE_EXPIRIES expiries (a kick, counted as no tick):
@@ -356,23 +357,49 @@ static void timer_catchup_keeps_backlog_without_ack(void **state)
 	struct hlkvm_timer_info t;
 
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 1000);
+	hlkvm_fallback_set_period(fb, 1000);
 	sleep_ms(50);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
-	hlkvm_fallback_set_period(&fb, 0);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
+	hlkvm_fallback_set_period(fb, 0);
 	assert_true(t.backlog > 10);
 	assert_int_equal(t.merged, 0);
 }
 
-static void init_refuses_unknown_irqchip(void **state)
+static void new_refuses_what_it_cannot_run(void **state)
 {
-	struct hlkvm_fallback other;
+	const struct hlkvm_fallback_ops no_eoi = { .inject = fake_inject };
+	const struct hlkvm_fallback_ops no_inject = { .lapic_eoi = fake_eoi };
+	static char stale;
+	/* Not NULL before the call: a refusal must clear it */
+	struct hlkvm_fallback *other = (struct hlkvm_fallback *)&stale;
 
 	(void)state;
-	assert_int_equal(hlkvm_fallback_init(&other, __HLKVM_IRQCHIP_COUNT,
-					     HLKVM_TIMER_CATCHUP,
-					     HLKVM_BACKLOG_DEFAULT, &ops),
+	assert_int_equal(hlkvm_fallback_new(&other, __HLKVM_IRQCHIP_COUNT,
+					    HLKVM_TIMER_CATCHUP,
+					    HLKVM_BACKLOG_DEFAULT, &ops),
 			 -EINVAL);
+	assert_null(other);
+	/* A split irqchip's EOIs have nowhere to go without lapic_eoi */
+	assert_int_equal(hlkvm_fallback_new(&other, HLKVM_IRQCHIP_SPLIT,
+					    HLKVM_TIMER_CATCHUP,
+					    HLKVM_BACKLOG_DEFAULT, &no_eoi),
+			 -EINVAL);
+	assert_int_equal(hlkvm_fallback_new(&other, HLKVM_IRQCHIP_KERNEL,
+					    HLKVM_TIMER_CATCHUP,
+					    HLKVM_BACKLOG_DEFAULT, &no_inject),
+			 -EINVAL);
+	assert_int_equal(hlkvm_fallback_new(&other, HLKVM_IRQCHIP_KERNEL,
+					    HLKVM_TIMER_CATCHUP,
+					    HLKVM_BACKLOG_DEFAULT, NULL),
+			 -EINVAL);
+	assert_null(other);
+	/* KVM's PIC takes the EOIs on a full irqchip: no lapic_eoi needed */
+	assert_int_equal(hlkvm_fallback_new(&other, HLKVM_IRQCHIP_KERNEL,
+					    HLKVM_TIMER_CATCHUP,
+					    HLKVM_BACKLOG_DEFAULT, &no_eoi), 0);
+	assert_non_null(other);
+	hlkvm_fallback_free(other);
+	hlkvm_fallback_free(NULL);
 }
 
 /* --- full irqchip (HLKVM_IRQCHIP_KERNEL) --- */
@@ -385,9 +412,9 @@ static void kernel_pic_ports_left_to_kvm(void **state)
 	uint8_t v = 0x5a;
 
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 10 * 1000 * 1000);
+	hlkvm_fallback_set_period(fb, 10 * 1000 * 1000);
 	for (i = 0; i < sizeof(pic) / sizeof(pic[0]); i++) {
-		assert_false(hlkvm_fallback_in(&fb, pic[i], 1, &v));
+		assert_false(hlkvm_fallback_in(fb, pic[i], 1, &v));
 		assert_false(out8(pic[i], 0x20));
 	}
 	assert_int_equal(v, 0x5a);	/* nothing written into the IN */
@@ -397,7 +424,7 @@ static void kernel_pic_ports_left_to_kvm(void **state)
 	assert_true(out8(0x43, 0x34));
 	assert_true(out8(0x61, 0x00));
 	assert_true(out32(HLKVM_PORT_PV_TIMER, 0));
-	hlkvm_fallback_get(&fb, NULL, &st, NULL);
+	hlkvm_fallback_get(fb, NULL, &st, NULL);
 	assert_int_equal(st.group[HLKVM_GROUP_PIC].in, 0);
 	assert_int_equal(st.group[HLKVM_GROUP_PIC].out, 0);
 	assert_int_equal(st.eoi_bridged + st.eoi_ignored, 0);
@@ -410,11 +437,11 @@ static void kernel_acks_all_seen(void **state)
 	struct hlkvm_stats st;
 
 	(void)state;
-	hlkvm_fallback_acked(&fb, 1);	/* timer never armed */
-	hlkvm_fallback_set_period(&fb, 10 * 1000 * 1000);
-	hlkvm_fallback_acked(&fb, 3);
-	hlkvm_fallback_acked(&fb, 0);
-	hlkvm_fallback_get(&fb, NULL, &st, NULL);
+	hlkvm_fallback_acked(fb, 1);	/* timer never armed */
+	hlkvm_fallback_set_period(fb, 10 * 1000 * 1000);
+	hlkvm_fallback_acked(fb, 3);
+	hlkvm_fallback_acked(fb, 0);
+	hlkvm_fallback_get(fb, NULL, &st, NULL);
 	assert_int_equal(st.eoi_seen, 4);
 	assert_int_equal(st.eoi_ignored, 0);
 	assert_int_equal(st.eoi_bridged, 0);
@@ -428,20 +455,20 @@ static void kernel_ack_after_stop_with_tick_outstanding(void **state)
 	unsigned int i;
 
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 1000);
+	hlkvm_fallback_set_period(fb, 1000);
 	while (atomic_load(&injected) == 0)
 		sleep_ms(1);
-	hlkvm_fallback_set_period(&fb, 0);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_set_period(fb, 0);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_int_equal(t.outstanding, 1);
-	hlkvm_fallback_acked(&fb, 1);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_acked(fb, 1);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_int_equal(t.outstanding, 0);
 	/* restarted: the next expiry injects, nothing outstanding blocks it */
-	hlkvm_fallback_set_period(&fb, 1000);
+	hlkvm_fallback_set_period(fb, 1000);
 	for (i = 0; i < 2000 && atomic_load(&injected) < 2; i++)
 		sleep_ms(1);
-	hlkvm_fallback_set_period(&fb, 0);
+	hlkvm_fallback_set_period(fb, 0);
 	assert_true(atomic_load(&injected) >= 2);
 }
 
@@ -456,25 +483,25 @@ static void kernel_ack_releases_one_backlog_tick(void **state)
 	unsigned int waited;
 
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 10000);	/* 10 ms: room to look */
+	hlkvm_fallback_set_period(fb, 10000);	/* 10 ms: room to look */
 	while (atomic_load(&injected) == 0)
 		sleep_ms(1);
 	sleep_ms(35);		/* 3 or more expiries go to the backlog */
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_int_equal(t.ticks, 1);
 	assert_true(t.backlog >= 2);
-	hlkvm_fallback_acked(&fb, 1);
+	hlkvm_fallback_acked(fb, 1);
 	/* Due a quarter period after the last injection: already past */
 	for (waited = 0; waited < 2000; waited++) {
-		hlkvm_fallback_get(&fb, &t, NULL, NULL);
+		hlkvm_fallback_get(fb, &t, NULL, NULL);
 		if (t.ticks > 1)
 			break;
 		sleep_ms(1);
 	}
 	assert_int_equal(t.ticks, 2);
 	sleep_ms(25);		/* more expiries, no acknowledgment */
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
-	hlkvm_fallback_set_period(&fb, 0);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
+	hlkvm_fallback_set_period(fb, 0);
 	assert_int_equal(t.ticks, 2);
 	assert_int_equal(t.outstanding, 1);
 }
@@ -493,7 +520,7 @@ static void pit_tick_off_channel0_drives_nothing(void **state)
 
 	(void)state;
 	ch0_program(0x34, 1193);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_false(t.running);
 	assert_int_equal(t.source, HLKVM_TIMER_SRC_PV);
 }
@@ -504,9 +531,9 @@ static void pit_tick_channel0_sets_the_timer(void **state)
 	struct hlkvm_stats st;
 
 	(void)state;
-	hlkvm_fallback_set_pit_tick(&fb, true);
+	hlkvm_fallback_set_pit_tick(fb, true);
 	ch0_program(0x34, 1193);
-	hlkvm_fallback_get(&fb, &t, &st, NULL);
+	hlkvm_fallback_get(fb, &t, &st, NULL);
 	assert_true(t.running);
 	assert_int_equal(t.source, HLKVM_TIMER_SRC_PIT);
 	assert_int_equal(t.period_ns, 999847);
@@ -516,16 +543,16 @@ static void pit_tick_channel0_sets_the_timer(void **state)
 	/* every PIT write counted once, the tick's ones too */
 	assert_int_equal(st.group[HLKVM_GROUP_PIT].out, 3);
 	ch0_program(0x36, 2386);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_true(t.running);
 	assert_int_equal(t.period_ns, 1999695);
 	/* a control word alone stops it, and so does a one-shot mode */
 	assert_true(out8(0x43, 0x34));
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_false(t.running);
 	ch0_program(0x34, 1193);
 	ch0_program(0x30, 1193);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_false(t.running);
 }
 
@@ -534,9 +561,9 @@ static void pit_tick_below_floor_clamped(void **state)
 	struct hlkvm_timer_info t;
 
 	(void)state;
-	hlkvm_fallback_set_pit_tick(&fb, true);
+	hlkvm_fallback_set_pit_tick(fb, true);
 	ch0_program(0x34, 12);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_true(t.running);
 	assert_int_equal(t.requested_us, 10);
 	assert_int_equal(t.period_ns, 100000);
@@ -549,27 +576,27 @@ static void pit_tick_pv_timer_takes_over(void **state)
 	struct hlkvm_timer_info t;
 
 	(void)state;
-	hlkvm_fallback_set_pit_tick(&fb, true);
+	hlkvm_fallback_set_pit_tick(fb, true);
 	ch0_program(0x34, 1193);
 	assert_true(out32(HLKVM_PORT_PV_TIMER, 2000));
 	ch0_program(0x34, 9545);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_true(t.running);
 	assert_int_equal(t.source, HLKVM_TIMER_SRC_PV);
 	assert_int_equal(t.period_ns, 2000000);
 	/* even once the PV timer is stopped */
 	assert_true(out32(HLKVM_PORT_PV_TIMER, 0));
 	ch0_program(0x34, 1193);
-	hlkvm_fallback_get(&fb, &t, NULL, NULL);
+	hlkvm_fallback_get(fb, &t, NULL, NULL);
 	assert_false(t.running);
 }
 
-static void destroy_joins_running_timer(void **state)
+static void free_joins_running_timer(void **state)
 {
 	(void)state;
-	hlkvm_fallback_set_period(&fb, 100);
+	hlkvm_fallback_set_period(fb, 100);
 	sleep_ms(5);
-	/* teardown destroys with the timer running: must not hang or leak */
+	/* teardown frees with the timer running: must not hang or leak */
 }
 
 int main(void)
@@ -596,8 +623,8 @@ int main(void)
 		T(timer_thread_ticks_and_stops),
 		S(timer_without_ack_injects_once_then_only_kicks),
 		T(timer_catchup_keeps_backlog_without_ack),
-		T(destroy_joins_running_timer),
-		T(init_refuses_unknown_irqchip),
+		T(free_joins_running_timer),
+		T(new_refuses_what_it_cannot_run),
 		K(kernel_pic_ports_left_to_kvm),
 		K(kernel_acks_all_seen),
 		K(kernel_ack_after_stop_with_tick_outstanding),

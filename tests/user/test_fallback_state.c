@@ -15,9 +15,10 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "fallback.h"
+/* restore_* look inside: the port and tick state, the next deadline */
+#include "fallback_internal.h"
 
-static struct hlkvm_fallback a, b;
+static struct hlkvm_fallback *a, *b;
 static atomic_uint injected_a, injected_b, eois_b;
 
 static int inject_a(void *arg)
@@ -52,18 +53,20 @@ static int setup(void **state)
 	atomic_store(&injected_a, 0);
 	atomic_store(&injected_b, 0);
 	atomic_store(&eois_b, 0);
-	if (hlkvm_fallback_init(&a, HLKVM_IRQCHIP_SPLIT, HLKVM_TIMER_CATCHUP,
-				HLKVM_BACKLOG_DEFAULT, &ops_a))
+	if (hlkvm_fallback_new(&a, HLKVM_IRQCHIP_SPLIT, HLKVM_TIMER_CATCHUP,
+			       HLKVM_BACKLOG_DEFAULT, &ops_a))
 		return -1;
-	return hlkvm_fallback_init(&b, HLKVM_IRQCHIP_SPLIT, HLKVM_TIMER_CATCHUP,
-				   HLKVM_BACKLOG_DEFAULT, &ops_b);
+	return hlkvm_fallback_new(&b, HLKVM_IRQCHIP_SPLIT, HLKVM_TIMER_CATCHUP,
+				  HLKVM_BACKLOG_DEFAULT, &ops_b);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	hlkvm_fallback_destroy(&a);
-	hlkvm_fallback_destroy(&b);
+	hlkvm_fallback_free(a);
+	hlkvm_fallback_free(b);
+	a = NULL;
+	b = NULL;
 	return 0;
 }
 
@@ -95,8 +98,8 @@ static void save_running_timer(void **state)
 	struct hlkvm_vm_state s;
 
 	(void)state;
-	set_period(&a, 1000);
-	hlkvm_fallback_save_state(&a, &s);
+	set_period(a, 1000);
+	hlkvm_fallback_save_state(a, &s);
 	assert_int_equal(s.version, HLKVM_STATE_VERSION);
 	assert_int_equal(s.size, sizeof(s));
 	assert_int_equal(s.timer_flags, HLKVM_STATE_TIMER_F_RUNNING);
@@ -111,8 +114,8 @@ static void save_clamped_period_keeps_both(void **state)
 	struct hlkvm_vm_state s;
 
 	(void)state;
-	set_period(&a, 10);
-	hlkvm_fallback_save_state(&a, &s);
+	set_period(a, 10);
+	hlkvm_fallback_save_state(a, &s);
 	assert_int_equal(s.requested_us, 10);
 	assert_int_equal(s.period_us, HLKVM_PERIOD_MIN_US);
 }
@@ -126,28 +129,28 @@ static void restore_keeps_ticking_and_bridges_the_tick_in_service(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	set_period(&a, 1000);
+	set_period(a, 1000);
 	assert_true(wait_for(&injected_a, 1) >= 1);
-	hlkvm_fallback_save_state(&a, &s);
+	hlkvm_fallback_save_state(a, &s);
 	assert_int_equal(s.outstanding, 1);
-	hlkvm_fallback_destroy(&a);
-	memset(&a, 0, sizeof(a));	/* teardown's destroy is a no-op */
+	hlkvm_fallback_free(a);
+	a = NULL;			/* teardown's free is a no-op */
 
-	assert_int_equal(hlkvm_fallback_load_state(&b, &s, sizeof(s), &why),
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 0);
 	/* The guest's EOI of the old tick: bridged, releases the next */
-	out8(&b, HLKVM_PORT_PIC_MASTER_CMD, 0x20);
+	out8(b, HLKVM_PORT_PIC_MASTER_CMD, 0x20);
 	assert_int_equal(atomic_load(&eois_b), 1);
-	hlkvm_fallback_get(&b, &ti, &st, NULL);
+	hlkvm_fallback_get(b, &ti, &st, NULL);
 	assert_int_equal(st.eoi_bridged, 1);
 	assert_true(ti.running);
 	assert_int_equal(ti.period_us, 1000);
 	/* No period write on b: the restored grid ticks by itself */
 	assert_true(wait_for(&injected_b, 1) >= 1);
-	out8(&b, HLKVM_PORT_PIC_MASTER_CMD, 0x20);
+	out8(b, HLKVM_PORT_PIC_MASTER_CMD, 0x20);
 	assert_true(wait_for(&injected_b, 2) >= 2);
-	set_period(&b, 0);
-	hlkvm_fallback_get(&b, &ti, NULL, NULL);
+	set_period(b, 0);
+	hlkvm_fallback_get(b, &ti, NULL, NULL);
 	assert_false(ti.running);
 }
 
@@ -158,27 +161,27 @@ static void restore_carries_the_8254(void **state)
 	unsigned int ch;
 
 	(void)state;
-	out8(&a, HLKVM_PORT_SPEAKER, 0x03);
-	out8(&a, HLKVM_PORT_PIT_MODE, 0xb6);
-	out8(&a, HLKVM_PORT_PIT_CH2, 0x34);
-	out8(&a, HLKVM_PORT_PIT_CH2, 0x12);
-	out8(&a, HLKVM_PORT_PIT_MODE, 0x70);
-	out8(&a, HLKVM_PORT_PIT_CH1, 0x99);	/* half a count: LSB only */
-	hlkvm_fallback_save_state(&a, &s);
-	assert_int_equal(hlkvm_fallback_load_state(&b, &s, sizeof(s), &why),
+	out8(a, HLKVM_PORT_SPEAKER, 0x03);
+	out8(a, HLKVM_PORT_PIT_MODE, 0xb6);
+	out8(a, HLKVM_PORT_PIT_CH2, 0x34);
+	out8(a, HLKVM_PORT_PIT_CH2, 0x12);
+	out8(a, HLKVM_PORT_PIT_MODE, 0x70);
+	out8(a, HLKVM_PORT_PIT_CH1, 0x99);	/* half a count: LSB only */
+	hlkvm_fallback_save_state(a, &s);
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 0);
-	assert_int_equal(b.st.pit.port61 & 0x03, 0x03);
+	assert_int_equal(b->st.pit.port61 & 0x03, 0x03);
 	for (ch = 0; ch < HLKVM_PIT_CHANNELS; ch++) {
-		assert_int_equal(b.st.pit.ch[ch].cw, a.st.pit.ch[ch].cw);
-		assert_int_equal(b.st.pit.ch[ch].count, a.st.pit.ch[ch].count);
-		assert_int_equal(b.st.pit.ch[ch].flags, a.st.pit.ch[ch].flags);
-		assert_int_equal(b.st.pit.ch[ch].write_lsb,
-				 a.st.pit.ch[ch].write_lsb);
+		assert_int_equal(b->st.pit.ch[ch].cw, a->st.pit.ch[ch].cw);
+		assert_int_equal(b->st.pit.ch[ch].count, a->st.pit.ch[ch].count);
+		assert_int_equal(b->st.pit.ch[ch].flags, a->st.pit.ch[ch].flags);
+		assert_int_equal(b->st.pit.ch[ch].write_lsb,
+				 a->st.pit.ch[ch].write_lsb);
 	}
-	assert_int_equal(b.st.pit.ch[2].count, 0x1234);
+	assert_int_equal(b->st.pit.ch[2].count, 0x1234);
 	/* Channel 1 waits for its MSB after the restore too */
-	out8(&b, HLKVM_PORT_PIT_CH1, 0x00);
-	assert_int_equal(b.st.pit.ch[1].count, 0x0099);
+	out8(b, HLKVM_PORT_PIT_CH1, 0x00);
+	assert_int_equal(b->st.pit.ch[1].count, 0x0099);
 }
 
 static int64_t mono_ns(void)
@@ -201,19 +204,19 @@ static void restore_replays_no_tick_that_fell_due_meanwhile(void **state)
 	int64_t before, after, next;
 
 	(void)state;
-	set_period(&a, HLKVM_PERIOD_MAX_US);	/* 10 s: no tick meanwhile */
-	hlkvm_fallback_save_state(&a, &s);
+	set_period(a, HLKVM_PERIOD_MAX_US);	/* 10 s: no tick meanwhile */
+	hlkvm_fallback_save_state(a, &s);
 	s.next_tick_ns = 3000000000ULL;		/* due 3 s after the save */
 	nanosleep(&wait, NULL);
 	before = mono_ns();
-	assert_int_equal(hlkvm_fallback_load_state(&b, &s, sizeof(s), &why),
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 0);
 	after = mono_ns();
-	next = (int64_t)b.next.tv_sec * 1000000000 + b.next.tv_nsec;
+	next = (int64_t)b->next.tv_sec * 1000000000 + b->next.tv_nsec;
 	assert_true(next >= before + (int64_t)s.next_tick_ns);
 	assert_true(next <= after + (int64_t)s.next_tick_ns);
-	assert_int_equal(b.ticks.backlog, s.backlog);
-	assert_int_equal(b.ticks.outstanding, s.outstanding);
+	assert_int_equal(b->ticks.backlog, s.backlog);
+	assert_int_equal(b->ticks.outstanding, s.outstanding);
 	assert_int_equal(atomic_load(&injected_b), 0);
 }
 
@@ -224,22 +227,22 @@ static void restore_refuses_a_bad_state_whole(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	set_period(&a, 1000);
-	hlkvm_fallback_save_state(&a, &s);
+	set_period(a, 1000);
+	hlkvm_fallback_save_state(a, &s);
 	s.period_us = 50;
-	assert_int_equal(hlkvm_fallback_load_state(&b, &s, sizeof(s), &why),
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 -ERANGE);
 	assert_string_equal(why,
 			    "state: period_us is outside the period clamp in force");
-	hlkvm_fallback_get(&b, &ti, NULL, NULL);
+	hlkvm_fallback_get(b, &ti, NULL, NULL);
 	assert_false(ti.running);
 	s.period_us = 1000;
 	s.version = HLKVM_STATE_VERSION + 1;
-	assert_int_equal(hlkvm_fallback_load_state(&b, &s, sizeof(s), &why),
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 -EOPNOTSUPP);
 	assert_string_equal(why, "state: version is newer than this hlkvm knows");
 	s.version = HLKVM_STATE_VERSION;
-	assert_int_equal(hlkvm_fallback_load_state(&b, &s, 10, &why), -EINVAL);
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, 10, &why), -EINVAL);
 	assert_string_equal(why, "state: length does not match its size field");
 }
 

@@ -816,7 +816,7 @@ static void json_documents_parse_with_jq(void **state)
 	ctl_print_vm_list(f, true, &v, 1);
 	ctl_print_event(f, true, &ev);
 	ev.cmd = HLKVM_CMD_SET_CONFIG;
-	ev.config = cfg;
+	ev.config = &cfg;
 	ctl_print_event(f, true, &ev);
 	fclose(f);
 	/* -e fails on null/false; count the documents jq read */

@@ -255,8 +255,12 @@ static void parse_vm_all_attributes(void **state)
 	const struct hlkvm_stats *s = &v.stats;
 
 	(void)state;
+	memset(&v, 0x5a, sizeof(v));
 	put_full_vm(msg);
 	assert_int_equal(hlkvm_nl_parse_vm(nlmsg_hdr(msg), &v), 0);
+	/* The library's own struct, as a dump callback gets it: all filled */
+	assert_int_equal(v.size, sizeof(v));
+	assert_true(HLKVM_SIZED_HAS(&v, stats));
 	assert_int_equal(v.vm_id, 7);
 	assert_int_equal(v.owner_pid, 4242);
 	assert_int_equal(v.groups, HLKVM_GROUP_F_PIC | HLKVM_GROUP_F_TIMER);
@@ -452,6 +456,7 @@ static void parse_config_long_version_is_truncated(void **state)
 
 static void parse_event_attach_and_config(void **state)
 {
+	struct hlkvm_config cfg;
 	struct hlkvm_event ev;
 	struct nl_msg *msg;
 
@@ -459,21 +464,26 @@ static void parse_event_attach_and_config(void **state)
 	msg = reply(HLKVM_CMD_DETACH);
 	nla_put_u32(msg, HLKVM_A_VM_ID, 9);
 	nla_put_u32(msg, HLKVM_A_OWNER_PID, 77);
-	assert_int_equal(hlkvm_nl_parse_event(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(hlkvm_nl_parse_event(nlmsg_hdr(msg), &ev, &cfg), 0);
+	assert_int_equal(ev.size, sizeof(ev));
 	assert_int_equal(ev.cmd, HLKVM_CMD_DETACH);
 	assert_int_equal(ev.vm_id, 9);
 	assert_int_equal(ev.owner_pid, 77);
+	assert_null(ev.config);
 	nlmsg_free(msg);
 
 	msg = reply(HLKVM_CMD_SET_CONFIG);
 	nla_put_u32(msg, HLKVM_A_BACKLOG_MAX, 55);
-	assert_int_equal(hlkvm_nl_parse_event(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(hlkvm_nl_parse_event(nlmsg_hdr(msg), &ev, &cfg), 0);
 	assert_int_equal(ev.cmd, HLKVM_CMD_SET_CONFIG);
-	assert_int_equal(ev.config.backlog_max, 55);
+	assert_ptr_equal(ev.config, &cfg);
+	assert_int_equal(ev.config->size, sizeof(cfg));
+	assert_int_equal(ev.config->backlog_max, 55);
 	nlmsg_free(msg);
 
 	msg = reply(HLKVM_CMD_ATTACH);	/* no VM id: malformed */
-	assert_int_equal(hlkvm_nl_parse_event(nlmsg_hdr(msg), &ev), -EBADMSG);
+	assert_int_equal(hlkvm_nl_parse_event(nlmsg_hdr(msg), &ev, &cfg),
+			 -EBADMSG);
 	nlmsg_free(msg);
 }
 

@@ -4,7 +4,10 @@
  * netlink requests built from them): a caller built against older
  * headers (a smaller size) still works, its missing fields taking their
  * defaults; a newer caller's unknown fields are refused unless zero; a
- * size below the first release's is -EINVAL.
+ * size below the first release's is -EINVAL; every refusal of a caller's
+ * struct leaves hlkvm_strerror() text naming it and saying what to do,
+ * and comes before anything is sent (a client whose socket was never
+ * connected shows it: what is sent fails -EBADF there).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -163,6 +166,18 @@ static void first_release_sizes_are_the_abi(void **state)
 	assert_int_equal(offsetof(struct hlkvm_config, size), 0);
 	assert_int_equal(offsetof(struct hlkvm_config_set, size), 0);
 	assert_int_equal(offsetof(struct hlkvm_vm_set, size), 0);
+	assert_int_equal(offsetof(struct hlkvm_vm_info, size), 0);
+	assert_int_equal(offsetof(struct hlkvm_event, size), 0);
+	/*
+	 * No tail padding in the first release of a struct the library
+	 * fills: a field added later could not start inside it, where
+	 * HLKVM_SIZED_HAS() would take an older library's zeroes for it
+	 */
+	assert_int_equal(offsetof(struct hlkvm_vm_info, stats) +
+			 sizeof(struct hlkvm_stats), HLKVM_VM_INFO_SIZE_VER1);
+	assert_int_equal(sizeof(struct hlkvm_vm_info), HLKVM_VM_INFO_SIZE_VER1);
+	assert_int_equal(offsetof(struct hlkvm_event, config) +
+			 sizeof(void *), HLKVM_EVENT_SIZE_VER1);
 }
 
 static void init_sets_the_size(void **state)
@@ -178,6 +193,43 @@ static void init_sets_the_size(void **state)
 	assert_int_equal(o.size, sizeof(o));
 	assert_int_equal(c.size, sizeof(c));
 	assert_int_equal(v.size, sizeof(v));
+}
+
+static void vm_info_init_sets_the_size_and_zeroes(void **state)
+{
+	struct hlkvm_vm_info i, zero;
+
+	(void)state;
+	memset(&i, 0x5a, sizeof(i));
+	hlkvm_vm_info_init(&i);
+	memset(&zero, 0, sizeof(zero));
+	zero.size = sizeof(zero);
+	assert_memory_equal(&i, &zero, sizeof(i));
+}
+
+/*
+ * What a caller built against release 2's headers sees from release 1
+ * of the library: size says which fields were filled
+ */
+static void sized_has_tells_the_fields_filled(void **state)
+{
+	struct v2 newer = { .size = sizeof(newer), .b = 0xffff };
+	struct v1 lib = { .size = sizeof(lib), .a = 5 };
+	struct hlkvm_vm_info i;
+
+	(void)state;
+	assert_true(HLKVM_SIZED_HAS(&newer, b));
+	assert_int_equal(hlkvm_sized_out(&newer, newer.size, &lib,
+					 sizeof(lib), V1_SIZE), 0);
+	assert_true(HLKVM_SIZED_HAS(&newer, a));
+	assert_false(HLKVM_SIZED_HAS(&newer, b));
+	/* A member that ends exactly at size is there; one past it is not */
+	hlkvm_vm_info_init(&i);
+	assert_true(HLKVM_SIZED_HAS(&i, stats));
+	i.size = offsetof(struct hlkvm_vm_info, stats) + sizeof(i.stats) - 1;
+	assert_false(HLKVM_SIZED_HAS(&i, stats));
+	assert_true(HLKVM_SIZED_HAS(&i, timer));
+	assert_true(HLKVM_SIZED_HAS(&i, vm_id));
 }
 
 static void attach_opts_of_the_first_release_work(void **state)
@@ -257,6 +309,153 @@ static void config_reply_fills_the_size(void **state)
 	nlmsg_free(msg);
 }
 
+/* --- refusals through the client: the errno and hlkvm_strerror() --- */
+
+static int client_setup(void **state)
+{
+	struct hlkvm_client *c;
+
+	/* Not connected: every refusal below comes before sending */
+	if (hlkvm_nl_client_new(&c, FAMILY))
+		return -1;
+	*state = c;
+	return 0;
+}
+
+static int client_teardown(void **state)
+{
+	hlkvm_close(*state);
+	return 0;
+}
+
+/* @ret is the call's return: the refusal, with text naming @what */
+static void refused(struct hlkvm_client *c, int ret, int want,
+		    const char *what, const char *hint)
+{
+	const char *msg = hlkvm_strerror(c, ret);
+
+	assert_int_equal(ret, want);
+	if (!strstr(msg, what) || !strstr(msg, hint))
+		fail_msg("\"%s\" does not name %s and %s", msg, what, hint);
+}
+
+/* A caller's struct with one later field, which this library lacks */
+#define NEWER(type)			\
+	struct {			\
+		struct type s;		\
+		uint64_t later;		\
+	}
+
+static void attach_opts_refusals_say_what_to_do(void **state)
+{
+	struct hlkvm_client *c = *state;
+	NEWER(hlkvm_attach_opts) n;
+	struct hlkvm_attach_opts o;
+
+	hlkvm_attach_opts_init(&o);
+	o.size = HLKVM_ATTACH_OPTS_SIZE_VER1 - 1;
+	refused(c, hlkvm_attach(c, 5, 9, &o, NULL), -EINVAL,
+		"struct hlkvm_attach_opts: size 23",
+		"hlkvm_attach_opts_init() sets it");
+	memset(&n, 0, sizeof(n));
+	hlkvm_attach_opts_init(&n.s);
+	n.s.size = sizeof(n);
+	n.later = 1;
+	refused(c, hlkvm_attach(c, 5, 9, &n.s, NULL), -E2BIG,
+		"struct hlkvm_attach_opts", "leave them 0");
+}
+
+static void vm_info_refusals_come_before_the_request(void **state)
+{
+	struct hlkvm_vm_ref ref = { .vm_fd = 5 };
+	struct hlkvm_client *c = *state;
+	NEWER(hlkvm_vm_info) n;
+	struct hlkvm_vm_info i;
+
+	hlkvm_vm_info_init(&i);
+	i.size = offsetof(struct hlkvm_vm_info, stats);
+	/* An attach that went through must never then fail: refused first */
+	refused(c, hlkvm_attach(c, 5, 9, NULL, &i), -EINVAL,
+		"struct hlkvm_vm_info: size 120",
+		"hlkvm_vm_info_init() sets it");
+	refused(c, hlkvm_get_vm(c, &ref, &i), -EINVAL,
+		"struct hlkvm_vm_info", "hlkvm_vm_info_init() sets it");
+	i.size = 0;	/* a caller that never called the init */
+	refused(c, hlkvm_get_vm(c, &ref, &i), -EINVAL,
+		"struct hlkvm_vm_info: size 0", "hlkvm_vm_info_init()");
+	/*
+	 * A newer caller's bigger struct is not refused: the request is
+	 * sent (and fails here, on a socket never connected)
+	 */
+	memset(&n, 0x5a, sizeof(n));
+	n.s.size = sizeof(n);
+	assert_int_equal(hlkvm_attach(c, 5, 9, NULL, &n.s), -EBADF);
+	assert_int_equal(hlkvm_get_vm(c, &ref, &n.s), -EBADF);
+}
+
+static void vm_set_refusals_say_what_to_do(void **state)
+{
+	struct hlkvm_vm_ref ref = { .vm_fd = 5 };
+	struct hlkvm_client *c = *state;
+	NEWER(hlkvm_vm_set) n;
+	struct hlkvm_vm_set v;
+
+	hlkvm_vm_set_init(&v);
+	v.size = sizeof(size_t);
+	refused(c, hlkvm_set_vm(c, &ref, &v), -EINVAL,
+		"struct hlkvm_vm_set: size 8", "hlkvm_vm_set_init() sets it");
+	refused(c, hlkvm_set_vm(c, &ref, NULL), -EINVAL,
+		"struct hlkvm_vm_set: NULL", "hlkvm_vm_set_init()");
+	memset(&n, 0, sizeof(n));
+	hlkvm_vm_set_init(&n.s);
+	n.s.size = sizeof(n);
+	n.later = 7;
+	refused(c, hlkvm_set_vm(c, &ref, &n.s), -E2BIG,
+		"struct hlkvm_vm_set", "leave them 0");
+	/* Its unknown field 0: sent */
+	n.later = 0;
+	assert_int_equal(hlkvm_set_vm(c, &ref, &n.s), -EBADF);
+}
+
+static void config_refusals_say_what_to_do(void **state)
+{
+	struct hlkvm_client *c = *state;
+	NEWER(hlkvm_config_set) n;
+	struct hlkvm_config_set s;
+	struct hlkvm_config cfg = { .size = HLKVM_CONFIG_SIZE_VER1 - 8 };
+
+	hlkvm_config_set_init(&s);
+	s.size = 0;
+	refused(c, hlkvm_set_config(c, &s), -EINVAL,
+		"struct hlkvm_config_set: size 0",
+		"hlkvm_config_set_init() sets it");
+	memset(&n, 0, sizeof(n));
+	hlkvm_config_set_init(&n.s);
+	n.s.size = sizeof(n);
+	n.later = 1;
+	refused(c, hlkvm_set_config(c, &n.s), -E2BIG,
+		"struct hlkvm_config_set", "leave them 0");
+	/* No init for a reply's struct: the text says what to set */
+	refused(c, hlkvm_get_config(c, &cfg), -EINVAL,
+		"struct hlkvm_config: size 96",
+		"set size = sizeof(struct hlkvm_config)");
+}
+
+/* The text belongs to the refusal: the next failure has its own */
+static void refusal_text_does_not_outlive_it(void **state)
+{
+	struct hlkvm_client *c = *state;
+	struct hlkvm_vm_set v;
+
+	hlkvm_vm_set_init(&v);
+	v.size = 1;
+	refused(c, hlkvm_set_vm(c, NULL, &v), -EINVAL, "hlkvm_vm_set",
+		"hlkvm_vm_set_init()");
+	hlkvm_vm_set_init(&v);
+	assert_int_equal(hlkvm_set_vm(c, NULL, &v), -EINVAL);	/* no ref */
+	assert_null(strstr(hlkvm_strerror(c, -EINVAL), "struct"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +471,15 @@ int main(void)
 		cmocka_unit_test(sized_requests_refuse_a_too_small_size),
 		cmocka_unit_test(sized_request_refuses_unknown_fields),
 		cmocka_unit_test(config_reply_fills_the_size),
+		cmocka_unit_test(vm_info_init_sets_the_size_and_zeroes),
+		cmocka_unit_test(sized_has_tells_the_fields_filled),
+#define C(f) cmocka_unit_test_setup_teardown(f, client_setup, client_teardown)
+		C(attach_opts_refusals_say_what_to_do),
+		C(vm_info_refusals_come_before_the_request),
+		C(vm_set_refusals_say_what_to_do),
+		C(config_refusals_say_what_to_do),
+		C(refusal_text_does_not_outlive_it),
+#undef C
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -465,6 +465,7 @@ static int attach_vm(const struct run_opts *o, struct vm *vm,
 	int ret, other;
 
 	hlkvm_attach_opts_init(&ao);
+	hlkvm_vm_info_init(&info);
 	ao.timer_policy = o->timer_policy;
 	if (o->pit_tick || o->pit_tick_exact)
 		ao.pit_tick = o->pit_tick;
@@ -501,8 +502,7 @@ int main(int argc, char **argv)
 {
 	static struct run_result res;
 	struct hlkvm_client *client = NULL;
-	struct hlkvm_fallback fb;
-	bool fb_live = false;
+	struct hlkvm_fallback *fb = NULL;
 	static struct seed_timer seed;
 	static struct snapshot_image snap;
 	static struct snapshot_taker taker;
@@ -614,18 +614,17 @@ vm_ready:
 			.inject = vm_inject, .lapic_eoi = vm_lapic_eoi, .arg = &vm,
 		};
 
-		ret = hlkvm_fallback_init(&fb, o.irqchip, o.timer_policy,
-					  HLKVM_BACKLOG_DEFAULT, &ops);
+		ret = hlkvm_fallback_new(&fb, o.irqchip, o.timer_policy,
+					 HLKVM_BACKLOG_DEFAULT, &ops);
 		if (ret) {
 			fprintf(stderr, "hlkvm-run: timer thread: %s\n",
 				strerror(-ret));
 			goto out_client;
 		}
-		fb_live = true;
-		hlkvm_fallback_set_pit_tick(&fb, o.pit_tick);
+		hlkvm_fallback_set_pit_tick(fb, o.pit_tick);
 		res.pit_tick = o.pit_tick;
 		ret = vm.resample_fd >= 0 ?
-		      eoi_watch_start(&watch, vm.resample_fd, &fb) : 0;
+		      eoi_watch_start(&watch, vm.resample_fd, fb) : 0;
 		if (ret) {
 			fprintf(stderr, "hlkvm-run: EOI watch thread: %s\n",
 				strerror(-ret));
@@ -633,9 +632,8 @@ vm_ready:
 		}
 	}
 	if (o.restore_path) {
-		ret = snapshot_restore_hlkvm(&snap, &vm,
-					     fb_live ? NULL : client,
-					     fb_live ? &fb : NULL);
+		ret = snapshot_restore_hlkvm(&snap, &vm, fb ? NULL : client,
+					     fb);
 		if (ret) {
 			status = ret;
 			goto out_fb;
@@ -654,7 +652,7 @@ vm_ready:
 	if (gdb_stub_setup(&vm, img.entry))
 		goto out_fb;
 
-	ctx = (struct run_ctx){ .vm = &vm, .fb = fb_live ? &fb : NULL,
+	ctx = (struct run_ctx){ .vm = &vm, .fb = fb,
 				.res = &res,
 				/* One stream, one reader: the summary keeps stdout */
 				.console = summary_dest_is_stdout(&sd) ?
@@ -667,8 +665,8 @@ vm_ready:
 		taker = (struct snapshot_taker){
 			.path = o.snapshot_path, .vm = &vm,
 			.irqchip = o.irqchip, .pit_tick = res.pit_tick,
-			.client = fb_live ? NULL : client,
-			.fb = fb_live ? &fb : NULL,
+			.client = fb ? NULL : client,
+			.fb = fb,
 			.next = ctx.io_hook, .next_arg = ctx.io_hook_arg,
 		};
 		ctx.io_hook = snapshot_io_hook;
@@ -684,8 +682,8 @@ vm_ready:
 	if (watch.errors)
 		fprintf(stderr, "hlkvm-run: warning: %llu failed reads of the resamplefd: EOIs may be missing from eoi_seen\n",
 			(unsigned long long)watch.errors);
-	if (fb_live) {
-		hlkvm_fallback_get(&fb, &res.timer, &res.absorbed,
+	if (fb) {
+		hlkvm_fallback_get(fb, &res.timer, &res.absorbed,
 				   &res.timer_out);
 		if (o.seed_timer)
 			seed_timer_get(&seed, &res.timer);
@@ -694,6 +692,7 @@ vm_ready:
 		struct hlkvm_vm_ref ref = { .vm_fd = vm.vm_fd, .vm_id = 0 };
 		struct hlkvm_vm_info info;
 
+		hlkvm_vm_info_init(&info);
 		ret = hlkvm_get_vm(client, &ref, &info);
 		if (ret) {
 			fprintf(stderr, "hlkvm-run: reading the module's counters: %s\n",
@@ -717,8 +716,7 @@ vm_ready:
 		status = RUN_EXIT_GUEST;
 out_fb:
 	eoi_watch_stop(&watch);
-	if (fb_live)
-		hlkvm_fallback_destroy(&fb);
+	hlkvm_fallback_free(fb);
 out_client:
 	/* Detach before the VM goes: the module holds its own reference */
 	if (client)

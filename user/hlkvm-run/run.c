@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gdb_stub.h"
 #include "hlkvm-run.h"
+#include "ports.h"
 
 #define PORT_CONSOLE	0xe9
 

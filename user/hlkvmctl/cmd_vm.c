@@ -50,6 +50,7 @@ static int vm_run(struct ctl *ctl, int argc, char **argv)
 		free(l.vms);
 		break;
 	case CTL_VM_SHOW:
+		hlkvm_vm_info_init(&info);
 		ret = hlkvm_get_vm(c, &ref, &info);
 		if (ret)
 			status = vm_error(ctl, c, "show", req.vm_id, ret);

@@ -271,9 +271,9 @@ void ctl_print_event(FILE *f, enum ctl_fmt fmt, const struct hlkvm_event *ev)
 		if (vm) {
 			json_u64(&w, "vm_id", ev->vm_id);
 			json_u64(&w, "owner_pid", ev->owner_pid);
-		} else if (ev->cmd == HLKVM_CMD_SET_CONFIG) {
+		} else if (ev->cmd == HLKVM_CMD_SET_CONFIG && ev->config) {
 			json_object_begin(&w, "config");
-			json_config_fields(&w, &ev->config);
+			json_config_fields(&w, ev->config);
 			json_object_end(&w);
 		} else {
 			json_u64(&w, "cmd", ev->cmd);
@@ -286,15 +286,15 @@ void ctl_print_event(FILE *f, enum ctl_fmt fmt, const struct hlkvm_event *ev)
 	if (vm) {
 		fprintf(f, "%s vm %" PRIu32 " owner pid %" PRIu32 "\n",
 			event_name(ev->cmd), ev->vm_id, ev->owner_pid);
-	} else if (ev->cmd == HLKVM_CMD_SET_CONFIG) {
-		ctl_format_groups(ev->config.groups, groups, sizeof(groups));
+	} else if (ev->cmd == HLKVM_CMD_SET_CONFIG && ev->config) {
+		ctl_format_groups(ev->config->groups, groups, sizeof(groups));
 		fprintf(f, "config groups %s timer-port %" PRIu16
 			   " policy %s period-min %" PRIu32
 			   " period-max %" PRIu32 " backlog-max %" PRIu32 "\n",
-			groups, ev->config.timer_port,
-			ctl_policy_name(ev->config.timer_policy),
-			ev->config.period_min_us, ev->config.period_max_us,
-			ev->config.backlog_max);
+			groups, ev->config->timer_port,
+			ctl_policy_name(ev->config->timer_policy),
+			ev->config->period_min_us, ev->config->period_max_us,
+			ev->config->backlog_max);
 	} else {
 		fprintf(f, "unknown event (command %u)\n", ev->cmd);
 	}

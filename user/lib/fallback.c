@@ -5,9 +5,10 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "fallback.h"
+#include "fallback_internal.h"
 
 #define NSEC_PER_SEC	1000000000LL
 
@@ -86,17 +87,23 @@ static void *timer_thread(void *arg)
 	return NULL;
 }
 
-int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t irqchip,
-			uint32_t policy, uint32_t backlog_max,
-			const struct hlkvm_fallback_ops *ops)
+int hlkvm_fallback_new(struct hlkvm_fallback **out, uint32_t irqchip,
+		       uint32_t policy, uint32_t backlog_max,
+		       const struct hlkvm_fallback_ops *ops)
 {
+	struct hlkvm_fallback *fb;
 	pthread_condattr_t ca;
 	sigset_t all, old;
 	int ret;
 
-	if (irqchip >= __HLKVM_IRQCHIP_COUNT)
+	*out = NULL;
+	/* A split irqchip's EOIs are bridged through lapic_eoi: it must be */
+	if (irqchip >= __HLKVM_IRQCHIP_COUNT || !ops || !ops->inject ||
+	    (irqchip == HLKVM_IRQCHIP_SPLIT && !ops->lapic_eoi))
 		return -EINVAL;
-	memset(fb, 0, sizeof(*fb));
+	fb = calloc(1, sizeof(*fb));
+	if (!fb)
+		return -ENOMEM;
 	fb->cfg.groups = __HLKVM_GROUP_F_ALL;
 	/* KVM's PIC answers those ports in the kernel: never ours to claim */
 	if (irqchip == HLKVM_IRQCHIP_KERNEL)
@@ -121,24 +128,25 @@ int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t irqchip,
 	if (ret) {
 		pthread_cond_destroy(&fb->cond);
 		pthread_mutex_destroy(&fb->lock);
+		free(fb);
 		return -ret;
 	}
-	fb->thread_started = true;
+	*out = fb;
 	return 0;
 }
 
-void hlkvm_fallback_destroy(struct hlkvm_fallback *fb)
+void hlkvm_fallback_free(struct hlkvm_fallback *fb)
 {
-	if (!fb->thread_started)
+	if (!fb)
 		return;
 	pthread_mutex_lock(&fb->lock);
 	fb->quit = true;
 	pthread_cond_signal(&fb->cond);
 	pthread_mutex_unlock(&fb->lock);
 	pthread_join(fb->thread, NULL);
-	fb->thread_started = false;
 	pthread_cond_destroy(&fb->cond);
 	pthread_mutex_destroy(&fb->lock);
+	free(fb);
 }
 
 /* Stop, then run at @ns unless 0 */

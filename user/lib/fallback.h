@@ -27,15 +27,17 @@
 #ifndef HLKVM_FALLBACK_H
 #define HLKVM_FALLBACK_H
 
-#include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "hlkvm.h"
-#include "period.h"
-#include "ports.h"
-#include "ticks.h"
+
+/*
+ * Opaque: its layout (threads, the port and tick state of the module's
+ * pure code) is the library's own and may change in any release
+ */
+struct hlkvm_fallback;
 
 /**
  * struct hlkvm_fallback_ops - how the fallback reaches the VM
@@ -51,47 +53,19 @@ struct hlkvm_fallback_ops {
 	void *arg;
 };
 
-struct hlkvm_fallback {
-	/* Set at init, read-only afterwards */
-	struct hlkvm_port_cfg cfg;
-	struct hlkvm_period_bounds bounds;
-	struct hlkvm_fallback_ops ops;
-
-	/* Only touched by the vCPU thread */
-	struct hlkvm_port_state st;
-
-	/* Everything below is protected by lock */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	pthread_t thread;
-	bool thread_started;
-	bool quit;
-	bool running;
-	uint32_t source;		/* enum hlkvm_timer_source */
-	uint32_t requested_us;
-	uint32_t period_us;
-	uint64_t period_ns;		/* the grid's step */
-	uint64_t clamped;
-	struct timespec next;		/* next grid expiry */
-	bool release_pending;		/* a paced backlog tick is owed */
-	struct timespec release_at;
-	struct timespec last_inject;
-	struct hlkvm_ticks ticks;
-	struct hlkvm_stats stats;
-	uint64_t timer_out;
-	uint64_t inject_errors;
-};
-
 /*
- * @irqchip: enum hlkvm_irqchip, how the VM is wired (which ports are
- * ours, where acknowledgments come from); @policy: enum
- * hlkvm_timer_policy; @backlog_max: catch-up bound
+ * A new fallback in *@out, its timer thread started (and stopped until
+ * the guest or hlkvm_fallback_set_period() arms it). @irqchip: enum
+ * hlkvm_irqchip, how the VM is wired (which ports are ours, where
+ * acknowledgments come from); @policy: enum hlkvm_timer_policy;
+ * @backlog_max: catch-up bound. 0, or -EINVAL (an unknown @irqchip, no
+ * @ops->inject), -ENOMEM, or the thread's -errno, with *@out NULL.
  */
-int hlkvm_fallback_init(struct hlkvm_fallback *fb, uint32_t irqchip,
-			uint32_t policy, uint32_t backlog_max,
-			const struct hlkvm_fallback_ops *ops);
-/* Stops and joins the timer thread */
-void hlkvm_fallback_destroy(struct hlkvm_fallback *fb);
+int hlkvm_fallback_new(struct hlkvm_fallback **out, uint32_t irqchip,
+		       uint32_t policy, uint32_t backlog_max,
+		       const struct hlkvm_fallback_ops *ops);
+/* Stops and joins the timer thread, then frees @fb. NULL is ok */
+void hlkvm_fallback_free(struct hlkvm_fallback *fb);
 
 /*
  * One port access of @len bytes. Returns true if the fallback answered it

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "fallback.h"
+#include "fallback_internal.h"
 #include "state.h"
 
 #define NSEC_PER_SEC	1000000000LL

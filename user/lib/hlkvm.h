@@ -67,22 +67,31 @@ struct hlkvm_stats {
 	uint64_t kvm_device;
 };
 
+/*
+ * Output of hlkvm_attach() and hlkvm_get_vm() (the caller sets size:
+ * hlkvm_vm_info_init()), and what hlkvm_dump_vms() hands its callback
+ * (the library's own, size the bytes it filled). timer and stats are
+ * embedded, so they keep their layout for the soname's life; whatever a
+ * later release adds, about the timer or the counters too, it appends
+ * here, at the end of struct hlkvm_vm_info.
+ */
 struct hlkvm_vm_info {
+	size_t size;
 	uint32_t vm_id;
 	uint32_t owner_pid;
 	uint32_t groups;
 	uint16_t timer_port;
+	bool pit_tick;		/* PIT channel 0 drives the tick */
 	uint32_t timer_policy;
-	uint64_t attach_time_ns;
 	/*
 	 * enum hlkvm_irqchip, as the module read it from the VM; a module
 	 * that predates HLKVM_A_IRQCHIP serves split irqchips only, so its
 	 * replies give HLKVM_IRQCHIP_SPLIT (0) here
 	 */
 	uint32_t irqchip;
+	uint64_t attach_time_ns;
 	struct hlkvm_timer_info timer;
 	struct hlkvm_stats stats;
-	bool pit_tick;		/* PIT channel 0 drives the tick */
 };
 
 /*
@@ -94,14 +103,32 @@ struct hlkvm_vm_info {
  * with -EINVAL; a larger one is a newer caller's, whose fields this
  * library does not know: on input they must be zero (else -E2BIG), on
  * output they are zeroed and size says how many bytes were filled.
- * Unsized structs (hlkvm_vm_ref, hlkvm_vm_info, hlkvm_timer_info,
- * hlkvm_stats, hlkvm_port_counts) keep their layout for as long as the
- * soname.
+ * hlkvm_strerror() then names the struct and what to do.
+ *
+ * A field added later starts at or past the previous release's size
+ * (never in its tail padding), so that a size says exactly which fields
+ * are there: HLKVM_SIZED_HAS(ptr, member) is true when *@ptr's size
+ * covers @member. Test it before reading a field newer than the first
+ * release in a struct the library filled: one hlkvm_attach() or
+ * hlkvm_get_vm() returned (an older library fills fewer bytes than the
+ * caller's headers have), or one a callback was handed
+ * (hlkvm_dump_vms(), hlkvm_monitor()), which is the library's own.
+ *
+ * Structs embedded in a sized one (hlkvm_timer_info, hlkvm_stats,
+ * hlkvm_port_counts) and hlkvm_vm_ref keep their layout for as long as
+ * the soname.
  */
+#define HLKVM_SIZED_HAS(ptr, member)					\
+	((ptr)->size >= (size_t)((const char *)&(ptr)->member -		\
+				 (const char *)(ptr)) +			\
+			sizeof((ptr)->member))
+
 #define HLKVM_ATTACH_OPTS_SIZE_VER1	24
 #define HLKVM_CONFIG_SIZE_VER1		104
 #define HLKVM_CONFIG_SET_SIZE_VER1	40
 #define HLKVM_VM_SET_SIZE_VER1		16
+#define HLKVM_VM_INFO_SIZE_VER1		256
+#define HLKVM_EVENT_SIZE_VER1		32
 
 /* Optional attach settings; a field left at HLKVM_DEFAULT takes the module's */
 #define HLKVM_DEFAULT UINT32_MAX
@@ -148,12 +175,23 @@ struct hlkvm_vm_set {
 	uint32_t timer_policy;
 };
 
-/* An event from the "events" multicast group */
+/*
+ * An event from the "events" multicast group, handed to the
+ * hlkvm_monitor() callback: the library's own, size the bytes it filled.
+ * The configuration is pointed to, not embedded: struct hlkvm_config is
+ * sized and grows at its end, which would move every field after it.
+ * Later releases append their fields here, at the end.
+ */
 struct hlkvm_event {
+	size_t size;
 	uint8_t cmd;		/* HLKVM_CMD_ATTACH, _DETACH or _SET_CONFIG */
 	uint32_t vm_id;		/* ATTACH, DETACH */
 	uint32_t owner_pid;	/* ATTACH, DETACH */
-	struct hlkvm_config config;	/* SET_CONFIG: the new configuration */
+	/*
+	 * SET_CONFIG: the new configuration (its size the library's), valid
+	 * during the callback; NULL for the other events
+	 */
+	const struct hlkvm_config *config;
 };
 
 /* The library's release ("0.1.0"): the tools' and the module's too */
@@ -166,6 +204,8 @@ const char *hlkvm_version(void);
 void hlkvm_attach_opts_init(struct hlkvm_attach_opts *o);
 void hlkvm_config_set_init(struct hlkvm_config_set *s);
 void hlkvm_vm_set_init(struct hlkvm_vm_set *s);
+/* Set size, every other field 0: before hlkvm_attach(), hlkvm_get_vm() */
+void hlkvm_vm_info_init(struct hlkvm_vm_info *info);
 
 /*
  * Connect to the "hlkvm" generic netlink family (extended ACKs on).
@@ -180,20 +220,24 @@ const char *hlkvm_strerror(const struct hlkvm_client *c, int err);
 /*
  * HLKVM_CMD_ATTACH: attach the VM of @vm_fd, ticking through @irq_fd (an
  * eventfd bound with KVM_IRQFD to the timer's MSI route). @opts may be
- * NULL (module defaults). On success @info (may be NULL) describes the
- * attachment, including the vm_id the module gave it.
+ * NULL (module defaults). On success @info (may be NULL; else its size
+ * set, checked before anything is sent) describes the attachment,
+ * including the vm_id the module gave it.
  */
 int hlkvm_attach(struct hlkvm_client *c, int vm_fd, int irq_fd,
 		 const struct hlkvm_attach_opts *opts,
 		 struct hlkvm_vm_info *info);
 /* HLKVM_CMD_DETACH; -ENOENT when not attached, -EINVAL for a bad @ref */
 int hlkvm_detach(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref);
-/* HLKVM_CMD_GET_VM for one VM: state, timer and counters into @info */
+/*
+ * HLKVM_CMD_GET_VM for one VM: state, timer and counters into @info,
+ * whose size the caller has set
+ */
 int hlkvm_get_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 		 struct hlkvm_vm_info *info);
 /*
  * HLKVM_CMD_GET_VM dump: calls @cb for every attached VM (CAP_NET_ADMIN,
- * -EPERM otherwise). A non-zero return from @cb stops the calls (the dump
+ * -EPERM otherwise), with the library's own struct (HLKVM_SIZED_HAS()). A non-zero return from @cb stops the calls (the dump
  * is still read to its end); a negative one is returned, a positive one
  * gives 0.
  */

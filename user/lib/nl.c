@@ -31,7 +31,9 @@
 _Static_assert(sizeof(struct hlkvm_attach_opts) >= HLKVM_ATTACH_OPTS_SIZE_VER1 &&
 	       sizeof(struct hlkvm_config) >= HLKVM_CONFIG_SIZE_VER1 &&
 	       sizeof(struct hlkvm_config_set) >= HLKVM_CONFIG_SET_SIZE_VER1 &&
-	       sizeof(struct hlkvm_vm_set) >= HLKVM_VM_SET_SIZE_VER1,
+	       sizeof(struct hlkvm_vm_set) >= HLKVM_VM_SET_SIZE_VER1 &&
+	       sizeof(struct hlkvm_vm_info) >= HLKVM_VM_INFO_SIZE_VER1 &&
+	       sizeof(struct hlkvm_event) >= HLKVM_EVENT_SIZE_VER1,
 	       "a sized struct shrank below its first release");
 
 #ifndef SOL_NETLINK
@@ -84,9 +86,8 @@ int hlkvm_nl_put_attach(struct nl_msg *msg, int vm_fd, int irq_fd,
 	if (vm_fd < 0 || irq_fd < 0)
 		return -EINVAL;
 	if (in) {
-		hlkvm_attach_opts_init(&o);
-		ret = hlkvm_sized_in(&o, sizeof(o), in, in->size,
-				     HLKVM_ATTACH_OPTS_SIZE_VER1);
+		ret = HLKVM_SIZED_COPY_IN(&o, hlkvm_attach_opts_init, in,
+					  HLKVM_ATTACH_OPTS_SIZE_VER1);
 		if (ret)
 			return ret;
 	}
@@ -115,9 +116,8 @@ int hlkvm_nl_put_vm_set(struct nl_msg *msg, const struct hlkvm_vm_set *in)
 	struct hlkvm_vm_set s, *set = &s;
 	int ret;
 
-	hlkvm_vm_set_init(&s);
-	ret = hlkvm_sized_in(&s, sizeof(s), in, in ? in->size : 0,
-			     HLKVM_VM_SET_SIZE_VER1);
+	ret = HLKVM_SIZED_COPY_IN(&s, hlkvm_vm_set_init, in,
+				  HLKVM_VM_SET_SIZE_VER1);
 	if (ret)
 		return ret;
 	if (set->timer_period_us != HLKVM_DEFAULT)
@@ -135,9 +135,8 @@ int hlkvm_nl_put_config_set(struct nl_msg *msg,
 	struct hlkvm_config_set s, *set = &s;
 	int ret;
 
-	hlkvm_config_set_init(&s);
-	ret = hlkvm_sized_in(&s, sizeof(s), in, in ? in->size : 0,
-			     HLKVM_CONFIG_SET_SIZE_VER1);
+	ret = HLKVM_SIZED_COPY_IN(&s, hlkvm_config_set_init, in,
+				  HLKVM_CONFIG_SET_SIZE_VER1);
 	if (ret)
 		return ret;
 	if (set->groups != HLKVM_DEFAULT)
@@ -279,7 +278,7 @@ int hlkvm_nl_parse_vm(struct nlmsghdr *nlh, struct hlkvm_vm_info *info)
 	struct nlattr *tb[HLKVM_A_MAX + 1];
 	int ret;
 
-	memset(info, 0, sizeof(*info));
+	hlkvm_vm_info_init(info);
 	ret = parse_top(nlh, tb);
 	if (ret)
 		return ret;
@@ -335,14 +334,15 @@ int hlkvm_nl_parse_config(struct nlmsghdr *nlh, struct hlkvm_config *cfg)
 	return 0;
 }
 
-int hlkvm_nl_parse_event(struct nlmsghdr *nlh, struct hlkvm_event *ev)
+int hlkvm_nl_parse_event(struct nlmsghdr *nlh, struct hlkvm_event *ev,
+			 struct hlkvm_config *cfg)
 {
 	struct nlattr *tb[HLKVM_A_MAX + 1];
 	struct genlmsghdr *gh;
 	int ret;
 
 	memset(ev, 0, sizeof(*ev));
-	ev->config.size = sizeof(ev->config);
+	ev->size = sizeof(*ev);
 	ret = parse_top(nlh, tb);
 	if (ret)
 		return ret;
@@ -357,7 +357,10 @@ int hlkvm_nl_parse_event(struct nlmsghdr *nlh, struct hlkvm_event *ev)
 		ev->owner_pid = get_u32(tb[HLKVM_A_OWNER_PID]);
 		return 0;
 	case HLKVM_CMD_SET_CONFIG:
-		return hlkvm_nl_parse_config(nlh, &ev->config);
+		ret = hlkvm_nl_parse_config(nlh, cfg);
+		if (!ret)
+			ev->config = cfg;
+		return ret;
 	default:
 		/* A newer module's event: hand it on, the caller may skip it */
 		return 0;
@@ -594,10 +597,15 @@ void hlkvm_vm_set_init(struct hlkvm_vm_set *s)
 	s->timer_policy = HLKVM_DEFAULT;
 }
 
-int hlkvm_open(struct hlkvm_client **out)
+void hlkvm_vm_info_init(struct hlkvm_vm_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+}
+
+int hlkvm_nl_client_new(struct hlkvm_client **out, int family)
 {
 	struct hlkvm_client *c;
-	int one = 1, ret;
 
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
@@ -605,13 +613,27 @@ int hlkvm_open(struct hlkvm_client **out)
 		return -ENOMEM;
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
-		ret = -ENOMEM;
-		goto err_free;
+		free(c);
+		return -ENOMEM;
 	}
+	c->family = family;
+	*out = c;
+	return 0;
+}
+
+int hlkvm_open(struct hlkvm_client **out)
+{
+	struct hlkvm_client *c;
+	int one = 1, ret;
+
+	*out = NULL;
+	ret = hlkvm_nl_client_new(&c, 0);
+	if (ret)
+		return ret;
 	ret = genl_connect(c->sk);
 	if (ret < 0) {
 		ret = hlkvm_nl_errno(ret);
-		goto err_sock;
+		goto err_close;
 	}
 	/*
 	 * libnl 3.7 has no ext-ack switch: ask the kernel for the TLVs
@@ -627,16 +649,14 @@ int hlkvm_open(struct hlkvm_client **out)
 	if (ret < 0) {
 		/* NLE_OBJ_NOTFOUND: the family is not registered */
 		ret = hlkvm_nl_errno(ret);
-		goto err_sock;
+		goto err_close;
 	}
 	c->family = ret;
 	*out = c;
 	return 0;
 
-err_sock:
-	nl_socket_free(c->sk);
-err_free:
-	free(c);
+err_close:
+	hlkvm_close(c);
 	return ret;
 }
 
@@ -655,17 +675,82 @@ const char *hlkvm_strerror(const struct hlkvm_client *c, int err)
 	return strerror(err < 0 ? -err : err);
 }
 
+/*
+ * A caller's sized struct refused (@ret from hlkvm_sized_check() or a
+ * size below @first): hlkvm_strerror() names it and says what to do.
+ * @init is the function that sets its size, if it has one.
+ */
+static int size_refused(struct hlkvm_client *c, int ret, const char *what,
+			const char *init, const void *p, size_t size,
+			size_t ours, size_t first)
+{
+	char how[96];
+
+	set_err(c, ret);
+	if (init)
+		snprintf(how, sizeof(how), "%s() sets it", init);
+	else
+		snprintf(how, sizeof(how), "set size = sizeof(struct %s)", what);
+	if (!p)
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 "struct %s: NULL (%s)", what, how);
+	else if (ret == -EINVAL)
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 "struct %s: size %zu is below the first release's %zu bytes (%s)",
+			 what, size, first, how);
+	else
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 "struct %s: size %zu, and fields past the %zu bytes this libhlkvm %s knows are set (leave them 0, or use the libhlkvm the caller was built for)",
+			 what, size, ours, HLKVM_VERSION);
+	return ret;
+}
+
+/* A request's sized struct, before anything is built or sent */
+static int check_in(struct hlkvm_client *c, const char *what,
+		    const char *init, const void *in, size_t size, size_t ours,
+		    size_t first)
+{
+	int ret = hlkvm_sized_check(in, size, ours, first);
+
+	return ret ? size_refused(c, ret, what, init, in, size, ours, first) :
+		     0;
+}
+
+/* A reply's sized struct: only too small a size is refused */
+static int check_out(struct hlkvm_client *c, const char *what,
+		     const char *init, const void *out, size_t size,
+		     size_t ours, size_t first)
+{
+	if (out && size >= first)
+		return 0;
+	return size_refused(c, -EINVAL, what, init, out, size, ours, first);
+}
+
+#define CHECK_IN(c, type, init, p, first)				\
+	check_in((c), #type, (init), (p), (p) ? (p)->size : 0,		\
+		 sizeof(struct type), (first))
+#define CHECK_OUT(c, type, init, p, first)				\
+	check_out((c), #type, (init), (p), (p) ? (p)->size : 0,	\
+		  sizeof(struct type), (first))
+
+/* A failure of ours with no text: an earlier one's must not stand for it */
+static int fail(struct hlkvm_client *c, int err)
+{
+	c->errmsg[0] = '\0';
+	return set_err(c, err);
+}
+
 static int new_msg(struct hlkvm_client *c, uint8_t cmd, int flags,
 		   struct nl_msg **msg)
 {
 	*msg = hlkvm_nl_msg_new(c->family, cmd, flags);
-	return *msg ? 0 : set_err(c, -ENOMEM);
+	return *msg ? 0 : fail(c, -ENOMEM);
 }
 
 static int put_failed(struct hlkvm_client *c, struct nl_msg *msg, int ret)
 {
 	nlmsg_free(msg);
-	return set_err(c, ret);
+	return fail(c, ret);
 }
 
 struct one_vm {
@@ -684,17 +769,24 @@ static int parse_one_vm(struct nlmsghdr *nlh, void *arg)
 	return ret;
 }
 
-/* For requests answered by one VM message: an ACK alone is a bad reply */
+/*
+ * For requests answered by one VM message: an ACK alone is a bad reply.
+ * @info's size was checked before the request went out.
+ */
 static int request_vm(struct hlkvm_client *c, struct nl_msg *msg,
 		      struct hlkvm_vm_info *info)
 {
-	struct hlkvm_vm_info scratch;
-	struct one_vm o = { .info = info ? info : &scratch };
+	struct hlkvm_vm_info full;
+	struct one_vm o = { .info = &full };
 	int ret;
 
 	ret = request(c, msg, parse_one_vm, &o);
 	if (!ret && !o.seen)
 		ret = set_err(c, -EBADMSG);
+	if (!ret && info)
+		ret = set_err(c, hlkvm_sized_out(info, info->size, &full,
+						 sizeof(full),
+						 HLKVM_VM_INFO_SIZE_VER1));
 	return ret;
 }
 
@@ -705,6 +797,19 @@ int hlkvm_attach(struct hlkvm_client *c, int vm_fd, int irq_fd,
 	struct nl_msg *msg;
 	int ret;
 
+	/* Both before the request: a VM attached must not then fail */
+	if (opts) {
+		ret = CHECK_IN(c, hlkvm_attach_opts, "hlkvm_attach_opts_init",
+			       opts, HLKVM_ATTACH_OPTS_SIZE_VER1);
+		if (ret)
+			return ret;
+	}
+	if (info) {
+		ret = CHECK_OUT(c, hlkvm_vm_info, "hlkvm_vm_info_init", info,
+				HLKVM_VM_INFO_SIZE_VER1);
+		if (ret)
+			return ret;
+	}
 	ret = new_msg(c, HLKVM_CMD_ATTACH, 0, &msg);
 	if (ret)
 		return ret;
@@ -734,6 +839,12 @@ int hlkvm_get_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 	struct nl_msg *msg;
 	int ret;
 
+	if (info) {
+		ret = CHECK_OUT(c, hlkvm_vm_info, "hlkvm_vm_info_init", info,
+				HLKVM_VM_INFO_SIZE_VER1);
+		if (ret)
+			return ret;
+	}
 	ret = new_msg(c, HLKVM_CMD_GET_VM, 0, &msg);
 	if (ret)
 		return ret;
@@ -790,6 +901,10 @@ int hlkvm_set_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 	struct nl_msg *msg;
 	int ret;
 
+	ret = CHECK_IN(c, hlkvm_vm_set, "hlkvm_vm_set_init", set,
+		       HLKVM_VM_SET_SIZE_VER1);
+	if (ret)
+		return ret;
 	ret = new_msg(c, HLKVM_CMD_SET_VM, 0, &msg);
 	if (ret)
 		return ret;
@@ -875,32 +990,15 @@ static int parse_cfg(struct nlmsghdr *nlh, void *arg)
 	return hlkvm_nl_parse_config(nlh, arg);
 }
 
-/* A caller's sized struct refused: say which, and what to set */
-static int size_refused(struct hlkvm_client *c, int ret, const char *what,
-			size_t size, size_t first)
-{
-	set_err(c, ret);
-	if (ret == -EINVAL)
-		snprintf(c->errmsg, sizeof(c->errmsg),
-			 "struct %s: size %zu is below its first release's %zu bytes (set size = sizeof the struct)",
-			 what, size, first);
-	else if (ret == -E2BIG)
-		snprintf(c->errmsg, sizeof(c->errmsg),
-			 "struct %s: fields this libhlkvm (%s) does not know are set",
-			 what, HLKVM_VERSION);
-	return ret;
-}
-
 int hlkvm_get_config(struct hlkvm_client *c, struct hlkvm_config *cfg)
 {
 	struct hlkvm_config full;
 	struct nl_msg *msg;
 	int ret;
 
-	if (!cfg || cfg->size < HLKVM_CONFIG_SIZE_VER1)
-		return size_refused(c, -EINVAL, "hlkvm_config",
-				    cfg ? cfg->size : 0,
-				    HLKVM_CONFIG_SIZE_VER1);
+	ret = CHECK_OUT(c, hlkvm_config, NULL, cfg, HLKVM_CONFIG_SIZE_VER1);
+	if (ret)
+		return ret;
 	ret = new_msg(c, HLKVM_CMD_GET_CONFIG, 0, &msg);
 	if (ret)
 		return ret;
@@ -917,6 +1015,10 @@ int hlkvm_set_config(struct hlkvm_client *c,
 	struct nl_msg *msg;
 	int ret;
 
+	ret = CHECK_IN(c, hlkvm_config_set, "hlkvm_config_set_init", set,
+		       HLKVM_CONFIG_SET_SIZE_VER1);
+	if (ret)
+		return ret;
 	ret = new_msg(c, HLKVM_CMD_SET_CONFIG, 0, &msg);
 	if (ret)
 		return ret;
@@ -936,10 +1038,11 @@ struct monitor_ctx {
 static int event_cb(struct nl_msg *msg, void *arg)
 {
 	struct monitor_ctx *m = arg;
+	struct hlkvm_config cfg;
 	struct hlkvm_event ev;
 
 	/* Malformed or foreign events are skipped, not fatal: keep watching */
-	if (hlkvm_nl_parse_event(nlmsg_hdr(msg), &ev))
+	if (hlkvm_nl_parse_event(nlmsg_hdr(msg), &ev, &cfg))
 		return NL_SKIP;
 	m->seen++;
 	m->ret = m->cb(&ev, m->arg);

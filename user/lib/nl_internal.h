@@ -44,8 +44,10 @@ HLKVM_INTERNAL int hlkvm_nl_parse_vm(struct nlmsghdr *nlh,
 				     struct hlkvm_vm_info *info);
 HLKVM_INTERNAL int hlkvm_nl_parse_config(struct nlmsghdr *nlh,
 					 struct hlkvm_config *cfg);
+/* A SET_CONFIG event's configuration goes into @cfg, ev->config to it */
 HLKVM_INTERNAL int hlkvm_nl_parse_event(struct nlmsghdr *nlh,
-					struct hlkvm_event *ev);
+					struct hlkvm_event *ev,
+					struct hlkvm_config *cfg);
 
 /*
  * The extended ACK text (NLMSGERR_ATTR_MSG) of an NLMSG_ERROR, or of an
@@ -56,6 +58,16 @@ HLKVM_INTERNAL int hlkvm_nl_parse_event(struct nlmsghdr *nlh,
  */
 HLKVM_INTERNAL int hlkvm_nl_ack_parse(const struct nlmsghdr *nlh, char *buf,
 				      size_t len);
+
+/*
+ * A client for @family on a socket that is not connected: hlkvm_open()
+ * connects it and resolves the family. The unit tests use it as it is,
+ * for the refusals the library makes before sending anything (they
+ * leave their text for hlkvm_strerror()); a request that does get sent
+ * fails -EBADF. Freed by hlkvm_close().
+ */
+HLKVM_INTERNAL int hlkvm_nl_client_new(struct hlkvm_client **out,
+				       int family);
 
 /* errno for a libnl NLE_* code (positive or negative); always negative */
 HLKVM_INTERNAL int hlkvm_nl_errno(int nlerr);

@@ -5,8 +5,8 @@
 
 #include "sized.h"
 
-int hlkvm_sized_in(void *copy, size_t ours, const void *in, size_t size,
-		   size_t first)
+int hlkvm_sized_check(const void *in, size_t size, size_t ours,
+		      size_t first)
 {
 	const unsigned char *tail = (const unsigned char *)in + ours;
 	size_t i;
@@ -16,6 +16,16 @@ int hlkvm_sized_in(void *copy, size_t ours, const void *in, size_t size,
 	for (i = 0; size > ours && i < size - ours; i++)
 		if (tail[i])
 			return -E2BIG;
+	return 0;
+}
+
+int hlkvm_sized_in(void *copy, size_t ours, const void *in, size_t size,
+		   size_t first)
+{
+	int ret = hlkvm_sized_check(in, size, ours, first);
+
+	if (ret)
+		return ret;
 	memcpy(copy, in, size < ours ? size : ours);
 	return 0;
 }

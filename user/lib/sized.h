@@ -23,6 +23,24 @@ int hlkvm_sized_in(void *copy, size_t ours, const void *in, size_t size,
 		   size_t first);
 
 /*
+ * hlkvm_sized_in()'s test alone, nothing copied: 0, -EINVAL or -E2BIG
+ * exactly as it would return (the client checks a request's struct with
+ * it before building anything, so a refusal can name the struct)
+ */
+int hlkvm_sized_check(const void *in, size_t size, size_t ours,
+		      size_t first);
+
+/*
+ * Every sized request's copy-in: the library's own struct at @copy gets
+ * its size and defaults from @init (its *_init() function), then the
+ * caller's @in (NULL: -EINVAL) over them, as hlkvm_sized_in() does;
+ * evaluates to 0 or that -errno. @in is evaluated more than once.
+ */
+#define HLKVM_SIZED_COPY_IN(copy, init, in, first)			\
+	((init)(copy), hlkvm_sized_in((copy), sizeof(*(copy)), (in),	\
+				      (in) ? (in)->size : 0, (first)))
+
+/*
  * Copy the library's @ours bytes at @from into the caller's struct of
  * @size bytes at @out (its first member a size_t), zeroing the caller's
  * bytes past @ours, and set its size to the bytes filled. -EINVAL when
