@@ -266,7 +266,7 @@ void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st)
 }
 
 void hlkvm_timer_restore(struct hlkvm_timer *t,
-			 const struct hlkvm_state_timer *st)
+			 const struct hlkvm_state_timer *st, bool auto_eoi)
 {
 	unsigned long flags;
 	ktime_t now;
@@ -290,7 +290,11 @@ void hlkvm_timer_restore(struct hlkvm_timer *t,
 	}
 	/* The pacing counts from the restore: the old host's time is gone */
 	t->last_inject = now;
-	owed = st->running && !st->outstanding && st->backlog;
+	/*
+	 * A saved outstanding tick (the fallback's, whose resamplefd had not
+	 * yet told of KVM's auto-EOI) will see no EOI here: this drops it
+	 */
+	owed = hlkvm_ticks_set_auto_ack(&t->ticks, auto_eoi) && st->running;
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	if (st->running)
