@@ -127,6 +127,19 @@ void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
 int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,
 			      size_t len, const char **why);
 /*
+ * Full irqchip: KVM's master 8259's initialisation as KVM_GET_IRQCHIP
+ * reports it (struct kvm_pic_state's init_state, init4 and auto_eoi, in
+ * @pic's fields of the same meaning), for the next
+ * hlkvm_fallback_save_state(). The module follows the guest's ICWs on
+ * their way to KVM's PIC; the fallback never sees them (KVM's PIC takes
+ * them without an exit), so a VMM that saves the fallback's state for
+ * the module tells it first. Otherwise the fallback saves the mode it
+ * was restored with. On the vCPU thread; -EINVAL on the split irqchip or
+ * for an init_state above HLKVM_PIC_INIT_ICW4.
+ */
+int hlkvm_fallback_set_pic(struct hlkvm_fallback *fb,
+			   const struct hlkvm_pic_watch *pic);
+/*
  * PIT channel 0 drives the tick until the guest writes the PV timer port,
  * as HLKVM_A_PIT_TICK does in the module. Before the vCPU first runs.
  */
