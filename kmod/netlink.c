@@ -474,7 +474,7 @@ static int hlkvm_get_state_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	hlkvm_timer_save(&vm->timer, &ts);
 	raw_spin_lock(&vm->pst_lock);
-	hlkvm_state_save(&state, &ts, &vm->pst.pit, ktime_get_ns());
+	hlkvm_state_save(&state, &ts, &vm->pst, ktime_get_ns());
 	raw_spin_unlock(&vm->pst_lock);
 	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
 			  &hlkvm_genl_family, 0, HLKVM_CMD_GET_STATE);
@@ -496,8 +496,8 @@ static int hlkvm_set_state_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[HLKVM_A_STATE];
 	struct hlkvm_state_limits lim;
+	struct hlkvm_port_state pst;
 	struct hlkvm_state_timer ts;
-	struct hlkvm_pit_state pit;
 	struct hlkvm_vm *vm;
 	const char *why;
 	int ret;
@@ -515,8 +515,9 @@ static int hlkvm_set_state_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	hlkvm_config_bounds(&lim.bounds);
 	lim.backlog_max = vm->timer.ticks.backlog_max;
+	lim.pic_watch = vm->cfg.pic_watch;
 	ret = hlkvm_state_load(nla_data(attr), nla_len(attr), &lim,
-			       ktime_get_ns(), &ts, &pit, &why);
+			       ktime_get_ns(), &ts, &pst, &why);
 	if (ret) {
 		set_err_msg_attr(info->extack, attr, why);
 		goto out;
@@ -526,10 +527,11 @@ static int hlkvm_set_state_doit(struct sk_buff *skb, struct genl_info *info)
 	 * that ignores it from tearing the state a running vCPU reads.
 	 */
 	raw_spin_lock(&vm->pst_lock);
-	vm->pst.pit = pit;
+	vm->pst = pst;
 	raw_spin_unlock(&vm->pst_lock);
 	WRITE_ONCE(vm->policy, ts.policy);
-	hlkvm_timer_restore(&vm->timer, &ts);
+	/* KVM's 8259 went back to its saved mode with KVM_SET_IRQCHIP */
+	hlkvm_timer_restore(&vm->timer, &ts, pst.pic.auto_eoi);
 out:
 	mutex_unlock(&hlkvm_vms_lock);
 	return ret;

@@ -69,19 +69,20 @@ struct hlkvm_pic_watch {
 	bool auto_eoi;
 };
 
+/* The saved state's steps (uapi), which are KVM's too */
 enum {
-	HLKVM_PIC_INIT_NONE,
-	HLKVM_PIC_INIT_ICW2,
-	HLKVM_PIC_INIT_ICW3,
-	HLKVM_PIC_INIT_ICW4,
+	HLKVM_PIC_INIT_NONE = HLKVM_STATE_PIC_INIT_NONE,
+	HLKVM_PIC_INIT_ICW2 = HLKVM_STATE_PIC_INIT_ICW2,
+	HLKVM_PIC_INIT_ICW3 = HLKVM_STATE_PIC_INIT_ICW3,
+	HLKVM_PIC_INIT_ICW4 = HLKVM_STATE_PIC_INIT_ICW4,
 };
 
 /**
  * struct hlkvm_port_state - per-VM device state the answers depend on
  * @pit: the 8254 and port 0x61 (pit.h); all zero after attach
- * @pic: KVM's master 8259, followed (@pic_watch); all zero after attach:
- *       a guest that set up its PIC before the VM was attached is taken
- *       as not in auto-EOI mode
+ * @pic: KVM's master 8259, followed (@pic_watch); all zero after attach
+ *       (a guest that set up its PIC before the VM was attached is taken
+ *       as not in auto-EOI mode) until a saved state restores it
  *
  * Written from the vCPU that makes the access without a lock: hlkvm VMs
  * have one vCPU. A torn update between two vCPUs could only produce a

@@ -10,11 +10,14 @@
 #define NS_PER_US	1000ULL	/* as hlkvm_period_ns() counts */
 
 #define STATE_V1_SIZE	144
+#define STATE_V2_SIZE	152
 
 static_assert(sizeof(struct hlkvm_state_pit_channel) == 32,
 	      "uapi hlkvm_state_pit_channel layout");
-static_assert(sizeof(struct hlkvm_vm_state) == STATE_V1_SIZE,
+static_assert(offsetof(struct hlkvm_vm_state, pic_init) == STATE_V1_SIZE,
 	      "uapi hlkvm_vm_state v1 layout");
+static_assert(sizeof(struct hlkvm_vm_state) == STATE_V2_SIZE,
+	      "uapi hlkvm_vm_state v2 layout");
 static_assert(sizeof(((struct hlkvm_vm_state *)0)->pit) ==
 	      HLKVM_PIT_CHANNELS * sizeof(struct hlkvm_state_pit_channel),
 	      "uapi holds every 8254 counter");
@@ -25,6 +28,8 @@ static size_t state_size(u32 version)
 	switch (version) {
 	case 1:
 		return STATE_V1_SIZE;
+	case 2:
+		return STATE_V2_SIZE;
 	default:
 		return 0;
 	}
@@ -32,8 +37,9 @@ static size_t state_size(u32 version)
 
 void hlkvm_state_save(struct hlkvm_vm_state *out,
 		      const struct hlkvm_state_timer *t,
-		      const struct hlkvm_pit_state *pit, u64 now_ns)
+		      const struct hlkvm_port_state *pst, u64 now_ns)
 {
+	const struct hlkvm_pit_state *pit = &pst->pit;
 	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
@@ -71,6 +77,9 @@ void hlkvm_state_save(struct hlkvm_vm_state *out,
 		s->status = c->status;
 		s->write_lsb = c->write_lsb;
 	}
+	out->pic_init = pst->pic.init_state;
+	out->pic_flags = (pst->pic.init4 ? HLKVM_STATE_PIC_F_IC4 : 0) |
+			 (pst->pic.auto_eoi ? HLKVM_STATE_PIC_F_AUTO_EOI : 0);
 }
 
 static bool all_zero(const u8 *p, size_t n)
@@ -205,6 +214,43 @@ static int check_timer(const struct hlkvm_vm_state *s,
 	return 0;
 }
 
+/*
+ * The followed 8259 (version 2; a version 1 state's zeros are always
+ * valid). Only states port writes can reach: ICW4 is awaited, and AEOI
+ * kept, only after an ICW1 with IC4.
+ */
+static int check_pic(const struct hlkvm_vm_state *s,
+		     const struct hlkvm_state_limits *lim, const char **why)
+{
+	bool ic4 = s->pic_flags & HLKVM_STATE_PIC_F_IC4;
+
+	if (!all_zero(s->reserved2, sizeof(s->reserved2))) {
+		*why = "state: reserved2 is not 0";
+		return -EINVAL;
+	}
+	if (s->pic_init > __HLKVM_STATE_PIC_INIT_MAX) {
+		*why = "state: pic_init is not an initialisation step (0-3)";
+		return -EINVAL;
+	}
+	if (s->pic_flags & ~__HLKVM_STATE_PIC_F_ALL) {
+		*why = "state: pic_flags has unknown bits";
+		return -EINVAL;
+	}
+	if (s->pic_init == HLKVM_STATE_PIC_INIT_ICW4 && !ic4) {
+		*why = "state: pic_init awaits ICW4, but pic_flags has no IC4";
+		return -EINVAL;
+	}
+	if ((s->pic_flags & HLKVM_STATE_PIC_F_AUTO_EOI) && !ic4) {
+		*why = "state: pic_flags has AUTO_EOI without IC4";
+		return -EINVAL;
+	}
+	if (!lim->pic_watch && (s->pic_init || s->pic_flags)) {
+		*why = "state: pic_init or pic_flags set on the split irqchip";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The state in @buf, read into @s (aligned, zero-extended) and checked */
 static int state_read(const void *buf, size_t len,
 		      const struct hlkvm_state_limits *lim,
@@ -252,7 +298,10 @@ static int state_read(const void *buf, size_t len,
 	ret = check_timer(s, lim, why);
 	if (ret)
 		return ret;
-	return check_pit(s, why);
+	ret = check_pit(s, why);
+	if (ret)
+		return ret;
+	return check_pic(s, lim, why);
 }
 
 /*
@@ -261,9 +310,10 @@ static int state_read(const void *buf, size_t len,
  */
 static int state_convert(const struct hlkvm_vm_state *s,
 			 const struct hlkvm_state_limits *lim, u64 now_ns,
-			 struct hlkvm_state_timer *t, struct hlkvm_pit_state *pit,
+			 struct hlkvm_state_timer *t, struct hlkvm_port_state *pst,
 			 const char **why)
 {
+	struct hlkvm_pit_state *pit = &pst->pit;
 	unsigned int i;
 	bool clamped;
 	u64 ns;
@@ -280,7 +330,12 @@ static int state_convert(const struct hlkvm_vm_state *s,
 	if (t->running)
 		t->next_ns = now_ns + s->next_tick_ns;
 
-	memset(pit, 0, sizeof(*pit));
+	memset(pst, 0, sizeof(*pst));
+	pst->pic = (struct hlkvm_pic_watch){
+		.init_state = s->pic_init,
+		.init4 = s->pic_flags & HLKVM_STATE_PIC_F_IC4,
+		.auto_eoi = s->pic_flags & HLKVM_STATE_PIC_F_AUTO_EOI,
+	};
 	pit->port61 = s->port61;
 	pit->irq0 = s->pit_irq0;
 	for (i = 0; i < HLKVM_PIT_CHANNELS; i++) {
@@ -330,34 +385,34 @@ static int state_convert(const struct hlkvm_vm_state *s,
 int hlkvm_state_check(const void *buf, size_t len,
 		      const struct hlkvm_state_limits *lim, const char **why)
 {
+	struct hlkvm_port_state pst;
 	struct hlkvm_state_timer t;
-	struct hlkvm_pit_state pit;
 	struct hlkvm_vm_state s;
 	int ret;
 
 	ret = state_read(buf, len, lim, &s, why);
 	if (ret)
 		return ret;
-	return state_convert(&s, lim, 0, &t, &pit, why);
+	return state_convert(&s, lim, 0, &t, &pst, why);
 }
 
 int hlkvm_state_load(const void *buf, size_t len,
 		     const struct hlkvm_state_limits *lim, u64 now_ns,
-		     struct hlkvm_state_timer *t, struct hlkvm_pit_state *pit,
+		     struct hlkvm_state_timer *t, struct hlkvm_port_state *pst,
 		     const char **why)
 {
+	struct hlkvm_port_state lpst;
 	struct hlkvm_state_timer lt;
-	struct hlkvm_pit_state lpit;
 	struct hlkvm_vm_state s;
 	int ret;
 
 	ret = state_read(buf, len, lim, &s, why);
 	if (ret)
 		return ret;
-	ret = state_convert(&s, lim, now_ns, &lt, &lpit, why);
+	ret = state_convert(&s, lim, now_ns, &lt, &lpst, why);
 	if (ret)
 		return ret;
 	*t = lt;
-	*pit = lpit;
+	*pst = lpst;
 	return 0;
 }

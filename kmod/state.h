@@ -11,7 +11,7 @@
 #define _HLKVM_STATE_H
 
 #include "period.h"
-#include "pit.h"
+#include "ports.h"
 #include "pure_types.h"
 
 /**
@@ -43,16 +43,22 @@ struct hlkvm_state_timer {
  * struct hlkvm_state_limits - what the restoring side allows
  * @bounds: the period clamp in force
  * @backlog_max: the VM's catch-up bound
+ * @pic_watch: the VM's 8259 is KVM's, followed (struct hlkvm_port_cfg):
+ *             without it a state's 8259 fields must be 0
  */
 struct hlkvm_state_limits {
 	struct hlkvm_period_bounds bounds;
 	u32 backlog_max;
+	bool pic_watch;
 };
 
-/* @now_ns: the caller's clock, the one @t->next_ns and @pit count from */
+/*
+ * @pst: the 8254, port 0x61 and the followed 8259 (ports.h); @now_ns: the
+ * caller's clock, the one @t->next_ns and @pst's 8254 count from
+ */
 void hlkvm_state_save(struct hlkvm_vm_state *out,
 		      const struct hlkvm_state_timer *t,
-		      const struct hlkvm_pit_state *pit, u64 now_ns);
+		      const struct hlkvm_port_state *pst, u64 now_ns);
 
 /*
  * Validate the @len bytes at @buf as a struct hlkvm_vm_state of any
@@ -63,12 +69,13 @@ int hlkvm_state_check(const void *buf, size_t len,
 		      const struct hlkvm_state_limits *lim, const char **why);
 
 /*
- * hlkvm_state_check(), then fill @t and @pit from it with times relative
- * to @now_ns. Nothing is written unless the whole state is valid.
+ * hlkvm_state_check(), then fill @t and @pst from it with times relative
+ * to @now_ns (a version 1 state's 8259: no initialisation, no auto-EOI).
+ * Nothing is written unless the whole state is valid.
  */
 int hlkvm_state_load(const void *buf, size_t len,
 		     const struct hlkvm_state_limits *lim, u64 now_ns,
-		     struct hlkvm_state_timer *t, struct hlkvm_pit_state *pit,
+		     struct hlkvm_state_timer *t, struct hlkvm_port_state *pst,
 		     const char **why);
 
 #endif /* _HLKVM_STATE_H */

@@ -286,10 +286,11 @@ void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st)
 }
 
 void hlkvm_timer_restore(struct hlkvm_timer *t,
-			 const struct hlkvm_state_timer *st)
+			 const struct hlkvm_state_timer *st, bool auto_eoi)
 {
 	unsigned long flags;
 	ktime_t now;
+	bool owed;
 
 	raw_spin_lock_irqsave(&t->lock, flags);
 	timer_stop_locked(t);
@@ -301,13 +302,18 @@ void hlkvm_timer_restore(struct hlkvm_timer *t,
 	t->source = st->source;
 	/* The pacing counts from the restore: the old host's time is gone */
 	t->last_inject = now;
+	/*
+	 * A saved outstanding tick (the fallback's, whose resamplefd had not
+	 * yet told of KVM's auto-EOI) will see no EOI here: this drops it
+	 */
+	owed = hlkvm_ticks_set_auto_ack(&t->ticks, auto_eoi);
 	if (st->running) {
 		t->period_us = st->period_us;
 		t->period_ns = st->period_ns;
 		t->running = true;
 		hrtimer_start(&t->tick, ns_to_ktime(st->next_ns),
 			      HRTIMER_MODE_ABS);
-		if (!st->outstanding && st->backlog)
+		if (owed)
 			hrtimer_start(&t->pace,
 				      ktime_add_ns(now, st->period_ns / 4),
 				      HRTIMER_MODE_ABS);

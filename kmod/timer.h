@@ -99,8 +99,10 @@ void hlkvm_timer_save(struct hlkvm_timer *t, struct hlkvm_state_timer *st);
  * Replace the timer's state with @st (checked by hlkvm_state_load()):
  * stopped, then restarted at @st->next_ns with its backlog and
  * outstanding tick; a backlog tick owed with none outstanding is paced.
+ * @auto_eoi: KVM's 8259 is in auto-EOI mode, as the restored state says
+ * (hlkvm_timer_auto_eoi(), in the same step: no tick falls in between).
  */
 void hlkvm_timer_restore(struct hlkvm_timer *t,
-			 const struct hlkvm_state_timer *st);
+			 const struct hlkvm_state_timer *st, bool auto_eoi);
 
 #endif /* _HLKVM_TIMER_H */

@@ -44,7 +44,7 @@ struct netlink_ext_ack;
  * @pst_lock: serializes @pst, so that no read-modify-write of the 8254
  *            or port 0x61 is ever torn (raw: taken in the ftrace
  *            callback, preemption off)
- * @pst: port device state (8254, port 0x61)
+ * @pst: port device state (8254, port 0x61, KVM's 8259 as followed)
  * @bridging: the task inside our own kvm_lapic_set_eoi() call, so that
  *            the kvm_eoi probe does not count that EOI a second time
  * @stats: counters

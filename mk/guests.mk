@@ -21,7 +21,7 @@ GUESTS := timer:timer.c:-DMODE=0 timer-noack:timer.c:-DMODE=1 \
 	bench_ports:bench_ports.c: bench_ticks:bench_ticks.c: \
 	hostile:hostile.c: \
 	snap:snap.c:-DMODE=0 snap-inirq:snap.c:-DMODE=1 \
-	snap-pit:snap.c:-DMODE=2
+	snap-pit:snap.c:-DMODE=2 snap-aeoi:snap.c:-DMODE=3
 
 guest_name = $(word 1,$(subst :, ,$(1)))
 guest_src = $(word 2,$(subst :, ,$(1)))

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -88,7 +89,8 @@ int main(void)
 		 ret, s.version, s.size, s.timer_flags);
 	tap_result(!ret && s.version == HLKVM_STATE_VERSION &&
 		   s.size == sizeof(s) && s.timer_flags == 0 && !s.period_us &&
-		   !s.pit[0].cw, "GET_STATE after attach: version 1, stopped, no 8254 programmed",
+		   !s.pit[0].cw && !s.pic_init && !s.pic_flags,
+		   "GET_STATE after attach: the newest version, stopped, no 8254 programmed, no 8259 mode",
 		   detail);
 
 	hlkvm_vm_set_init(&set);
@@ -138,6 +140,41 @@ int main(void)
 	expect_refused(c, &ref, &s, sizeof(s) - 8, -EINVAL,
 		       "state: length does not match its size field",
 		       "SET_STATE of a short attribute: -EINVAL, named");
+	bad = s;
+	bad.pic_flags = 0x80;
+	expect_refused(c, &ref, &bad, sizeof(bad), -EINVAL,
+		       "state: pic_flags has unknown bits",
+		       "SET_STATE with an unknown 8259 flag: -EINVAL, named");
+	bad = s;
+	bad.pic_flags = HLKVM_STATE_PIC_F_AUTO_EOI;
+	expect_refused(c, &ref, &bad, sizeof(bad), -EINVAL,
+		       "state: pic_flags has AUTO_EOI without IC4",
+		       "SET_STATE with auto-EOI but no ICW4: -EINVAL, named");
+
+	/* KVM's 8259 in auto-EOI mode restores, and reads back */
+	bad = s;
+	bad.pic_flags = HLKVM_STATE_PIC_F_IC4 | HLKVM_STATE_PIC_F_AUTO_EOI;
+	ret = hlkvm_set_state(c, &by_id, &bad, sizeof(bad));
+	ret = ret ? ret : hlkvm_get_state(c, &by_id, &bad);
+	snprintf(detail, sizeof(detail), "got %d (%s), pic_init %u, pic_flags 0x%x",
+		 ret, hlkvm_strerror(c, ret), bad.pic_init, bad.pic_flags);
+	tap_result(!ret && bad.pic_init == HLKVM_STATE_PIC_INIT_NONE &&
+		   bad.pic_flags == (HLKVM_STATE_PIC_F_IC4 |
+				     HLKVM_STATE_PIC_F_AUTO_EOI),
+		   "SET_STATE of an auto-EOI 8259: accepted, reads back", detail);
+
+	/* A version 1 state: its first 144 bytes; the 8259 then is reset */
+	bad = s;
+	bad.version = 1;
+	bad.size = offsetof(struct hlkvm_vm_state, pic_init);
+	ret = hlkvm_set_state(c, &by_id, &bad, bad.size);
+	ret = ret ? ret : hlkvm_get_state(c, &by_id, &bad);
+	snprintf(detail, sizeof(detail), "got %d (%s), version %u, pic_flags 0x%x",
+		 ret, hlkvm_strerror(c, ret), bad.version, bad.pic_flags);
+	tap_result(!ret && bad.version == HLKVM_STATE_VERSION &&
+		   bad.pic_flags == 0 && bad.period_us == 1000,
+		   "SET_STATE of a version 1 state (144 bytes): accepted, auto-EOI off",
+		   detail);
 
 	ret = hlkvm_set_state(c, &ref, &s, sizeof(s));
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,

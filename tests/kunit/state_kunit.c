@@ -2,12 +2,15 @@
 /*
  * KUnit tests of a VM's saved state (kmod/state.c): times leave as
  * relative and come back against the new clock, the 8254 reads after a
- * restore as it would have read at the save, and every malformed field
- * is refused with its own message, leaving the destination untouched.
+ * restore as it would have read at the save, KVM's 8259 as hlkvm follows
+ * it (version 2) goes on from where it was, a version 1 state still
+ * restores, and every malformed field is refused with its own message,
+ * leaving the destination untouched.
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include "../kmod/ports.h"
 #include "../kmod/state.h"
 #include "../kmod/ticks.h"
 
@@ -16,11 +19,40 @@
 #define SAVE_NOW	(5000 * MS)
 #define LOAD_NOW	(123 * MS)
 
+/* A VM on KVM's full irqchip, whose 8259 hlkvm follows */
 static const struct hlkvm_state_limits limits = {
 	.bounds = { .min_us = HLKVM_PERIOD_MIN_US,
 		    .max_us = HLKVM_PERIOD_MAX_US },
 	.backlog_max = HLKVM_BACKLOG_DEFAULT,
+	.pic_watch = true,
 };
+
+/* hlkvm_state_save() of @pit, with KVM's 8259 never programmed */
+static void save_pit(struct hlkvm_vm_state *s,
+		     const struct hlkvm_state_timer *t,
+		     const struct hlkvm_pit_state *pit, u64 now_ns)
+{
+	struct hlkvm_port_state pst = { .pit = *pit };
+
+	hlkvm_state_save(s, t, &pst, now_ns);
+}
+
+/* hlkvm_state_load() of a state without 8259 fields, its 8254 into @pit */
+static int load_pit(struct kunit *test, const struct hlkvm_vm_state *s,
+		    struct hlkvm_state_timer *t, struct hlkvm_pit_state *pit,
+		    const char **why)
+{
+	struct hlkvm_port_state pst;
+	int ret;
+
+	ret = hlkvm_state_load(s, sizeof(*s), &limits, LOAD_NOW, t, &pst, why);
+	if (ret)
+		return ret;
+	KUNIT_EXPECT_EQ(test, pst.pic.init_state, (u8)HLKVM_PIC_INIT_NONE);
+	KUNIT_EXPECT_FALSE(test, pst.pic.auto_eoi);
+	*pit = pst.pit;
+	return 0;
+}
 
 /* A 1 ms timer due 300 us after SAVE_NOW, a tick in service, 2 owed */
 static void running_timer(struct hlkvm_state_timer *t)
@@ -42,7 +74,7 @@ static void valid_state(struct hlkvm_vm_state *s)
 	struct hlkvm_pit_state pit = {};
 
 	running_timer(&t);
-	hlkvm_state_save(s, &t, &pit, SAVE_NOW);
+	save_pit(s, &t, &pit, SAVE_NOW);
 }
 
 static void state_save_makes_times_relative(struct kunit *test)
@@ -68,8 +100,7 @@ static void state_load_rebases_on_new_clock(struct kunit *test)
 	const char *why = NULL;
 
 	valid_state(&s);
-	KUNIT_ASSERT_EQ(test, hlkvm_state_load(&s, sizeof(s), &limits,
-					       LOAD_NOW, &t, &pit, &why), 0);
+	KUNIT_ASSERT_EQ(test, load_pit(test, &s, &t, &pit, &why), 0);
 	KUNIT_EXPECT_NULL(test, why);
 	KUNIT_EXPECT_TRUE(test, t.running);
 	KUNIT_EXPECT_EQ(test, t.next_ns, LOAD_NOW + 300000);
@@ -87,11 +118,11 @@ static void state_save_bounds_next_tick(struct kunit *test)
 	running_timer(&t);
 	/* An expiry already past (its callback not yet run) is due now */
 	t.next_ns = SAVE_NOW - 1;
-	hlkvm_state_save(&s, &t, &pit, SAVE_NOW);
+	save_pit(&s, &t, &pit, SAVE_NOW);
 	KUNIT_EXPECT_EQ(test, s.next_tick_ns, 0ull);
 	/* Never more than a period away, whatever the clock said */
 	t.next_ns = SAVE_NOW + 10 * MS;
-	hlkvm_state_save(&s, &t, &pit, SAVE_NOW);
+	save_pit(&s, &t, &pit, SAVE_NOW);
 	KUNIT_EXPECT_EQ(test, s.next_tick_ns, 1 * MS);
 }
 
@@ -105,7 +136,7 @@ static void state_save_stopped_keeps_only_the_tick_in_service(struct kunit *test
 	running_timer(&t);
 	t.running = false;	/* stopped inside its tick handler */
 	t.period_us = 0;
-	hlkvm_state_save(&s, &t, &pit, SAVE_NOW);
+	save_pit(&s, &t, &pit, SAVE_NOW);
 	KUNIT_EXPECT_EQ(test, s.timer_flags, 0u);
 	KUNIT_EXPECT_EQ(test, s.period_us, 0u);
 	KUNIT_EXPECT_EQ(test, s.next_tick_ns, 0ull);
@@ -137,9 +168,8 @@ static void state_pit_reads_on_after_restore(struct kunit *test)
 		hlkvm_pit_write(&a, ch, counts[ch] & 0xff, t0);
 		hlkvm_pit_write(&a, ch, counts[ch] >> 8, t0 + ch * 1000);
 	}
-	hlkvm_state_save(&s, &t, &a, t0 + 7 * MS);
-	KUNIT_ASSERT_EQ(test, hlkvm_state_load(&s, sizeof(s), &limits,
-					       LOAD_NOW, &t, &b, &why), 0);
+	save_pit(&s, &t, &a, t0 + 7 * MS);
+	KUNIT_ASSERT_EQ(test, load_pit(test, &s, &t, &b, &why), 0);
 	for (i = 0; i < 50; i++) {
 		u64 d = i * 123457;
 
@@ -169,10 +199,9 @@ static void state_pit_older_than_the_clock_counts_from_its_origin(struct kunit *
 	hlkvm_pit_write(&a, 3, 0x34, 0);
 	hlkvm_pit_write(&a, 0, 0, 0);
 	hlkvm_pit_write(&a, 0, 0, 0);
-	hlkvm_state_save(&s, &t, &a, SAVE_NOW);
+	save_pit(&s, &t, &a, SAVE_NOW);
 	KUNIT_EXPECT_EQ(test, s.pit[0].elapsed_ns, SAVE_NOW);
-	KUNIT_ASSERT_EQ(test, hlkvm_state_load(&s, sizeof(s), &limits,
-					       LOAD_NOW, &t, &b, &why), 0);
+	KUNIT_ASSERT_EQ(test, load_pit(test, &s, &t, &b, &why), 0);
 	KUNIT_EXPECT_EQ(test, b.ch[0].start_ns, 0ull);
 	KUNIT_EXPECT_TRUE(test, b.ch[0].flags & HLKVM_PIT_F_COUNTING);
 }
@@ -198,10 +227,9 @@ static void state_pit_source_restores_channel_0s_period(struct kunit *test)
 
 	pit_sourced(&t, &pit);
 	KUNIT_ASSERT_NE(test, t.period_ns, 1000000ull);
-	hlkvm_state_save(&s, &t, &pit, SAVE_NOW);
+	save_pit(&s, &t, &pit, SAVE_NOW);
 	KUNIT_EXPECT_EQ(test, s.timer_source, (u8)HLKVM_TIMER_SRC_PIT);
-	KUNIT_ASSERT_EQ(test, hlkvm_state_load(&s, sizeof(s), &limits,
-					       LOAD_NOW, &r, &b, &why), 0);
+	KUNIT_ASSERT_EQ(test, load_pit(test, &s, &r, &b, &why), 0);
 	KUNIT_EXPECT_EQ(test, r.source, (u32)HLKVM_TIMER_SRC_PIT);
 	KUNIT_EXPECT_EQ(test, r.period_us, 1000u);
 	KUNIT_EXPECT_EQ(test, r.period_ns, t.period_ns);
@@ -222,13 +250,191 @@ static void state_keeps_the_pv_timers_claim_on_irq0(struct kunit *test)
 
 	running_timer(&t);
 	pit.irq0 = HLKVM_PIT_IRQ0_PV_OWNED;
-	hlkvm_state_save(&s, &t, &pit, SAVE_NOW);
+	save_pit(&s, &t, &pit, SAVE_NOW);
 	KUNIT_EXPECT_EQ(test, s.pit_irq0, (u8)HLKVM_STATE_PIT_IRQ0_PV_OWNED);
-	KUNIT_ASSERT_EQ(test, hlkvm_state_load(&s, sizeof(s), &limits,
-					       LOAD_NOW, &r, &b, &why), 0);
+	KUNIT_ASSERT_EQ(test, load_pit(test, &s, &r, &b, &why), 0);
 	KUNIT_EXPECT_EQ(test, b.irq0, (u8)HLKVM_PIT_IRQ0_PV_OWNED);
 	KUNIT_EXPECT_EQ(test, r.source, (u32)HLKVM_TIMER_SRC_PV);
 	KUNIT_EXPECT_EQ(test, r.period_ns, 1000000ull);
+}
+
+/* --- KVM's master 8259, as hlkvm follows it (version 2) --- */
+
+static const struct hlkvm_port_cfg kvm_pic_cfg = {
+	.groups = __HLKVM_GROUP_F_ALL & ~HLKVM_GROUP_F_PIC,
+	.timer_port = HLKVM_PORT_PV_TIMER,
+	.pic_watch = true,
+};
+
+/* An auto-EOI guest's master ICWs, one byte each, as aeoi.elf sends them */
+static const struct {
+	u16 port;
+	u8 v;
+} aeoi_icws[] = {
+	{ HLKVM_PORT_PIC_MASTER_CMD, 0x11 },	/* ICW1: IC4 */
+	{ HLKVM_PORT_PIC_MASTER_DATA, 0x20 },	/* ICW2: vector base */
+	{ HLKVM_PORT_PIC_MASTER_DATA, 0x04 },	/* ICW3 */
+	{ HLKVM_PORT_PIC_MASTER_DATA, 0x03 },	/* ICW4: 8086, AEOI */
+	{ HLKVM_PORT_PIC_MASTER_DATA, 0xfe },	/* OCW1: IRQ0 only */
+};
+
+static enum hlkvm_pio_verdict icw_out(struct hlkvm_port_state *pst,
+				      unsigned int i, bool *auto_eoi)
+{
+	struct hlkvm_pio_result res = {};
+	enum hlkvm_pio_verdict got;
+
+	got = hlkvm_pio_out(&kvm_pic_cfg, pst, SAVE_NOW, aeoi_icws[i].port, 1,
+			    &aeoi_icws[i].v, &res);
+	if (got == HLKVM_PIO_PIC_MODE)
+		*auto_eoi = res.auto_eoi;
+	return got;
+}
+
+/*
+ * Saved after each byte of the sequence and restored far away: the rest
+ * of it then does to the restored 8259 what it does to the original
+ * (the same verdict at each byte, the same auto-EOI mode at the end).
+ */
+static void state_8259_sequence_goes_on_after_restore(struct kunit *test)
+{
+	unsigned int cut, i;
+
+	for (cut = 0; cut <= ARRAY_SIZE(aeoi_icws); cut++) {
+		struct hlkvm_port_state a = {}, b;
+		struct hlkvm_state_timer t = {}, r;
+		bool aeoi_a = false, aeoi_b;
+		struct hlkvm_vm_state s;
+		const char *why = NULL;
+
+		for (i = 0; i < cut; i++)
+			icw_out(&a, i, &aeoi_a);
+		hlkvm_state_save(&s, &t, &a, SAVE_NOW);
+		KUNIT_EXPECT_EQ_MSG(test, s.pic_init, a.pic.init_state,
+				    "cut after %u bytes", cut);
+		KUNIT_ASSERT_EQ_MSG(test,
+				    hlkvm_state_load(&s, sizeof(s), &limits,
+						     LOAD_NOW, &r, &b, &why),
+				    0, "cut after %u bytes: %s", cut, why);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&b.pic, &a.pic, sizeof(a.pic)),
+				    0, "cut after %u bytes", cut);
+		aeoi_b = b.pic.auto_eoi;
+		for (i = cut; i < ARRAY_SIZE(aeoi_icws); i++)
+			KUNIT_EXPECT_EQ_MSG(test, icw_out(&b, i, &aeoi_b),
+					    icw_out(&a, i, &aeoi_a),
+					    "cut after %u bytes, byte %u", cut,
+					    i);
+		KUNIT_EXPECT_TRUE_MSG(test, aeoi_a, "cut after %u bytes", cut);
+		KUNIT_EXPECT_TRUE_MSG(test, aeoi_b, "cut after %u bytes", cut);
+	}
+}
+
+static void state_8259_flags_round_trip(struct kunit *test)
+{
+	static const struct hlkvm_pic_watch pics[] = {
+		{ HLKVM_PIC_INIT_NONE, false, false },
+		{ HLKVM_PIC_INIT_NONE, true, true },
+		{ HLKVM_PIC_INIT_NONE, true, false },
+		{ HLKVM_PIC_INIT_ICW2, false, false },
+		{ HLKVM_PIC_INIT_ICW2, true, true },
+		{ HLKVM_PIC_INIT_ICW3, true, true },
+		{ HLKVM_PIC_INIT_ICW4, true, false },
+		{ HLKVM_PIC_INIT_ICW4, true, true },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pics); i++) {
+		struct hlkvm_port_state a = { .pic = pics[i] }, b;
+		struct hlkvm_state_timer t;
+		struct hlkvm_vm_state s;
+		const char *why = NULL;
+
+		running_timer(&t);
+		hlkvm_state_save(&s, &t, &a, SAVE_NOW);
+		KUNIT_EXPECT_EQ_MSG(test, s.pic_init, pics[i].init_state,
+				    "row %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s.pic_flags,
+				    (u8)((pics[i].init4 ?
+					  HLKVM_STATE_PIC_F_IC4 : 0) |
+					 (pics[i].auto_eoi ?
+					  HLKVM_STATE_PIC_F_AUTO_EOI : 0)),
+				    "row %u", i);
+		KUNIT_ASSERT_EQ_MSG(test,
+				    hlkvm_state_load(&s, sizeof(s), &limits,
+						     LOAD_NOW, &t, &b, &why),
+				    0, "row %u: %s", i, why);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&b.pic, &pics[i],
+						 sizeof(b.pic)), 0,
+				    "row %u", i);
+	}
+}
+
+/*
+ * A version 1 state (what a version 1 module or fallback wrote, and the
+ * snapshot files holding it) is the first 144 bytes of version 2: it
+ * restores, its 8259 with no initialisation and auto-EOI off
+ */
+static void state_version_1_restores_without_auto_eoi(struct kunit *test)
+{
+	struct hlkvm_state_limits split = limits;
+	struct hlkvm_port_state a = {}, b;
+	struct hlkvm_state_timer t, r;
+	u8 v1[144], v1_long[144 + 8];
+	struct hlkvm_vm_state s;
+	const char *why = NULL;
+
+	a.pic = (struct hlkvm_pic_watch){ HLKVM_PIC_INIT_NONE, true, true };
+	running_timer(&t);
+	hlkvm_state_save(&s, &t, &a, SAVE_NOW);
+	KUNIT_ASSERT_EQ(test, offsetof(struct hlkvm_vm_state, pic_init),
+			sizeof(v1));
+	s.version = 1;
+	s.size = sizeof(v1);
+	memcpy(v1, &s, sizeof(v1));
+	memset(&b, 0x5a, sizeof(b));
+	KUNIT_ASSERT_EQ(test, hlkvm_state_load(v1, sizeof(v1), &limits,
+					       LOAD_NOW, &r, &b, &why), 0);
+	KUNIT_EXPECT_EQ(test, b.pic.init_state, (u8)HLKVM_PIC_INIT_NONE);
+	KUNIT_EXPECT_FALSE(test, b.pic.init4);
+	KUNIT_EXPECT_FALSE(test, b.pic.auto_eoi);
+	KUNIT_EXPECT_EQ(test, r.period_us, 1000u);
+	KUNIT_EXPECT_EQ(test, r.outstanding, 1u);
+	/* ... and on the split irqchip too: its zeros are no 8259 state */
+	split.pic_watch = false;
+	KUNIT_EXPECT_EQ(test, hlkvm_state_check(v1, sizeof(v1), &split, &why),
+			0);
+	/* A version 1 blob is exactly 144 bytes, not 152 */
+	memcpy(v1_long, &s, sizeof(v1_long));
+	KUNIT_EXPECT_EQ(test, hlkvm_state_check(v1_long, sizeof(v1_long),
+						&limits, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "state: length does not match its size field");
+}
+
+/* hlkvm follows no 8259 on the split irqchip: it is hlkvm's own there */
+static void state_8259_refused_on_the_split_irqchip(struct kunit *test)
+{
+	struct hlkvm_state_limits split = limits;
+	struct hlkvm_port_state a = {};
+	struct hlkvm_state_timer t;
+	struct hlkvm_vm_state s;
+	const char *why = NULL;
+
+	split.pic_watch = false;
+	running_timer(&t);
+	hlkvm_state_save(&s, &t, &a, SAVE_NOW);
+	KUNIT_EXPECT_EQ(test, hlkvm_state_check(&s, sizeof(s), &split, &why),
+			0);
+	a.pic = (struct hlkvm_pic_watch){ HLKVM_PIC_INIT_NONE, true, true };
+	hlkvm_state_save(&s, &t, &a, SAVE_NOW);
+	KUNIT_EXPECT_EQ(test, hlkvm_state_check(&s, sizeof(s), &split, &why),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "state: pic_init or pic_flags set on the split irqchip");
+	a.pic = (struct hlkvm_pic_watch){ HLKVM_PIC_INIT_ICW2, false, false };
+	hlkvm_state_save(&s, &t, &a, SAVE_NOW);
+	KUNIT_EXPECT_EQ(test, hlkvm_state_check(&s, sizeof(s), &split, &why),
+			-EINVAL);
 }
 
 /* One malformed field per row, its errno and its own message */
@@ -270,6 +476,11 @@ SPOIL(timer_source, s->timer_source = __HLKVM_TIMER_SRC_COUNT)
 SPOIL(pit_irq0, s->pit_irq0 = 0x80)
 /* valid_state()'s channel 0 was never programmed */
 SPOIL(pit_source_idle, s->timer_source = HLKVM_TIMER_SRC_PIT)
+SPOIL(pic_init, s->pic_init = __HLKVM_STATE_PIC_INIT_MAX + 1)
+SPOIL(pic_flags, s->pic_flags = HLKVM_STATE_PIC_F_IC4 | 0x04)
+SPOIL(pic_icw4_no_ic4, s->pic_init = HLKVM_STATE_PIC_INIT_ICW4)
+SPOIL(pic_aeoi_no_ic4, s->pic_flags = HLKVM_STATE_PIC_F_AUTO_EOI)
+SPOIL(reserved2, s->reserved2[5] = 1)
 
 static const struct bad_state_case bad_state_cases[] = {
 	{ "version 0", spoil_version0, -EINVAL, "state: version is 0" },
@@ -322,6 +533,15 @@ static const struct bad_state_case bad_state_cases[] = {
 	  "state: pit_irq0 has unknown bits" },
 	{ "pit source, channel 0 idle", spoil_pit_source_idle, -EINVAL,
 	  "state: timer_source is pit, but channel 0 counts in no periodic mode" },
+	{ "pic init step", spoil_pic_init, -EINVAL,
+	  "state: pic_init is not an initialisation step (0-3)" },
+	{ "pic flags", spoil_pic_flags, -EINVAL,
+	  "state: pic_flags has unknown bits" },
+	{ "pic ICW4 awaited, no IC4", spoil_pic_icw4_no_ic4, -EINVAL,
+	  "state: pic_init awaits ICW4, but pic_flags has no IC4" },
+	{ "pic auto-EOI, no IC4", spoil_pic_aeoi_no_ic4, -EINVAL,
+	  "state: pic_flags has AUTO_EOI without IC4" },
+	{ "reserved2", spoil_reserved2, -EINVAL, "state: reserved2 is not 0" },
 };
 
 static void bad_state_desc(const struct bad_state_case *c, char *desc)
@@ -334,24 +554,24 @@ KUNIT_ARRAY_PARAM(bad_state, bad_state_cases, bad_state_desc);
 static void state_load_refuses_each_bad_field(struct kunit *test)
 {
 	const struct bad_state_case *c = test->param_value;
+	struct hlkvm_port_state pst, pst0;
 	struct hlkvm_state_timer t, t0;
-	struct hlkvm_pit_state pit, pit0;
 	struct hlkvm_vm_state s;
 	const char *why = NULL;
 
 	valid_state(&s);
 	c->spoil(&s);
 	memset(&t, 0x5a, sizeof(t));
-	memset(&pit, 0x5a, sizeof(pit));
+	memset(&pst, 0x5a, sizeof(pst));
 	t0 = t;
-	pit0 = pit;
+	pst0 = pst;
 	KUNIT_EXPECT_EQ(test, hlkvm_state_load(&s, sizeof(s), &limits,
-					       LOAD_NOW, &t, &pit, &why),
+					       LOAD_NOW, &t, &pst, &why),
 			c->err);
 	KUNIT_ASSERT_NOT_NULL(test, why);
 	KUNIT_EXPECT_STREQ(test, why, c->why);
 	KUNIT_EXPECT_EQ(test, memcmp(&t, &t0, sizeof(t)), 0);
-	KUNIT_EXPECT_EQ(test, memcmp(&pit, &pit0, sizeof(pit)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&pst, &pst0, sizeof(pst)), 0);
 }
 
 static void state_check_refuses_wrong_lengths(struct kunit *test)
@@ -417,6 +637,10 @@ static struct kunit_case hlkvm_state_test_cases[] = {
 	KUNIT_CASE(state_pit_older_than_the_clock_counts_from_its_origin),
 	KUNIT_CASE(state_pit_source_restores_channel_0s_period),
 	KUNIT_CASE(state_keeps_the_pv_timers_claim_on_irq0),
+	KUNIT_CASE(state_8259_sequence_goes_on_after_restore),
+	KUNIT_CASE(state_8259_flags_round_trip),
+	KUNIT_CASE(state_version_1_restores_without_auto_eoi),
+	KUNIT_CASE(state_8259_refused_on_the_split_irqchip),
 	KUNIT_CASE_PARAM(state_load_refuses_each_bad_field,
 			 bad_state_gen_params),
 	KUNIT_CASE(state_check_refuses_wrong_lengths),

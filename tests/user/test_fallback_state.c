@@ -3,7 +3,10 @@
  * cmocka tests for fallback_state.c: the fallback's timer and 8254 leave
  * as a struct hlkvm_vm_state and come back into another fallback (a new
  * process, in hlkvm-run) ticking without the guest re-arming, a tick in
- * service still acknowledged, and a bad state refused whole.
+ * service still acknowledged, and a bad state refused whole. On KVM's
+ * full irqchip the master 8259's mode (auto-EOI) is carried through, as
+ * the VMM reports it, so that a module restoring the state counts the
+ * ticks as the guest acknowledges them.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -57,6 +60,23 @@ static int setup(void **state)
 			       HLKVM_BACKLOG_DEFAULT, &ops_a))
 		return -1;
 	return hlkvm_fallback_new(&b, HLKVM_IRQCHIP_SPLIT, HLKVM_TIMER_CATCHUP,
+				  HLKVM_BACKLOG_DEFAULT, &ops_b);
+}
+
+/* Both on KVM's full irqchip: acknowledgments come from its resamplefd */
+static int setup_kernel(void **state)
+{
+	const struct hlkvm_fallback_ops ops_a = { .inject = inject_a };
+	const struct hlkvm_fallback_ops ops_b = { .inject = inject_b };
+
+	(void)state;
+	atomic_store(&injected_a, 0);
+	atomic_store(&injected_b, 0);
+	atomic_store(&eois_b, 0);
+	if (hlkvm_fallback_new(&a, HLKVM_IRQCHIP_KERNEL, HLKVM_TIMER_CATCHUP,
+			       HLKVM_BACKLOG_DEFAULT, &ops_a))
+		return -1;
+	return hlkvm_fallback_new(&b, HLKVM_IRQCHIP_KERNEL, HLKVM_TIMER_CATCHUP,
 				  HLKVM_BACKLOG_DEFAULT, &ops_b);
 }
 
@@ -246,9 +266,136 @@ static void restore_refuses_a_bad_state_whole(void **state)
 	assert_string_equal(why, "state: length does not match its size field");
 }
 
+/* aeoi.elf's PIC, as KVM_GET_IRQCHIP reports it after its ICW4 */
+#define AEOI_PIC HLKVM_STATE_PIC_INIT_NONE, \
+	(HLKVM_STATE_PIC_F_IC4 | HLKVM_STATE_PIC_F_AUTO_EOI)
+static const struct hlkvm_pic_watch aeoi_pic = {
+	.init_state = HLKVM_PIC_INIT_NONE,
+	.init4 = true,
+	.auto_eoi = true,
+};
+
+static void kernel_save_takes_the_8259_the_vmm_reports(void **state)
+{
+	struct hlkvm_vm_state s;
+
+	(void)state;
+	set_period(a, 1000);
+	hlkvm_fallback_save_state(a, &s);
+	assert_int_equal(s.pic_init, HLKVM_STATE_PIC_INIT_NONE);
+	assert_int_equal(s.pic_flags, 0);
+	assert_int_equal(hlkvm_fallback_set_pic(a, AEOI_PIC), 0);
+	hlkvm_fallback_save_state(a, &s);
+	assert_int_equal(s.pic_init, HLKVM_STATE_PIC_INIT_NONE);
+	assert_int_equal(s.pic_flags,
+			 HLKVM_STATE_PIC_F_IC4 | HLKVM_STATE_PIC_F_AUTO_EOI);
+	/* The guest reprogrammed it since: the newest report is saved */
+	assert_int_equal(hlkvm_fallback_set_pic(a, HLKVM_STATE_PIC_INIT_ICW3,
+						 HLKVM_STATE_PIC_F_IC4), 0);
+	hlkvm_fallback_save_state(a, &s);
+	assert_int_equal(s.pic_init, HLKVM_STATE_PIC_INIT_ICW3);
+	assert_int_equal(s.pic_flags, HLKVM_STATE_PIC_F_IC4);
+}
+
+/*
+ * module -> fallback -> module: what the module saved comes out of the
+ * fallback again, though the fallback never saw the guest's ICWs; while
+ * restored, the fallback still counts acknowledgments from KVM alone
+ */
+static void kernel_restore_carries_auto_eoi_through(void **state)
+{
+	struct hlkvm_timer_info ti;
+	struct hlkvm_vm_state s, t;
+	const char *why = NULL;
+
+	(void)state;
+	set_period(a, 1000);
+	assert_int_equal(hlkvm_fallback_set_pic(a, AEOI_PIC), 0);
+	hlkvm_fallback_save_state(a, &s);
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
+			 0);
+	assert_true(b->st.pic.auto_eoi);
+	assert_true(b->st.pic.init4);
+	assert_int_equal(b->st.pic.init_state, HLKVM_PIC_INIT_NONE);
+	/* The resamplefd reports KVM's auto-EOI: never counted a second time */
+	assert_false(b->ticks.auto_ack);
+	hlkvm_fallback_save_state(b, &t);
+	assert_int_equal(t.pic_init, s.pic_init);
+	assert_int_equal(t.pic_flags, s.pic_flags);
+	/* Ticks go on, the next after an acknowledgment KVM reports */
+	assert_true(wait_for(&injected_b, 1) >= 1);
+	hlkvm_fallback_acked(b, 1);
+	assert_true(wait_for(&injected_b, 2) >= 2);
+	hlkvm_fallback_get(b, &ti, NULL, NULL);
+	assert_true(ti.running);
+}
+
+/* A version 1 state restores with no initialisation and auto-EOI off */
+static void kernel_restore_of_a_version_1_state(void **state)
+{
+	struct hlkvm_vm_state s;
+	const char *why = NULL;
+	uint8_t v1[144];
+
+	(void)state;
+	set_period(a, 1000);
+	assert_int_equal(hlkvm_fallback_set_pic(a, AEOI_PIC), 0);
+	hlkvm_fallback_save_state(a, &s);
+	assert_int_equal(offsetof(struct hlkvm_vm_state, pic_init),
+			 sizeof(v1));
+	s.version = 1;
+	s.size = sizeof(v1);
+	memcpy(v1, &s, sizeof(v1));
+	b->st.pic = aeoi_pic;	/* what the load must overwrite */
+	assert_int_equal(hlkvm_fallback_load_state(b, v1, sizeof(v1), &why),
+			 0);
+	assert_false(b->st.pic.auto_eoi);
+	assert_false(b->st.pic.init4);
+	assert_int_equal(b->st.pic.init_state, HLKVM_PIC_INIT_NONE);
+	assert_int_equal(b->period_us, 1000);
+}
+
+static void kernel_set_pic_refuses_an_unknown_step(void **state)
+{
+	(void)state;
+	assert_int_equal(hlkvm_fallback_set_pic(a, HLKVM_STATE_PIC_INIT_ICW4 + 1,
+						HLKVM_STATE_PIC_F_IC4), -EINVAL);
+	assert_int_equal(hlkvm_fallback_set_pic(a, HLKVM_STATE_PIC_INIT_NONE,
+						0x80), -EINVAL);
+	assert_int_equal(a->st.pic.init_state, HLKVM_PIC_INIT_NONE);
+	assert_false(a->st.pic.init4);
+}
+
+/* On the split irqchip the fallback is the 8259: no KVM mode to carry */
+static void split_refuses_a_kvm_8259(void **state)
+{
+	struct hlkvm_fallback *k;
+	const struct hlkvm_fallback_ops ops = { .inject = inject_a };
+	struct hlkvm_timer_info ti;
+	struct hlkvm_vm_state s;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(hlkvm_fallback_set_pic(a, AEOI_PIC), -EINVAL);
+	assert_int_equal(hlkvm_fallback_new(&k, HLKVM_IRQCHIP_KERNEL,
+					    HLKVM_TIMER_CATCHUP,
+					    HLKVM_BACKLOG_DEFAULT, &ops), 0);
+	hlkvm_fallback_set_period(k, 1000);
+	assert_int_equal(hlkvm_fallback_set_pic(k, AEOI_PIC), 0);
+	hlkvm_fallback_save_state(k, &s);
+	hlkvm_fallback_free(k);
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
+			 -EINVAL);
+	assert_string_equal(why,
+			    "state: pic_init or pic_flags set on the split irqchip");
+	hlkvm_fallback_get(b, &ti, NULL, NULL);
+	assert_false(ti.running);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define K(f) cmocka_unit_test_setup_teardown(f, setup_kernel, teardown)
 	const struct CMUnitTest tests[] = {
 		T(save_running_timer),
 		T(save_clamped_period_keeps_both),
@@ -256,6 +403,11 @@ int main(void)
 		T(restore_carries_the_8254),
 		T(restore_replays_no_tick_that_fell_due_meanwhile),
 		T(restore_refuses_a_bad_state_whole),
+		T(split_refuses_a_kvm_8259),
+		K(kernel_save_takes_the_8259_the_vmm_reports),
+		K(kernel_restore_carries_auto_eoi_through),
+		K(kernel_restore_of_a_version_1_state),
+		K(kernel_set_pic_refuses_an_unknown_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,8 +107,10 @@
  *    takes the interrupt and the guest writes no EOI, so each tick counts
  *    as acknowledged when it is injected (an ICW1 without ICW4, or an
  *    ICW4 without AEOI, ends that). A PIC set up before attach is taken
- *    as not in auto-EOI mode, and the mode is not part of
- *    HLKVM_A_STATE.
+ *    as not in auto-EOI mode. The mode, and how far the guest is through
+ *    an initialisation, are part of HLKVM_A_STATE (version 2: pic_init,
+ *    pic_flags), so a VM restored from it counts its ticks as the saved
+ *    one did without its guest programming the PIC again.
  *
  * In both, a VM with KVM's own PIT (KVM_CREATE_PIT2) is refused, since
  * absorbing its ports would shadow it, and so is a VM with more than one
@@ -261,11 +263,13 @@
  * that would have fallen due between GET_STATE and SET_STATE are not
  * delivered: the guest's time stood still); an outstanding tick stays
  * outstanding, so the guest's EOI of it is bridged and releases the next;
- * a backlog is delivered paced, as always. Validated whole before
- * anything changes: a bad field is -EINVAL (-ERANGE for a period outside
- * the clamp in force or a backlog over the VM's bound, -EOPNOTSUPP for a
- * version this module does not know) with an extack naming the field,
- * and the VM is left as it was.
+ * a backlog is delivered paced, as always; with KVM's 8259 in auto-EOI
+ * mode (pic_flags) each tick counts as acknowledged when it is injected,
+ * as before the save, without the guest initialising its PIC again.
+ * Validated whole before anything changes: a bad field is -EINVAL
+ * (-ERANGE for a period outside the clamp in force or a backlog over the
+ * VM's bound, -EOPNOTSUPP for a version this module does not know) with
+ * an extack naming the field, and the VM is left as it was.
  *
  * HLKVM_CMD_GET_CONFIG
  * --------------------
@@ -677,11 +681,20 @@ enum hlkvm_stats_attr {
  * struct, so a state read from the module restores into the fallback and
  * the other way round.
  *
- * The module keeps no 8259 state: its PIC answers are constant (see
- * Ports). With KVM's full irqchip the 8259s are KVM's, saved by the VMM
- * with KVM_GET_IRQCHIP.
+ * The module keeps no 8259 state of its own: on the split irqchip its
+ * PIC answers are constant (see Ports). With KVM's full irqchip the
+ * 8259s are KVM's, saved by the VMM with KVM_GET_IRQCHIP; of the master
+ * hlkvm keeps only what it follows of the guest's ICW1-ICW4 (see
+ * HLKVM_IRQCHIP_KERNEL): the initialisation step and the IC4 and AEOI
+ * bits, in @pic_init and @pic_flags (version 2), with the values KVM's
+ * struct kvm_pic_state gives init_state, init4 and auto_eoi.
+ *
+ * Version 2 appended @pic_init, @pic_flags and @reserved2. A version 1
+ * blob (144 bytes) is still taken: its missing fields read as 0, i.e. no
+ * initialisation in progress and auto-EOI off, which is what a module
+ * of version 1 assumed for every restored VM.
  */
-#define HLKVM_STATE_VERSION	1
+#define HLKVM_STATE_VERSION	2
 
 /* struct hlkvm_vm_state.timer_flags */
 #define HLKVM_STATE_TIMER_F_RUNNING	0x1	/* the timer ticks */
@@ -706,6 +719,22 @@ enum hlkvm_stats_attr {
 #define HLKVM_STATE_PORT61_SPEAKER	0x02	/* speaker data */
 #define HLKVM_STATE_PORT61_REFRESH	0x10	/* refresh bit, toggled on read */
 #define __HLKVM_STATE_PORT61_ALL	0x13
+
+/*
+ * struct hlkvm_vm_state.pic_init (version 2): which initialisation word
+ * KVM's master 8259 takes next on port 0x21, as KVM's i8259.c counts it
+ * (struct kvm_pic_state.init_state)
+ */
+#define HLKVM_STATE_PIC_INIT_NONE	0	/* none in progress: OCW1 */
+#define HLKVM_STATE_PIC_INIT_ICW2	1
+#define HLKVM_STATE_PIC_INIT_ICW3	2
+#define HLKVM_STATE_PIC_INIT_ICW4	3	/* only after an ICW1 with IC4 */
+#define __HLKVM_STATE_PIC_INIT_MAX	3
+
+/* struct hlkvm_vm_state.pic_flags (version 2): the master 8259's mode */
+#define HLKVM_STATE_PIC_F_IC4		0x01	/* the last ICW1 had IC4 */
+#define HLKVM_STATE_PIC_F_AUTO_EOI	0x02	/* ICW4 set AEOI */
+#define __HLKVM_STATE_PIC_F_ALL		0x03
 
 /**
  * struct hlkvm_state_pit_channel - one 8254 counter
@@ -740,10 +769,10 @@ struct hlkvm_state_pit_channel {
 };
 
 /**
- * struct hlkvm_vm_state - HLKVM_A_STATE, version 1
+ * struct hlkvm_vm_state - HLKVM_A_STATE, version 2
  * @version: HLKVM_STATE_VERSION the writer used; 1 to this header's
- * @size: sizeof(struct hlkvm_vm_state) of that version (144 for 1); the
- *        attribute is exactly this long
+ * @size: sizeof(struct hlkvm_vm_state) of that version (144 for 1, 152
+ *        for 2); the attribute is exactly this long
  * @timer_flags: HLKVM_STATE_TIMER_F_*
  * @policy: enum hlkvm_timer_policy
  * @requested_us: the period the guest last wrote (unclamped); not 0
@@ -772,6 +801,18 @@ struct hlkvm_state_pit_channel {
  *                exact period, which a microsecond cannot express
  * @reserved: 0
  * @pit: the 8254's three counters (0: IRQ0, 1: refresh, 2: speaker)
+ * @pic_init: (version 2) HLKVM_STATE_PIC_INIT_*, at most
+ *            __HLKVM_STATE_PIC_INIT_MAX; HLKVM_STATE_PIC_INIT_ICW4 only
+ *            with HLKVM_STATE_PIC_F_IC4 (ICW1 decides whether an ICW4
+ *            follows). 0 where the restoring VM is on the split irqchip
+ *            (hlkvm follows no 8259 there), else -EINVAL
+ * @pic_flags: (version 2) HLKVM_STATE_PIC_F_* bits, no others;
+ *             HLKVM_STATE_PIC_F_AUTO_EOI only with HLKVM_STATE_PIC_F_IC4
+ *             (an ICW1 without IC4 ends auto-EOI). While AUTO_EOI is set
+ *             the restored VM counts each tick acknowledged as it is
+ *             injected, and @outstanding is taken as 0 (no EOI of it
+ *             will come). 0 on the split irqchip, as @pic_init
+ * @reserved2: (version 2) 0
  */
 struct hlkvm_vm_state {
 	__u32 version;
@@ -788,6 +829,9 @@ struct hlkvm_vm_state {
 	__u8 timer_source;
 	__u8 reserved[5];
 	struct hlkvm_state_pit_channel pit[3];
+	__u8 pic_init;
+	__u8 pic_flags;
+	__u8 reserved2[6];
 };
 
 #endif /* _UAPI_LINUX_HLKVM_H */

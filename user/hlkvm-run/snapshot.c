@@ -113,12 +113,44 @@ static int complete_in(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The fallback never sees the guest's ICWs (KVM's PIC takes them without
+ * an exit), which the module follows: KVM's master 8259 tells it where
+ * the guest's initialisation is and whether it set auto-EOI, so that a
+ * module restoring this state counts the ticks as the guest acknowledges
+ * them
+ */
+static int fallback_pic(struct snapshot_taker *t)
+{
+	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_PIC_MASTER };
+	uint8_t flags;
+
+	if (t->irqchip != HLKVM_IRQCHIP_KERNEL)
+		return 0;
+	if (ioctl(t->vm->vm_fd, KVM_GET_IRQCHIP, &chip)) {
+		fprintf(stderr, "hlkvm-run: snapshot: KVM_GET_IRQCHIP: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	flags = (chip.chip.pic.init4 ? HLKVM_STATE_PIC_F_IC4 : 0) |
+		(chip.chip.pic.auto_eoi ? HLKVM_STATE_PIC_F_AUTO_EOI : 0);
+	if (hlkvm_fallback_set_pic(t->fb, chip.chip.pic.init_state, flags)) {
+		fprintf(stderr, "hlkvm-run: snapshot: KVM's 8259 is in initialisation step %u, which hlkvm does not know\n",
+			chip.chip.pic.init_state);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 static int hlkvm_state(struct snapshot_taker *t, struct hlkvm_vm_state *st)
 {
 	struct hlkvm_vm_ref ref = { .vm_fd = t->vm->vm_fd, .vm_id = 0 };
 	int ret;
 
 	if (t->fb) {
+		ret = fallback_pic(t);
+		if (ret)
+			return ret;
 		hlkvm_fallback_save_state(t->fb, st);
 		return 0;
 	}

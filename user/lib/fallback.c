@@ -106,8 +106,11 @@ int hlkvm_fallback_new(struct hlkvm_fallback **out, uint32_t irqchip,
 		return -ENOMEM;
 	fb->cfg.groups = __HLKVM_GROUP_F_ALL;
 	/* KVM's PIC answers those ports in the kernel: never ours to claim */
-	if (irqchip == HLKVM_IRQCHIP_KERNEL)
+	if (irqchip == HLKVM_IRQCHIP_KERNEL) {
 		fb->cfg.groups &= ~HLKVM_GROUP_F_PIC;
+		/* As the module's: its 8259 state is saved, and restored */
+		fb->cfg.pic_watch = true;
+	}
 	fb->cfg.timer_port = HLKVM_PORT_PV_TIMER;
 	fb->bounds.min_us = HLKVM_PERIOD_MIN_US;
 	fb->bounds.max_us = HLKVM_PERIOD_MAX_US;
@@ -266,7 +269,8 @@ bool hlkvm_fallback_out(struct hlkvm_fallback *fb, uint16_t port,
 	case HLKVM_PIO_EOI_SEEN:
 	case HLKVM_PIO_PIC_MODE:
 		/*
-		 * (never set up here: KVM's own PIC does not exit.) Nor is an
+		 * (never seen here: KVM's own PIC takes its ports without an
+		 * exit; hlkvm_fallback_set_pic() tells of its mode.) Nor is an
 		 * auto-EOI PIC's injection ever taken for an acknowledgment
 		 * here, as the module takes it: KVM reports that one through
 		 * the resamplefd too (pic_intack() ends the service and runs

@@ -101,6 +101,21 @@ void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
 int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,
 			      size_t len, const char **why);
 /*
+ * Full irqchip: KVM's master 8259's initialisation as KVM_GET_IRQCHIP
+ * reports it, in struct hlkvm_vm_state's terms: @init_state is
+ * HLKVM_STATE_PIC_INIT_* (struct kvm_pic_state's init_state), @flags
+ * HLKVM_STATE_PIC_F_IC4 (its init4) and HLKVM_STATE_PIC_F_AUTO_EOI (its
+ * auto_eoi); for the next
+ * hlkvm_fallback_save_state(). The module follows the guest's ICWs on
+ * their way to KVM's PIC; the fallback never sees them (KVM's PIC takes
+ * them without an exit), so a VMM that saves the fallback's state for
+ * the module tells it first. Otherwise the fallback saves the mode it
+ * was restored with. On the vCPU thread; -EINVAL on the split irqchip,
+ * for an @init_state above __HLKVM_STATE_PIC_INIT_MAX or an unknown flag.
+ */
+int hlkvm_fallback_set_pic(struct hlkvm_fallback *fb, uint8_t init_state,
+			   uint8_t flags);
+/*
  * PIT channel 0 drives the tick until the guest writes the PV timer port,
  * as HLKVM_A_PIT_TICK does in the module. Before the vCPU first runs.
  */

@@ -4,6 +4,7 @@
  * (de)serialisation (kmod/state.c): same layout, same checks, same
  * messages.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "fallback_internal.h"
@@ -45,7 +46,7 @@ void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
 		.backlog = fb->ticks.backlog,
 		.outstanding = fb->ticks.outstanding,
 	};
-	hlkvm_state_save(out, &t, &fb->st.pit, now);
+	hlkvm_state_save(out, &t, &fb->st, now);
 	pthread_mutex_unlock(&fb->lock);
 }
 
@@ -55,20 +56,25 @@ int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,
 	const struct hlkvm_state_limits lim = {
 		.bounds = fb->bounds,
 		.backlog_max = fb->ticks.backlog_max,
+		.pic_watch = fb->cfg.pic_watch,
 	};
+	struct hlkvm_port_state pst;
 	struct hlkvm_state_timer t;
-	struct hlkvm_pit_state pit;
 	uint64_t now;
 	int ret;
 
 	pthread_mutex_lock(&fb->lock);
 	now = clock_ns();
-	ret = hlkvm_state_load(buf, len, &lim, now, &t, &pit, why);
+	ret = hlkvm_state_load(buf, len, &lim, now, &t, &pst, why);
 	if (ret) {
 		pthread_mutex_unlock(&fb->lock);
 		return ret;
 	}
-	fb->st.pit = pit;
+	/*
+	 * The 8259's mode is carried, not used: KVM's resamplefd tells of
+	 * each acknowledgment, auto-EOI or not (hlkvm_ticks_set_auto_ack())
+	 */
+	fb->st = pst;
 	fb->ticks.policy = t.policy;
 	fb->ticks.backlog = t.backlog;
 	fb->ticks.outstanding = t.outstanding;
@@ -86,5 +92,19 @@ int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,
 		fb->release_at = ns_ts(now + t.period_ns / 4);
 	pthread_cond_signal(&fb->cond);
 	pthread_mutex_unlock(&fb->lock);
+	return 0;
+}
+
+int hlkvm_fallback_set_pic(struct hlkvm_fallback *fb, uint8_t init_state,
+			   uint8_t flags)
+{
+	if (!fb->cfg.pic_watch || init_state > __HLKVM_STATE_PIC_INIT_MAX ||
+	    (flags & ~__HLKVM_STATE_PIC_F_ALL))
+		return -EINVAL;
+	fb->st.pic = (struct hlkvm_pic_watch){
+		.init_state = init_state,
+		.init4 = flags & HLKVM_STATE_PIC_F_IC4,
+		.auto_eoi = flags & HLKVM_STATE_PIC_F_AUTO_EOI,
+	};
 	return 0;
 }

@@ -22,6 +22,17 @@
 # injected + kicks: none counted twice). How many of the 400 periods
 # brought a tick is printed, not judged (it measures the host's load).
 #
+# Then snapshots (snap-aeoi.elf, user/guests/snap.c: the same PIC setup,
+# the snapshot IN between ticks) for every pair of accel modes, module ->
+# module, fallback -> fallback and both crossings: the restore, a new
+# process, never initialises its PIC again, so the mode must come back
+# from the saved state (struct hlkvm_vm_state version 2; the fallback has
+# it from KVM_GET_IRQCHIP). The same judgment: the restored run reads 1,
+# gets its 200 ticks without re-arming the timer (timer_out 1: its final
+# stop), and they came as ticks (injected at least twice and at least 4
+# times the kicks). Before, a module restore counted the guest as
+# non-AEOI: one tick, then the stale guard's kicks, one in 16 periods.
+#
 # Full irqchip only: on the split irqchip the tick is an MSI to the LAPIC,
 # which needs its own EOI whatever the guest told a PIC.
 #
@@ -52,5 +63,36 @@ for a in $ACCELS; do
 		[ -n "$e" ] && [ "$e" -le $((t + k)) ]
 		check $? "$a: no acknowledgment counted twice (eoi_seen ${e:-?} <= injected ${t:-?} + kicks ${k:-?})"
 	fi
+done
+
+for from in $ACCELS; do
+	f=$TMP/aeoi-$from.snap
+	run_guest "take.$from" "$from" --irqchip=kernel --mem 4M \
+		--snapshot "$f" "$(guest snap-aeoi.elf)"
+	rc=$?
+	[ $rc -eq 0 ] && [ "$(gval "take.$from" snap)" = 0 ] && [ -s "$f" ]
+	check $? "snap-aeoi.elf --accel=$from: the snapshot run reads 0 and finishes ($rc)"
+	for to in $ACCELS; do
+		r=restore.$from-$to
+		"$RUN" --accel="$to" --json --timeout "${RUN_TIMEOUT:-120}" \
+			--summary "$TMP/$r.json" --restore "$f" \
+			>"$TMP/$r.out" 2>"$TMP/$r.err"
+		rc=$?
+		s=$(gval "$r" snap); g=$(gval "$r" ticks_after)
+		o=$(jval "$r" absorbed timer_out)
+		t=$(jval "$r" timer ticks); k=$(jval "$r" timer kicks)
+		e=$(jval "$r" absorbed eoi_seen)
+		echo "# $from -> $to: guest ticks after ${g:-?}, injected ${t:-?}, kicks ${k:-?}, eoi_seen ${e:-?}"
+		[ $rc -eq 0 ] && [ "$s" = 1 ] && [ "${g:-0}" -ge 200 ] && [ "$o" = 1 ]
+		if ! check $? "snap-aeoi.elf $from -> $to: restored, reads ${s:-?}, ${g:-?} ticks without re-arming (timer_out ${o:-?}), stops cleanly ($rc)"; then
+			sed 's/^/#   /' "$TMP/$r.out" "$TMP/$r.err"
+		fi
+		[ -n "$t" ] && [ -n "$k" ] && [ "$t" -ge 2 ] && [ "$t" -ge $((4 * k)) ]
+		check $? "snap-aeoi.elf $from -> $to: still auto-EOI after the restore, the ticks came as ticks (injected ${t:-?} >= 4 x kicks ${k:-?})"
+		if [ "$to" = kernel ]; then
+			[ "${e:-x}" = 0 ]
+			check $? "snap-aeoi.elf $from -> $to: no EOI seen, none written (eoi_seen ${e:-?})"
+		fi
+	done
 done
 finish
