@@ -16,7 +16,8 @@
  *
  * then 1000 attach/detach cycles on a VM whose vCPU keeps running, beside
  * another attached VM, and a few more with the hook installed and removed
- * each time.
+ * each time; then the contended set (contend_case() below): the guest
+ * re-arming its timer from the hook while SET_VM sets it.
  * Every call must succeed or fail only as expected (KVM_RUN -EINTR when
  * stopped), the VM count must return to 0 after every round, every torn
  * down guest must have been ticking with its ticks acknowledged (a second
@@ -36,7 +37,9 @@
  * Then, per mode, the race phase (race_phase() below): --race N (default
  * RACE_DEFAULT) teardowns by several processes at once, with --rmmod
  * racing rmmod/insmod too; --race-only skips the rounds and loops
- * (scripts/harden). --seed S makes the choices reproducible (printed).
+ * (scripts/harden), and the contended set unless --contend S asks for
+ * it (S seconds; by default a quarter of the rounds' deadline).
+ * --seed S makes the choices reproducible (printed).
  *
  * Prints "ok N - what" / "not ok N - what: ..."; exits 1 on a failure, 77
  * (skip) without /dev/kvm or without the module.
@@ -91,6 +94,9 @@ static const unsigned char guest_code[] = {
 	0x66, 0xb8, 0x64, 0x00, 0x00, 0x00, 0x66, 0xe7, 0x6b,
 	0xeb, 0xe9,
 };
+
+/* guest_code's "mov cx, 0x400": the port loop between two re-arms */
+#define GUEST_REARM_COUNT	8
 
 /*
  * With KVM's PIC (full irqchip), before guest_code: the usual PC remap.
@@ -253,6 +259,16 @@ static int vm_setup(struct vm *v, enum hlkvm_irqchip mode)
 	if (ioctl(v->vcpu_fd, KVM_SET_REGS, &regs))
 		return -errno;
 	return 0;
+}
+
+/* Re-arm the guest's timer every @loops port loops instead of 0x400 */
+static void vm_rearm_every(struct vm *v, uint16_t loops)
+{
+	size_t at = CODE_ADDR + GUEST_REARM_COUNT;
+
+	if (v->mode == HLKVM_IRQCHIP_KERNEL)
+		at += sizeof(guest_pic_init);
+	memcpy((char *)v->mem + at, &loops, sizeof(loops));
 }
 
 static void *vcpu_thread(void *arg)
@@ -599,6 +615,115 @@ out:
 }
 
 /* Every case above, in cur_mode; the rounds until @seconds have passed */
+/*
+ * The contended set: the guest re-arms its timer (port 107, handled in
+ * the ftrace hook with preemption off) every 16 port loops, while this
+ * thread sets the period by SET_VM as fast as it can, stopping it now
+ * and then, and the hrtimer callbacks run on either CPU. A set that
+ * waited (on a lock, or in hrtimer_cancel() for a callback that the
+ * timer softirq runs on PREEMPT_RT) slept in atomic context there, which
+ * the test host fails as "scheduling while atomic". Every call must
+ * succeed, the guest must run on and tick once the flips stop.
+ */
+/* --contend S: how long; by default a quarter of the rounds' time */
+static double contend_seconds = -1;
+
+/* "ISR 1 IRR 0" of the timer's vector, or "?" */
+static void lapic_tick_bits(struct vm *v, char *buf, size_t len)
+{
+	unsigned int reg = HLKVM_TIMER_VECTOR / 32 * 0x10;
+	uint32_t bit = 1U << (HLKVM_TIMER_VECTOR % 32), isr, irr;
+	struct kvm_lapic_state s;
+
+	if (v->mode != HLKVM_IRQCHIP_SPLIT ||
+	    ioctl(v->vcpu_fd, KVM_GET_LAPIC, &s) ||
+	    hlkvm_lapic_read(&s, 0x100 + reg, &isr) ||
+	    hlkvm_lapic_read(&s, 0x200 + reg, &irr)) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	snprintf(buf, len, "ISR %d IRR %d", !!(isr & bit), !!(irr & bit));
+}
+
+static void contend_case(double seconds)
+{
+	struct hlkvm_client *c = NULL;
+	struct hlkvm_vm_info info = { .size = sizeof(info) };
+	char bits[32];
+	struct hlkvm_vm_ref ref;
+	struct hlkvm_vm_set set;
+	unsigned int sets = 0, failed = 0, polls;
+	int ret, first = 0;
+	uint64_t ticks0;
+	struct vm v;
+	double t0;
+
+	ret = vm_setup(&v, cur_mode);
+	if (!ret) {
+		vm_rearm_every(&v, 16);
+		ret = hlkvm_open(&c);
+	}
+	if (!ret)
+		ret = attach_ticking(c, &v, &info);
+	if (!ret)
+		ret = vcpu_start(&v);
+	if (ret) {
+		tap_resultf(false, "contended set: a VM re-arming its timer",
+			    "setup: %s", strerror(-ret));
+		goto out;
+	}
+	ref = (struct hlkvm_vm_ref){ .vm_fd = v.vm_fd };
+	t0 = now_s();
+	while (now_s() - t0 < seconds) {
+		hlkvm_vm_set_init(&set);
+		set.timer_period_us = sets % 7 == 6 ? 0 : 100 + sets % 3 * 50;
+		ret = hlkvm_set_vm(c, &ref, &set);
+		if (ret && !failed++)
+			first = ret;
+		sets++;
+	}
+	hlkvm_vm_set_init(&set);
+	set.timer_period_us = 100;
+	ret = hlkvm_set_vm(c, &ref, &set);
+	if (ret && !failed++)
+		first = ret;
+	tap_resultf(!failed, "contended set: SET_VM while the guest re-arms from the hook",
+		    "%u of %u failed, the first with %s", failed, sets,
+		    strerror(-first));
+	printf("# %s%u sets in %.1f s\n", tap_prefix, sets, seconds);
+
+	/*
+	 * Back to a re-arm every 0x400 loops, far apart enough for a tick
+	 * between two of them; then two more ticks, 5 s at most
+	 */
+	vm_rearm_every(&v, 0x400);
+	ret = hlkvm_get_vm(c, &ref, &info);
+	ticks0 = ret ? 0 : info.timer.ticks;
+	for (polls = 0; !ret && polls < 500; polls++) {
+		ret = hlkvm_get_vm(c, &ref, &info);
+		if (ret || info.timer.ticks >= ticks0 + 2)
+			break;
+		usleep(10000);
+	}
+	/* KVM_GET_LAPIC waits for KVM_RUN: the vCPU stops first */
+	vcpu_stop(&v);
+	lapic_tick_bits(&v, bits, sizeof(bits));
+	tap_resultf(!ret && info.timer.ticks >= ticks0 + 2 &&
+		    !atomic_load(&v.bad_exit) && !atomic_load(&v.bad_errno),
+		    "contended set: the guest runs on and ticks",
+		    "get_vm %d, ticks %llu -> %llu, running %d, outstanding %u, kicks %llu, EOIs bridged %llu ignored %llu, vector 0x20 %s, exit %d, errno %d",
+		    ret, (unsigned long long)ticks0,
+		    (unsigned long long)info.timer.ticks, info.timer.running,
+		    info.timer.outstanding,
+		    (unsigned long long)info.timer.kicks,
+		    (unsigned long long)info.stats.eoi_bridged,
+		    (unsigned long long)info.stats.eoi_ignored, bits,
+		    atomic_load(&v.bad_exit), atomic_load(&v.bad_errno));
+out:
+	hlkvm_close(c);
+	vm_destroy(&v);
+}
+
 static void mode_cases(struct hlkvm_client *admin, double seconds)
 {
 	struct hlkvm_client *anchor_c = NULL;
@@ -662,6 +787,7 @@ static void mode_cases(struct hlkvm_client *admin, double seconds)
 	attach_loops(admin, LOOPS, true);
 	/* Each of these waits an RCU-tasks grace period: a few */
 	attach_loops(admin, LOOPS_UNHOOK, false);
+	contend_case(contend_seconds >= 0 ? contend_seconds : seconds / 4);
 }
 
 
@@ -1011,10 +1137,12 @@ int main(int argc, char **argv)
 			rounds = false;
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--contend") && i + 1 < argc)
+			contend_seconds = atof(argv[++i]);
 		else if (argv[i][0] != '-')
 			seconds = atof(argv[i]);
 		else {
-			fprintf(stderr, "usage: %s [SECONDS] [--race N] [--rmmod] [--race-only] [--seed S]\n",
+			fprintf(stderr, "usage: %s [SECONDS] [--race N] [--rmmod] [--race-only] [--seed S] [--contend S]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1045,6 +1173,8 @@ int main(int argc, char **argv)
 		}
 		if (rounds)
 			mode_cases(admin, seconds);
+		else if (contend_seconds > 0)
+			contend_case(contend_seconds);
 		if (race)
 			race_phase(&admin, race, race_rmmod, seed + m);
 	}
