@@ -69,6 +69,7 @@ enum hlkvm_tick_action hlkvm_ticks_expire(struct hlkvm_ticks *t, u64 n)
 	 */
 	t->stale = 0;
 	t->kicks++;
+	t->kick_queued = true;
 	return HLKVM_TICK_KICK;
 }
 
@@ -81,6 +82,8 @@ bool hlkvm_ticks_ack(struct hlkvm_ticks *t)
 {
 	if (t->outstanding)
 		t->outstanding--;
+	else
+		t->kick_queued = false;	/* that was the kick's EOI */
 	t->stale = 0;
 	return hlkvm_ticks_owed(t);
 }
@@ -112,5 +115,5 @@ void hlkvm_ticks_stop(struct hlkvm_ticks *t)
 
 bool hlkvm_ticks_should_bridge(const struct hlkvm_ticks *t, bool running)
 {
-	return running || t->outstanding > 0;
+	return running || t->outstanding > 0 || t->kick_queued;
 }

@@ -39,6 +39,14 @@
  * @merged: ticks merged (skip policy)
  * @lost: ticks dropped on a full backlog
  * @kicks: stale guard signals (HLKVM_TICK_KICK), not ticks
+ * @kick_queued: a kick was signalled with a tick outstanding, whose
+ *               interrupt may be queued behind the one in service (the
+ *               IRR holds one more): its EOI is still to be bridged,
+ *               though nothing is outstanding by then and the timer may
+ *               have stopped. Cleared by the acknowledgment that finds
+ *               nothing outstanding (a kick that merged with a pending
+ *               tick brings no EOI of its own: one bridged EOI of an
+ *               empty ISR then, which is harmless).
  * @auto_ack: each injection is its own acknowledgment (KVM's 8259 in
  *            auto-EOI mode, hlkvm_ticks_set_auto_ack())
  */
@@ -53,6 +61,7 @@ struct hlkvm_ticks {
 	u64 merged;
 	u64 lost;
 	u64 kicks;
+	bool kick_queued;
 };
 
 void hlkvm_ticks_init(struct hlkvm_ticks *t, u32 policy, u32 backlog_max);
@@ -110,8 +119,11 @@ void hlkvm_ticks_stop(struct hlkvm_ticks *t);
 
 /*
  * Whether a non-specific EOI on port 0x20 is to become a LAPIC EOI: while
- * the timer runs, or while a tick it injected is unacknowledged (a guest
- * that stops the timer in its handler still acknowledges that tick).
+ * the timer runs, while a tick it injected is unacknowledged (a guest
+ * that stops the timer in its handler still acknowledges that tick), or
+ * while a kick's interrupt may still be in service (@kick_queued: left
+ * unbridged, its EOI would keep the vector in service for good, and no
+ * tick would be delivered again).
  */
 bool hlkvm_ticks_should_bridge(const struct hlkvm_ticks *t, bool running);
 

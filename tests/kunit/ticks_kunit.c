@@ -450,25 +450,61 @@ static void ticks_restart_after_stop_in_handler_keeps_ticking(struct kunit *test
 	KUNIT_EXPECT_EQ(test, t.injected, 10ull);
 }
 
+/*
+ * The stale guard kicks while the tick is in service (a slow handler):
+ * the kick's interrupt waits in the IRR behind it. The guest EOIs the
+ * tick, the timer is stopped (SET_VM, or the guest's own write), then
+ * the kick's interrupt is taken and EOIed: that EOI must still be
+ * bridged, or vector 0x20 stays in service and no tick is delivered
+ * again (the contended-set stress once stopped a VM's ticks so).
+ */
+static void ticks_kick_in_service_keeps_its_eoi_bridged(struct kunit *test)
+{
+	struct hlkvm_ticks t;
+	int i;
+
+	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
+	KUNIT_ASSERT_EQ(test, hlkvm_ticks_expire(&t, 1), HLKVM_TICK_INJECT);
+	for (i = 1; i < HLKVM_TICKS_STALE_EXPIRIES; i++)
+		KUNIT_ASSERT_EQ(test, hlkvm_ticks_expire(&t, 1),
+				HLKVM_TICK_NONE);
+	KUNIT_ASSERT_EQ(test, hlkvm_ticks_expire(&t, 1), HLKVM_TICK_KICK);
+	/* the tick's EOI */
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_should_bridge(&t, true));
+	hlkvm_ticks_ack(&t);
+	hlkvm_ticks_stop(&t);
+	/* the kick's EOI, with nothing outstanding and the timer stopped */
+	KUNIT_EXPECT_EQ(test, t.outstanding, 0u);
+	KUNIT_EXPECT_TRUE(test, hlkvm_ticks_should_bridge(&t, false));
+	hlkvm_ticks_ack(&t);
+	/* then an EOI of nothing of ours is left alone again */
+	KUNIT_EXPECT_FALSE(test, hlkvm_ticks_should_bridge(&t, false));
+}
+
 struct bridge_case {
 	bool running;
 	u32 outstanding;
+	bool kick_queued;
 	bool bridge;
 };
 
 static const struct bridge_case bridge_cases[] = {
-	{ false, 0, false },	/* stopped, nothing owed: harmless EOI */
-	{ false, 1, true },	/* stopped in the handler */
-	{ false, 2, true },
-	{ true, 0, true },
-	{ true, 1, true },
-	{ true, 2, true },
+	{ false, 0, false, false },	/* stopped, nothing owed: harmless */
+	{ false, 1, false, true },	/* stopped in the handler */
+	{ false, 2, false, true },
+	{ false, 0, true, true },	/* a kick's interrupt in service */
+	{ false, 1, true, true },
+	{ true, 0, false, true },
+	{ true, 1, false, true },
+	{ true, 2, false, true },
+	{ true, 0, true, true },
 };
 
 static void bridge_case_desc(const struct bridge_case *c, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %u outstanding",
-		 c->running ? "running" : "stopped", c->outstanding);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %u outstanding%s",
+		 c->running ? "running" : "stopped", c->outstanding,
+		 c->kick_queued ? ", a kick queued" : "");
 }
 
 KUNIT_ARRAY_PARAM(bridge, bridge_cases, bridge_case_desc);
@@ -480,6 +516,7 @@ static void ticks_should_bridge_truth_table(struct kunit *test)
 
 	hlkvm_ticks_init(&t, HLKVM_TIMER_CATCHUP, HLKVM_BACKLOG_DEFAULT);
 	t.outstanding = c->outstanding;
+	t.kick_queued = c->kick_queued;
 	KUNIT_EXPECT_EQ(test, hlkvm_ticks_should_bridge(&t, c->running),
 			c->bridge);
 }
@@ -615,6 +652,7 @@ static struct kunit_case hlkvm_ticks_test_cases[] = {
 	KUNIT_CASE(ticks_never_acknowledged_guest_stays_at_one_outstanding),
 	KUNIT_CASE(ticks_stop_drops_backlog_keeps_outstanding),
 	KUNIT_CASE(ticks_restart_after_stop_in_handler_keeps_ticking),
+	KUNIT_CASE(ticks_kick_in_service_keeps_its_eoi_bridged),
 	KUNIT_CASE_PARAM(ticks_should_bridge_truth_table, bridge_gen_params),
 	KUNIT_CASE_PARAM(ticks_every_due_tick_accounted_for,
 			 conservation_gen_params),
