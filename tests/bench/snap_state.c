@@ -73,6 +73,7 @@ static int bench_module(enum hlkvm_irqchip mode, unsigned long n)
 	}
 	for (i = 0; !ret && i < n; i++) {
 		t0 = now_ns();
+		s.size = sizeof(s);
 		ret = hlkvm_get_state(c, &ref, &s);
 		if (ret)
 			break;
@@ -134,15 +135,20 @@ static int bench_fallback(enum hlkvm_irqchip mode, unsigned long n)
 	hlkvm_fallback_set_period(fb, 1000);
 	for (i = 0; !ret && i < n; i++) {
 		t0 = now_ns();
-		hlkvm_fallback_save_state(fb, &s);
+		s.size = sizeof(s);
+		ret = hlkvm_fallback_save_state(fb, &s);
 		sample("fallback_save", t0);
+		if (ret) {
+			why = "saving";
+			break;
+		}
 		t0 = now_ns();
 		ret = hlkvm_fallback_load_state(fb, &s, sizeof(s), &why);
 		if (!ret)
 			sample("fallback_load", t0);
 	}
 	if (ret)
-		fprintf(stderr, "hlkvm-bench-snap_state: fallback load: %s (%s)\n",
+		fprintf(stderr, "hlkvm-bench-snap_state: fallback save or load: %s (%s)\n",
 			strerror(-ret), why ? why : "?");
 	hlkvm_fallback_free(fb);
 	close(efd);

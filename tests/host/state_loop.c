@@ -152,6 +152,7 @@ static int module_restore(struct hlkvm_client *c, int kvm,
 	}
 	if (!ret) {
 		*step = "GET_STATE after SET_STATE";
+		s.size = sizeof(s);
 		ret = hlkvm_get_state(c, &ref, &s);
 	}
 	if (!ret && (!(s.timer_flags & HLKVM_STATE_TIMER_F_RUNNING) ||
@@ -193,6 +194,7 @@ static void loop_module(struct hlkvm_client *c, int kvm,
 		set.timer_period_us = 1000;
 		ret = hlkvm_set_vm(c, &ref, &set);
 	}
+	saved.size = sizeof(saved);
 	ret = ret ? ret : hlkvm_get_state(c, &ref, &saved);
 	if (!ret)
 		ret = hlkvm_detach(c, &ref);
@@ -256,7 +258,8 @@ static void loop_fallback(unsigned long loops)
 						     HLKVM_BACKLOG_DEFAULT, &ops);
 	if (!ret) {
 		hlkvm_fallback_set_period(fb, 1000);
-		hlkvm_fallback_save_state(fb, &saved);
+		saved.size = sizeof(saved);
+		ret = hlkvm_fallback_save_state(fb, &saved);
 		hlkvm_fallback_free(fb);
 	}
 	snprintf(detail, sizeof(detail), "%s", strerror(-ret));
@@ -274,9 +277,12 @@ static void loop_fallback(unsigned long loops)
 			ret = hlkvm_fallback_load_state(fb, &saved,
 							sizeof(saved), &why);
 			if (!ret) {
-				hlkvm_fallback_save_state(fb, &s);
-				if (!(s.timer_flags & HLKVM_STATE_TIMER_F_RUNNING) ||
-				    s.period_us != 1000) {
+				s.size = sizeof(s);
+				ret = hlkvm_fallback_save_state(fb, &s);
+				if (ret) {
+					why = "saving the restored state";
+				} else if (!(s.timer_flags & HLKVM_STATE_TIMER_F_RUNNING) ||
+					   s.period_us != 1000) {
 					ret = -EINVAL;
 					why = "the restored timer is not running at 1000 us";
 				}

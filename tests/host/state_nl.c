@@ -40,6 +40,7 @@ static void expect_refused(struct hlkvm_client *c,
 		 want, msg);
 	tap_result(ret == want && !strcmp(got, msg), what, detail);
 	/* The VM is as it was: the 1000 us timer still runs */
+	after.size = sizeof(after);
 	ret = hlkvm_get_state(c, ref, &after);
 	snprintf(detail, sizeof(detail), "get %d, running %u, period %u", ret,
 		 after.timer_flags, after.period_us);
@@ -52,6 +53,7 @@ int main(void)
 {
 	struct hlkvm_vm_ref ref = { .vm_id = 0 }, by_id;
 	struct hlkvm_vm_state s, bad;
+	unsigned char junk[sizeof(s)];
 	struct hlkvm_vm_info info = { .size = sizeof(info) };
 	struct hlkvm_vm_set set;
 	struct hlkvm_client *c;
@@ -71,6 +73,7 @@ int main(void)
 	}
 	ref.vm_fd = vm;
 
+	s.size = sizeof(s);
 	ret = hlkvm_get_state(c, &ref, &s);
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
@@ -84,6 +87,7 @@ int main(void)
 		       hlkvm_strerror(c, ret));
 		return 1;
 	}
+	s.size = sizeof(s);
 	ret = hlkvm_get_state(c, &ref, &s);
 	snprintf(detail, sizeof(detail), "got %d, version %u, size %u, flags %u",
 		 ret, s.version, s.size, s.timer_flags);
@@ -96,6 +100,7 @@ int main(void)
 	hlkvm_vm_set_init(&set);
 	set.timer_period_us = 1000;
 	ret = hlkvm_set_vm(c, &ref, &set);
+	s.size = sizeof(s);
 	ret = ret ? ret : hlkvm_get_state(c, &ref, &s);
 	snprintf(detail, sizeof(detail), "got %d, flags %u, requested %u, period %u, next %llu ns",
 		 ret, s.timer_flags, s.requested_us, s.period_us,
@@ -106,10 +111,37 @@ int main(void)
 		   "GET_STATE of a 1000 us timer: running, the next tick within a period",
 		   detail);
 
+	/*
+	 * A caller built against version 1's header: the module's state cut
+	 * to it, its size and version saying so, nothing written past it
+	 */
+	memset(junk, 0x5a, sizeof(junk));
+	memcpy(&bad, junk, sizeof(bad));
+	bad.size = HLKVM_VM_STATE_SIZE_VER1;
+	ret = hlkvm_get_state(c, &ref, &bad);
+	snprintf(detail, sizeof(detail), "got %d (%s), version %u, size %u, period %u, byte 144 0x%x (0x5a: not written)",
+		 ret, hlkvm_strerror(c, ret), bad.version, bad.size,
+		 bad.period_us, bad.pic_init);
+	tap_result(!ret && bad.version == 1 &&
+		   bad.size == HLKVM_VM_STATE_SIZE_VER1 &&
+		   bad.period_us == 1000 &&
+		   !memcmp(&bad.pic_init, junk, sizeof(bad) -
+			   HLKVM_VM_STATE_SIZE_VER1),
+		   "GET_STATE into a version 1 caller's 144 bytes: a version 1 state",
+		   detail);
+	bad.size = HLKVM_VM_STATE_SIZE_VER1 - 1;
+	ret = hlkvm_get_state(c, &ref, &bad);
+	snprintf(detail, sizeof(detail), "got %d: %s", ret,
+		 hlkvm_strerror(c, ret));
+	tap_result(ret == -EINVAL &&
+		   strstr(hlkvm_strerror(c, ret), "struct hlkvm_vm_state: size 143"),
+		   "GET_STATE into 143 bytes: -EINVAL, the struct named", detail);
+
 	/* The state of one VM restores into another, and reads back */
 	ret = hlkvm_attach(c, vm2, efd, NULL, NULL);
 	by_id = (struct hlkvm_vm_ref){ .vm_fd = vm2 };
 	ret = ret ? ret : hlkvm_set_state(c, &by_id, &s, sizeof(s));
+	bad.size = sizeof(bad);
 	ret = ret ? ret : hlkvm_get_state(c, &by_id, &bad);
 	snprintf(detail, sizeof(detail), "got %d: %s", ret,
 		 hlkvm_strerror(c, ret));
@@ -155,6 +187,7 @@ int main(void)
 	bad = s;
 	bad.pic_flags = HLKVM_STATE_PIC_F_IC4 | HLKVM_STATE_PIC_F_AUTO_EOI;
 	ret = hlkvm_set_state(c, &by_id, &bad, sizeof(bad));
+	bad.size = sizeof(bad);
 	ret = ret ? ret : hlkvm_get_state(c, &by_id, &bad);
 	snprintf(detail, sizeof(detail), "got %d (%s), pic_init %u, pic_flags 0x%x",
 		 ret, hlkvm_strerror(c, ret), bad.pic_init, bad.pic_flags);
@@ -168,6 +201,7 @@ int main(void)
 	bad.version = 1;
 	bad.size = offsetof(struct hlkvm_vm_state, pic_init);
 	ret = hlkvm_set_state(c, &by_id, &bad, bad.size);
+	bad.size = sizeof(bad);
 	ret = ret ? ret : hlkvm_get_state(c, &by_id, &bad);
 	snprintf(detail, sizeof(detail), "got %d (%s), version %u, pic_flags 0x%x",
 		 ret, hlkvm_strerror(c, ret), bad.version, bad.pic_flags);

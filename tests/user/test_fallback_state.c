@@ -102,6 +102,15 @@ static void set_period(struct hlkvm_fallback *fb, uint32_t us)
 	assert_true(hlkvm_fallback_out(fb, HLKVM_PORT_PV_TIMER, 4, le));
 }
 
+/* The caller's whole struct: the library's own version, all of it */
+static void save(struct hlkvm_fallback *fb, struct hlkvm_vm_state *s)
+{
+	s->size = sizeof(*s);
+	assert_int_equal(hlkvm_fallback_save_state(fb, s), 0);
+	assert_int_equal(s->version, HLKVM_STATE_VERSION);
+	assert_int_equal(s->size, sizeof(*s));
+}
+
 /* Liveness, not timing: gives up after 5 s, whatever the host's load */
 static unsigned int wait_for(atomic_uint *count, unsigned int at_least)
 {
@@ -119,7 +128,7 @@ static void save_running_timer(void **state)
 
 	(void)state;
 	set_period(a, 1000);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(s.version, HLKVM_STATE_VERSION);
 	assert_int_equal(s.size, sizeof(s));
 	assert_int_equal(s.timer_flags, HLKVM_STATE_TIMER_F_RUNNING);
@@ -135,7 +144,7 @@ static void save_clamped_period_keeps_both(void **state)
 
 	(void)state;
 	set_period(a, 10);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(s.requested_us, 10);
 	assert_int_equal(s.period_us, HLKVM_PERIOD_MIN_US);
 }
@@ -151,7 +160,7 @@ static void restore_keeps_ticking_and_bridges_the_tick_in_service(void **state)
 	(void)state;
 	set_period(a, 1000);
 	assert_true(wait_for(&injected_a, 1) >= 1);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(s.outstanding, 1);
 	hlkvm_fallback_free(a);
 	a = NULL;			/* teardown's free is a no-op */
@@ -187,7 +196,7 @@ static void restore_carries_the_8254(void **state)
 	out8(a, HLKVM_PORT_PIT_CH2, 0x12);
 	out8(a, HLKVM_PORT_PIT_MODE, 0x70);
 	out8(a, HLKVM_PORT_PIT_CH1, 0x99);	/* half a count: LSB only */
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 0);
 	assert_int_equal(b->st.pit.port61 & 0x03, 0x03);
@@ -225,7 +234,7 @@ static void restore_replays_no_tick_that_fell_due_meanwhile(void **state)
 
 	(void)state;
 	set_period(a, HLKVM_PERIOD_MAX_US);	/* 10 s: no tick meanwhile */
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	s.next_tick_ns = 3000000000ULL;		/* due 3 s after the save */
 	nanosleep(&wait, NULL);
 	before = mono_ns();
@@ -248,7 +257,7 @@ static void restore_refuses_a_bad_state_whole(void **state)
 
 	(void)state;
 	set_period(a, 1000);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	s.period_us = 50;
 	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 -ERANGE);
@@ -281,18 +290,18 @@ static void kernel_save_takes_the_8259_the_vmm_reports(void **state)
 
 	(void)state;
 	set_period(a, 1000);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(s.pic_init, HLKVM_STATE_PIC_INIT_NONE);
 	assert_int_equal(s.pic_flags, 0);
 	assert_int_equal(hlkvm_fallback_set_pic(a, AEOI_PIC), 0);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(s.pic_init, HLKVM_STATE_PIC_INIT_NONE);
 	assert_int_equal(s.pic_flags,
 			 HLKVM_STATE_PIC_F_IC4 | HLKVM_STATE_PIC_F_AUTO_EOI);
 	/* The guest reprogrammed it since: the newest report is saved */
 	assert_int_equal(hlkvm_fallback_set_pic(a, HLKVM_STATE_PIC_INIT_ICW3,
 						 HLKVM_STATE_PIC_F_IC4), 0);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(s.pic_init, HLKVM_STATE_PIC_INIT_ICW3);
 	assert_int_equal(s.pic_flags, HLKVM_STATE_PIC_F_IC4);
 }
@@ -311,7 +320,7 @@ static void kernel_restore_carries_auto_eoi_through(void **state)
 	(void)state;
 	set_period(a, 1000);
 	assert_int_equal(hlkvm_fallback_set_pic(a, AEOI_PIC), 0);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 0);
 	assert_true(b->st.pic.auto_eoi);
@@ -319,7 +328,7 @@ static void kernel_restore_carries_auto_eoi_through(void **state)
 	assert_int_equal(b->st.pic.init_state, HLKVM_PIC_INIT_NONE);
 	/* The resamplefd reports KVM's auto-EOI: never counted a second time */
 	assert_false(b->ticks.auto_ack);
-	hlkvm_fallback_save_state(b, &t);
+	save(b, &t);
 	assert_int_equal(t.pic_init, s.pic_init);
 	assert_int_equal(t.pic_flags, s.pic_flags);
 	/* Ticks go on, the next after an acknowledgment KVM reports */
@@ -340,7 +349,7 @@ static void kernel_restore_of_a_version_1_state(void **state)
 	(void)state;
 	set_period(a, 1000);
 	assert_int_equal(hlkvm_fallback_set_pic(a, AEOI_PIC), 0);
-	hlkvm_fallback_save_state(a, &s);
+	save(a, &s);
 	assert_int_equal(offsetof(struct hlkvm_vm_state, pic_init),
 			 sizeof(v1));
 	s.version = 1;
@@ -382,7 +391,7 @@ static void split_refuses_a_kvm_8259(void **state)
 					    HLKVM_BACKLOG_DEFAULT, &ops), 0);
 	hlkvm_fallback_set_period(k, 1000);
 	assert_int_equal(hlkvm_fallback_set_pic(k, AEOI_PIC), 0);
-	hlkvm_fallback_save_state(k, &s);
+	save(k, &s);
 	hlkvm_fallback_free(k);
 	assert_int_equal(hlkvm_fallback_load_state(b, &s, sizeof(s), &why),
 			 -EINVAL);
@@ -390,6 +399,56 @@ static void split_refuses_a_kvm_8259(void **state)
 			    "state: pic_init or pic_flags set on the split irqchip");
 	hlkvm_fallback_get(b, &ti, NULL, NULL);
 	assert_false(ti.running);
+}
+
+/*
+ * A caller built against version 1's header gets a version 1 state, which
+ * restores (auto-EOI off), and nothing written past its 144 bytes; one
+ * built against a later header gets the library's version and zeros past
+ * it; too small a buffer is refused before anything is written
+ */
+static void save_sized_by_the_caller(void **state)
+{
+	struct {
+		struct hlkvm_vm_state s;
+		unsigned char later[16];	/* a later header's fields */
+	} big;
+	struct hlkvm_vm_state s;
+	const unsigned char *p = (const unsigned char *)&s;
+	struct hlkvm_timer_info ti;
+	const char *why = NULL;
+	size_t i;
+
+	(void)state;
+	set_period(a, 1000);
+	memset(&s, 0x5a, sizeof(s));
+	s.size = HLKVM_VM_STATE_SIZE_VER1;
+	assert_int_equal(hlkvm_fallback_save_state(a, &s), 0);
+	assert_int_equal(s.version, 1);
+	assert_int_equal(s.size, HLKVM_VM_STATE_SIZE_VER1);
+	assert_int_equal(s.period_us, 1000);
+	/* Past the caller's 144 bytes: not its own, never written */
+	for (i = HLKVM_VM_STATE_SIZE_VER1; i < sizeof(s); i++)
+		assert_int_equal(p[i], 0x5a);
+	assert_int_equal(hlkvm_fallback_load_state(b, &s, s.size, &why), 0);
+	hlkvm_fallback_get(b, &ti, NULL, NULL);
+	assert_true(ti.running);
+	assert_int_equal(ti.period_us, 1000);
+
+	memset(&big, 0x5a, sizeof(big));
+	big.s.size = sizeof(big);
+	assert_int_equal(hlkvm_fallback_save_state(a, &big.s), 0);
+	assert_int_equal(big.s.version, HLKVM_STATE_VERSION);
+	assert_int_equal(big.s.size, sizeof(big.s));
+	for (i = 0; i < sizeof(big.later); i++)
+		assert_int_equal(big.later[i], 0);
+
+	memset(&s, 0x5a, sizeof(s));
+	s.size = HLKVM_VM_STATE_SIZE_VER1 - 1;
+	assert_int_equal(hlkvm_fallback_save_state(a, &s), -EINVAL);
+	assert_int_equal(s.size, HLKVM_VM_STATE_SIZE_VER1 - 1);
+	assert_int_equal(s.version, 0x5a5a5a5a);
+	assert_int_equal(hlkvm_fallback_save_state(a, NULL), -EINVAL);
 }
 
 int main(void)
@@ -404,6 +463,7 @@ int main(void)
 		T(restore_replays_no_tick_that_fell_due_meanwhile),
 		T(restore_refuses_a_bad_state_whole),
 		T(split_refuses_a_kvm_8259),
+		T(save_sized_by_the_caller),
 		K(kernel_save_takes_the_8259_the_vmm_reports),
 		K(kernel_restore_carries_auto_eoi_through),
 		K(kernel_restore_of_a_version_1_state),

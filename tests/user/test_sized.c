@@ -441,6 +441,23 @@ static void config_refusals_say_what_to_do(void **state)
 		"set size = sizeof(struct hlkvm_config)");
 }
 
+/* The module's state blob: sized by the caller as a reply's struct is */
+static void vm_state_refusal_says_what_to_do(void **state)
+{
+	struct hlkvm_client *c = *state;
+	struct hlkvm_vm_ref ref = { .vm_fd = 0 };
+	struct hlkvm_vm_state s = { .size = HLKVM_VM_STATE_SIZE_VER1 - 1 };
+
+	refused(c, hlkvm_get_state(c, &ref, &s), -EINVAL,
+		"struct hlkvm_vm_state: size 143",
+		"set size = sizeof(struct hlkvm_vm_state)");
+	refused(c, hlkvm_get_state(c, &ref, NULL), -EINVAL,
+		"struct hlkvm_vm_state: NULL",
+		"set size = sizeof(struct hlkvm_vm_state)");
+	assert_int_equal(HLKVM_VM_STATE_SIZE_VER1,
+			 offsetof(struct hlkvm_vm_state, pic_init));
+}
+
 /* The text belongs to the refusal: the next failure has its own */
 static void refusal_text_does_not_outlive_it(void **state)
 {
@@ -478,6 +495,7 @@ int main(void)
 		C(vm_info_refusals_come_before_the_request),
 		C(vm_set_refusals_say_what_to_do),
 		C(config_refusals_say_what_to_do),
+		C(vm_state_refusal_says_what_to_do),
 		C(refusal_text_does_not_outlive_it),
 #undef C
 	};

@@ -151,8 +151,11 @@ static int hlkvm_state(struct snapshot_taker *t, struct hlkvm_vm_state *st)
 		ret = fallback_pic(t);
 		if (ret)
 			return ret;
-		hlkvm_fallback_save_state(t->fb, st);
-		return 0;
+		ret = hlkvm_fallback_save_state(t->fb, st);
+		if (ret)
+			fprintf(stderr, "hlkvm-run: snapshot: saving the fallback's state: %s\n",
+				strerror(-ret));
+		return ret;
 	}
 	ret = hlkvm_get_state(t->client, &ref, st);
 	if (ret)
@@ -174,7 +177,7 @@ static int take(struct snapshot_taker *t, unsigned int size)
 {
 	static struct kvm_xsave xsave;
 	struct vm *vm = t->vm;
-	struct hlkvm_vm_state hst;
+	struct hlkvm_vm_state hst = { .size = sizeof(hst) };
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	struct kvm_fpu fpu;
@@ -248,7 +251,7 @@ static int take(struct snapshot_taker *t, unsigned int size)
 					  sizeof(lapic) };
 	sec[n++] = (struct snap_section){ SNAP_SEC_EVENTS, &events,
 					  sizeof(events) };
-	sec[n++] = (struct snap_section){ SNAP_SEC_HLKVM, &hst, sizeof(hst) };
+	sec[n++] = (struct snap_section){ SNAP_SEC_HLKVM, &hst, hst.size };
 	if (t->irqchip == HLKVM_IRQCHIP_KERNEL) {
 		static const uint32_t ids[3] = { KVM_IRQCHIP_PIC_MASTER,
 						 KVM_IRQCHIP_PIC_SLAVE,

@@ -90,9 +90,16 @@ void hlkvm_fallback_set_period(struct hlkvm_fallback *fb, uint32_t req_us);
  * The timer and port state, in the module's struct hlkvm_vm_state: a
  * state saved here restores into the module and the other way round.
  * Both run on the vCPU thread (the port state is its own).
+ *
+ * The caller sets out->size to sizeof(*out) first, the room it has: 0,
+ * with @out holding the newest state version this library knows whose
+ * size fits it (a caller built against an older <linux/hlkvm.h> gets
+ * that older version, a newer one the library's), its version and size
+ * saying so and the caller's bytes past it zeroed; -EINVAL (nothing
+ * written) for a size below HLKVM_VM_STATE_SIZE_VER1.
  */
-void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
-			       struct hlkvm_vm_state *out);
+int hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
+			      struct hlkvm_vm_state *out);
 /*
  * Replace the state with @len bytes of a struct hlkvm_vm_state, checked
  * against the fallback's clamp and backlog bound; 0, or -errno with *@why

@@ -9,6 +9,7 @@
 
 #include "fallback_internal.h"
 #include "state.h"
+#include "state_blob.h"
 
 #define NSEC_PER_SEC	1000000000LL
 
@@ -26,12 +27,15 @@ static struct timespec ns_ts(uint64_t ns)
 				  .tv_nsec = (long)(ns % NSEC_PER_SEC) };
 }
 
-void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
-			       struct hlkvm_vm_state *out)
+int hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
+			      struct hlkvm_vm_state *out)
 {
+	struct hlkvm_vm_state full;
 	struct hlkvm_state_timer t;
 	uint64_t now;
 
+	if (!out || out->size < HLKVM_VM_STATE_SIZE_VER1)
+		return -EINVAL;
 	pthread_mutex_lock(&fb->lock);
 	now = clock_ns();
 	t = (struct hlkvm_state_timer){
@@ -46,8 +50,9 @@ void hlkvm_fallback_save_state(struct hlkvm_fallback *fb,
 		.backlog = fb->ticks.backlog,
 		.outstanding = fb->ticks.outstanding,
 	};
-	hlkvm_state_save(out, &t, &fb->st, now);
+	hlkvm_state_save(&full, &t, &fb->st, now);
 	pthread_mutex_unlock(&fb->lock);
+	return hlkvm_state_blob_out(out, out->size, &full, sizeof(full));
 }
 
 int hlkvm_fallback_load_state(struct hlkvm_fallback *fb, const void *buf,

@@ -114,6 +114,10 @@ struct hlkvm_vm_info {
  * caller's headers have), or one a callback was handed
  * (hlkvm_dump_vms(), hlkvm_monitor()), which is the library's own.
  *
+ * struct hlkvm_vm_state (<linux/hlkvm.h>) is filled the same way
+ * through its own __u32 size, its version saying which fields are there:
+ * see hlkvm_get_state().
+ *
  * Structs embedded in a sized one (hlkvm_timer_info, hlkvm_stats,
  * hlkvm_port_counts) and hlkvm_vm_ref keep their layout for as long as
  * the soname.
@@ -129,6 +133,8 @@ struct hlkvm_vm_info {
 #define HLKVM_VM_SET_SIZE_VER1		16
 #define HLKVM_VM_INFO_SIZE_VER1		256
 #define HLKVM_EVENT_SIZE_VER1		32
+/* struct hlkvm_vm_state version 1 (<linux/hlkvm.h>); see hlkvm_get_state() */
+#define HLKVM_VM_STATE_SIZE_VER1	144
 
 /* Optional attach settings; a field left at HLKVM_DEFAULT takes the module's */
 #define HLKVM_DEFAULT UINT32_MAX
@@ -258,7 +264,16 @@ int hlkvm_set_config(struct hlkvm_client *c,
 /*
  * HLKVM_CMD_GET_STATE: the VM's timer and port state, times relative to
  * now (see struct hlkvm_vm_state). Call it with the vCPU out of KVM_RUN.
- * -EPROTO when the module's state is not this library's version.
+ * The caller sets state->size to sizeof(*state) first: the room it has
+ * (below HLKVM_VM_STATE_SIZE_VER1, -EINVAL). Whatever version the module
+ * writes, @state gets the newest version this library knows whose size
+ * fits both the module's state and the caller's size (a later version
+ * only appends fields, so the start of a newer state is an older one):
+ * an older module's state as it is, a newer module's cut to the
+ * library's version, the library's cut to an older caller's; the
+ * caller's bytes past it are zeroed, and version and size say what was
+ * filled. Restore it with hlkvm_set_state(state, state->size). -EPROTO
+ * when the module's state does not agree with its own version and size.
  */
 int hlkvm_get_state(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 		    struct hlkvm_vm_state *state);

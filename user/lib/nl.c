@@ -26,6 +26,7 @@
 #include "hlkvm.h"
 #include "nl_internal.h"
 #include "sized.h"
+#include "state_blob.h"
 
 /* The first release's sizes are ABI: a struct may only grow past them */
 _Static_assert(sizeof(struct hlkvm_attach_opts) >= HLKVM_ATTACH_OPTS_SIZE_VER1 &&
@@ -918,6 +919,9 @@ int hlkvm_set_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 
 struct one_state {
 	struct hlkvm_vm_state *state;
+	size_t size;
+	uint32_t version;	/* the module's, for a refusal's message */
+	uint32_t len;
 	int seen;
 };
 
@@ -925,22 +929,20 @@ static int parse_state(struct nlmsghdr *nlh, void *arg)
 {
 	struct one_state *o = arg;
 	struct nlattr *tb[HLKVM_A_MAX + 1];
-	struct hlkvm_vm_state st;
 	struct nlattr *a;
 
 	if (parse_top(nlh, tb))
 		return -EBADMSG;
 	a = tb[HLKVM_A_STATE];
-	if (!a || nla_len(a) < (int)(2 * sizeof(uint32_t)))
+	if (!a)
 		return -EBADMSG;
-	/* The module writes its newest version: it must be ours */
-	memset(&st, 0, sizeof(st));
-	memcpy(&st, nla_data(a), nla_len(a) < (int)sizeof(st) ?
-				 (size_t)nla_len(a) : sizeof(st));
-	if (st.version != HLKVM_STATE_VERSION ||
-	    st.size != sizeof(st) || nla_len(a) != (int)sizeof(st))
+	o->len = (uint32_t)nla_len(a);
+	if (o->len >= sizeof(o->version))
+		memcpy(&o->version, nla_data(a), sizeof(o->version));
+	/* Any version the module writes, cut to what both sides know */
+	if (hlkvm_state_blob_out(o->state, o->size, nla_data(a),
+				 (size_t)nla_len(a)))
 		return -EPROTO;
-	*o->state = st;
 	o->seen = 1;
 	return 0;
 }
@@ -952,6 +954,11 @@ int hlkvm_get_state(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 	struct nl_msg *msg;
 	int ret;
 
+	ret = CHECK_OUT(c, hlkvm_vm_state, NULL, state,
+			HLKVM_VM_STATE_SIZE_VER1);
+	if (ret)
+		return ret;
+	o.size = state->size;
 	ret = new_msg(c, HLKVM_CMD_GET_STATE, 0, &msg);
 	if (ret)
 		return ret;
@@ -961,8 +968,8 @@ int hlkvm_get_state(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 	ret = request(c, msg, parse_state, &o);
 	if (ret == -EPROTO && !c->errmsg[0])
 		snprintf(c->errmsg, sizeof(c->errmsg),
-			 "the module's VM state is not version %d of %zu bytes (libhlkvm and hlkvm.ko differ)",
-			 HLKVM_STATE_VERSION, sizeof(*state));
+			 "the module's VM state is no struct hlkvm_vm_state: version %u in %u bytes (libhlkvm and hlkvm.ko disagree on its layout)",
+			 o.version, o.len);
 	if (!ret && !o.seen)
 		ret = set_err(c, -EBADMSG);
 	return ret;
