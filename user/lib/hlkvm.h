@@ -243,9 +243,9 @@ int hlkvm_get_vm(struct hlkvm_client *c, const struct hlkvm_vm_ref *ref,
 		 struct hlkvm_vm_info *info);
 /*
  * HLKVM_CMD_GET_VM dump: calls @cb for every attached VM (CAP_NET_ADMIN,
- * -EPERM otherwise), with the library's own struct (HLKVM_SIZED_HAS()). A non-zero return from @cb stops the calls (the dump
- * is still read to its end); a negative one is returned, a positive one
- * gives 0.
+ * -EPERM otherwise), with the library's own struct (HLKVM_SIZED_HAS()).
+ * A non-zero return from @cb stops the calls (the dump is still read to
+ * its end); a negative one is returned, a positive one gives 0.
  */
 int hlkvm_dump_vms(struct hlkvm_client *c,
 		   int (*cb)(const struct hlkvm_vm_info *info, void *arg),
