@@ -17,11 +17,20 @@
  * over from a fallback, and its RSS is no higher than 10 % + 1 MiB above
  * the first's (allocator slack).
  *
+ * HLKVM_RESTORE_ANCHOR=1 keeps the VM whose state was read attached
+ * through the module's loop, as on a host that runs other sandboxes: the
+ * module's ftrace hook then stays installed, and a restore costs no
+ * kernel text patching (under nested TCG most of a lone VM's restore).
+ *
+ * --hold SECONDS: only attach a VM (no vCPU, timer stopped) and hold it
+ * for SECONDS or until SIGTERM, for e2e/restore_loop.sh's anchor.
+ *
  * Prints "ok N - what" / "not ok N - what: ..."; exits 1 if any case
  * failed, 77 (skip) without /dev/kvm or without the module.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +180,13 @@ static int module_restore(struct hlkvm_client *c, int kvm,
 	return ret;
 }
 
+static bool anchored(void)
+{
+	const char *env = getenv("HLKVM_RESTORE_ANCHOR");
+
+	return env && !strcmp(env, "1");
+}
+
 static void loop_module(struct hlkvm_client *c, int kvm,
 			enum hlkvm_irqchip mode, unsigned long loops)
 {
@@ -196,18 +212,20 @@ static void loop_module(struct hlkvm_client *c, int kvm,
 	}
 	saved.size = sizeof(saved);
 	ret = ret ? ret : hlkvm_get_state(c, &ref, &saved);
-	if (!ret)
+	if (!ret && !anchored())
 		ret = hlkvm_detach(c, &ref);
-	snprintf(what, sizeof(what), "%s irqchip: the state of a VM ticking at 1000 us read",
-		 testvm_irqchip_name(mode));
+	snprintf(what, sizeof(what), "%s irqchip: the state of a VM ticking at 1000 us read%s",
+		 testvm_irqchip_name(mode),
+		 anchored() ? " (it stays attached through the loop)" : "");
 	snprintf(detail, sizeof(detail), "%d: %s", ret, hlkvm_strerror(c, ret));
 	result(!ret, what, detail);
-	if (vm >= 0)
-		close(vm);
-	if (efd >= 0)
-		close(efd);
-	if (ret)
+	if (ret) {
+		if (vm >= 0)
+			close(vm);
+		if (efd >= 0)
+			close(efd);
 		return;
+	}
 
 	vm0 = vm_count(c);
 	for (i = 0; i < loops; i++) {
@@ -222,6 +240,10 @@ static void loop_module(struct hlkvm_client *c, int kvm,
 	}
 	usage_now(&last);
 	vm1 = vm_count(c);
+	if (anchored())
+		hlkvm_detach(c, &ref);
+	close(vm);
+	close(efd);
 	snprintf(what, sizeof(what), "module, %s irqchip: %lu restores of one state in one process, %lu failed",
 		 testvm_irqchip_name(mode), loops, bad);
 	result(!bad, what, first_err ? detail : "");
@@ -303,7 +325,50 @@ static void loop_fallback(unsigned long loops)
 	close(efd);
 }
 
-int main(void)
+static volatile sig_atomic_t held_out;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	held_out = 1;
+}
+
+/* --hold: one VM attached, nothing else, until @seconds or SIGTERM */
+static int hold(unsigned long seconds)
+{
+	struct hlkvm_client *c;
+	struct testvm_modes modes;
+	enum hlkvm_irqchip mode;
+	int kvm, vm, efd, ret;
+
+	if (testvm_modes(&modes)) {
+		fprintf(stderr, "--hold: %s\n", modes.error);
+		return 1;
+	}
+	mode = modes.run[HLKVM_IRQCHIP_SPLIT] ? HLKVM_IRQCHIP_SPLIT :
+						 HLKVM_IRQCHIP_KERNEL;
+	kvm = testvm_start(false, &c);
+	if (kvm < 0)
+		return -kvm;
+	vm = testvm_create(kvm, mode);
+	efd = eventfd(0, EFD_CLOEXEC);
+	ret = vm < 0 ? vm : efd < 0 ? -errno :
+	      hlkvm_attach(c, vm, efd, NULL, NULL);
+	if (ret) {
+		fprintf(stderr, "--hold: attach: %s\n", hlkvm_strerror(c, ret));
+		return 1;
+	}
+	signal(SIGTERM, on_term);
+	while (seconds-- && !held_out)
+		sleep(1);
+	hlkvm_close(c);
+	close(efd);
+	close(vm);
+	close(kvm);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	const char *env = getenv("HLKVM_RESTORE_LOOPS");
 	unsigned long loops = 20;
@@ -313,6 +378,12 @@ int main(void)
 	char *end;
 	int kvm;
 
+	if (argc == 3 && !strcmp(argv[1], "--hold"))
+		return hold(strtoul(argv[2], NULL, 10));
+	if (argc != 1) {
+		fprintf(stderr, "usage: %s [--hold SECONDS]\n", argv[0]);
+		return 2;
+	}
 	if (env) {
 		loops = strtoul(env, &end, 10);
 		if (*end || !loops) {
